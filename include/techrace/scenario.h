@@ -1,0 +1,248 @@
+/* scenario.h — a scenario: the calendar, the countries, the technologies, the
+ * research institutions, every mechanism's parameters and the policy timeline.
+ *
+ * A scenario is read from YAML (tr_scenario_load), possibly with `include:`d
+ * files and command-line overrides (`--set path.to.key=value`), checked
+ * completely, and turned into this plain, read-only structure. The model never
+ * sees YAML. All memory of a scenario belongs to it and is released by
+ * tr_scenario_destroy. docs/SCENARIO.md documents every key; the YAML key of
+ * each field is given in its comment here, with its unit.
+ *
+ * Units: money in US$ billion at purchasing-power parity (PWT cgdpo basis);
+ * shares and rates as fractions (0.025, not 2.5%); people in thousands; time
+ * in calendar years (2006.25 is the start of 2006Q2). */
+#ifndef TECHRACE_SCENARIO_H
+#define TECHRACE_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "techrace/diag.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TR_ID_MAX 32
+
+/* A time path: piecewise-linear in calendar year between its points, flat
+ * before the first and after the last. In YAML either a number (constant) or a
+ * mapping year -> value, e.g. `{2000: 0.009, 2023: 0.0264}`. */
+typedef struct tr_path {
+    int n;          /* >= 1 */
+    double *year;   /* strictly increasing */
+    double *value;
+} tr_path;
+
+double tr_path_at(const tr_path *p, double year);
+
+typedef struct tr_category {
+    char id[TR_ID_MAX];   /* `id`, short name used in references, e.g. "energy" */
+    char *name;           /* `name` */
+} tr_category;
+
+/* A knowledge-spillover link between two technologies (directed: from -> to). */
+typedef struct tr_link {
+    int to;               /* technology index */
+    double weight;        /* share of the source's new knowledge that spills, 0..1 */
+} tr_link;
+
+typedef struct tr_technology {
+    char id[TR_ID_MAX];   /* `id`, e.g. "T27" */
+    char *name;           /* `name` */
+    int category;         /* `category`: category id -> index */
+    double maturity;      /* `maturity`, 0 (emerging) .. 1 (mature) at start */
+    double market_size;   /* `market_size`, world market in the start year, US$ bn */
+    double market_growth; /* `market_growth`, per year, e.g. 0.08 */
+    double learning_rate; /* `learning_rate`, unit-cost fall per doubling of cumulative output, 0..1 */
+    double dual_use;      /* `dual_use`, military relevance 0..1 */
+    double paper_cost;    /* `paper_cost`, relative cost of a paper in this field (1 = average) */
+    int n_links;          /* `spillovers`: mapping tech id -> weight */
+    tr_link *links;
+} tr_technology;
+
+/* Research institutions of a country that are generated rather than listed. */
+typedef struct tr_inst_gen {
+    int count;            /* `institutions.count`, 0..100000 */
+    double pareto_alpha;  /* `institutions.pareto_alpha`, tail index of sizes, > 0.5 */
+    double quality_sd;    /* `institutions.quality_sd`, sd of log quality */
+    double field_sd;      /* `institutions.field_sd`, sd of log field weights around the country's */
+    double field_focus;   /* `institutions.field_focus`, share of fields an institution works in, 0..1 */
+} tr_inst_gen;
+
+typedef struct tr_country {
+    char id[TR_ID_MAX];   /* `id`, e.g. "CN" */
+    char *name;           /* `name` */
+    char alliance[TR_ID_MAX]; /* `alliance`, free label, e.g. "us-allies"; "" = none */
+    tr_path gdp;          /* `gdp`, US$ bn PPP per year */
+    tr_path population;   /* `population`, millions */
+    tr_path rd_intensity; /* `rd_intensity`, GERD / GDP */
+    tr_path basic_share;  /* `basic_share`, share of GERD spent on basic research */
+    tr_path applied_share;/* `applied_share`, share on applied research (experimental = rest) */
+    tr_path gov_share;    /* `gov_share`, share of GERD funded by government */
+    tr_path central_share;/* `central_share`, central share of government R&D funding */
+    tr_path public_perf;  /* `public_performance`, share of GERD performed by universities and public labs */
+    tr_path openness;     /* `openness`, 0 (closed) .. 1 (fully open) to knowledge and people */
+    tr_path researcher_cost; /* `researcher_cost`, US$ thousand PPP per FTE researcher-year incl. overheads */
+    double researchers0;  /* `researchers`, FTE researchers at start, thousands */
+    double diaspora0;     /* `diaspora`, researchers and advanced students abroad at start, thousands */
+    double outbound_rate; /* `outbound_rate`, share of domestic researcher intake going abroad per year */
+    double return_rate;   /* `return_rate`, base share of the diaspora returning per year */
+    double talent_quality;/* `talent_quality`, research quality of its researchers, 1 = world average */
+    double *strength;     /* `strength`: n_tech field strengths (category or technology keys), default 1 */
+    tr_inst_gen inst;     /* `institutions` */
+} tr_country;
+
+/* A research institution listed by name in the scenario (`research_institutions`). */
+typedef struct tr_inst_spec {
+    char id[TR_ID_MAX];   /* `id` */
+    char *name;           /* `name` */
+    int country;          /* `country` -> index */
+    double size;          /* `size`, relative to the country's generated median (1) */
+    double quality;       /* `quality`, multiplier, 1 = country average */
+    double *strength;     /* `strength`: n_tech, multiplies the country's; default 1 */
+} tr_inst_spec;
+
+typedef struct tr_params_research {
+    double papers_per_busd;     /* `papers_per_busd`: papers per US$ bn of public research at researcher_cost 100 and paper_cost 1 */
+    double hi_base;             /* `hi_base`: high-impact share of papers at world-average quality (0.10 = top 10%) */
+    double quality_elasticity;  /* `quality_elasticity`: of high-impact share to relative knowledge stock */
+    double talent_elasticity;   /* `talent_elasticity`: of high-impact share to talent quality */
+    double scale_elasticity;    /* `scale_elasticity`: of papers to institution budget (returns to scale) */
+    double knowledge_depreciation; /* `knowledge_depreciation`: per year */
+    double knowledge_per_hi;    /* `knowledge_per_hi`: knowledge units from one high-impact paper */
+    double knowledge_per_paper; /* `knowledge_per_paper`: knowledge units from an ordinary paper */
+    double spill_domestic;      /* `spill_domestic`: scale of links between technologies */
+    double spill_foreign;       /* `spill_foreign`: share of the knowledge gap to the frontier absorbed per year at openness 1 */
+    double absorptive_elasticity; /* `absorptive_elasticity`: of foreign spillover to own relative stock */
+    double basic_elasticity;    /* `basic_elasticity`: of high-impact share to the country's basic-research share */
+    double basic_ref;           /* `basic_ref`: basic share at which that factor is 1 (e.g. 0.15) */
+    double hi_cap;              /* `hi_cap`: upper bound of the high-impact share of an institution's papers */
+    double noise_sd;            /* `noise_sd`: sd of log annual productivity shock of an institution */
+} tr_params_research;
+
+typedef struct tr_params_talent {
+    double opportunity_elasticity; /* `opportunity_elasticity`: of flows to relative R&D per researcher */
+    double intake_rate;         /* `intake_rate`: new researchers per year as share of stock at target */
+    double attrition;           /* `attrition`: retirement and exit per year */
+    double returnee_quality;    /* `returnee_quality`: quality of returnees relative to stay-at-home researchers */
+    double foreign_share_max;   /* `foreign_share_max`: cap on inflows as share of destination stock per year */
+} tr_params_talent;
+
+typedef struct tr_params_tracker {
+    int window_years;           /* `window_years`: rolling window of high-impact papers, 1..20 */
+    double high_ratio;          /* `high_ratio`: lead ratio for high monopoly risk */
+    int high_top10;             /* `high_top10`: leader's institutions in the top 10 for high risk */
+    double medium_ratio;        /* `medium_ratio`: lead ratio for medium risk */
+    int medium_top10;           /* `medium_top10`: leader's institutions in the top 10 for medium risk */
+} tr_params_tracker;
+
+typedef struct tr_params {
+    tr_params_research research; /* `parameters.research` */
+    tr_params_talent talent;     /* `parameters.talent` */
+    tr_params_tracker tracker;   /* `parameters.tracker` */
+} tr_params;
+
+typedef enum tr_event_kind {
+    TR_EV_RD_FUNDING = 0,      /* `rd_funding` */
+    TR_EV_MEGAPROJECT,         /* `megaproject` */
+    TR_EV_PRIORITY_LIST,       /* `priority_list` */
+    TR_EV_TALENT_PROGRAMME,    /* `talent_programme` */
+    TR_EV_VISA_RESTRICTION,    /* `visa_restriction` */
+    TR_EV_JOINT_RESEARCH,      /* `joint_research` */
+    TR_EV_KIND_COUNT
+} tr_event_kind;
+
+/* A policy event. Which numeric fields apply depends on the kind; the rest
+ * keep their defaults (listed in docs/SCENARIO.md). */
+typedef struct tr_event {
+    char id[TR_ID_MAX];     /* `id`, unique */
+    char *name;             /* `name`, optional description */
+    tr_event_kind kind;     /* `type` */
+    double start;           /* `start`: year (2006) or quarter ("2006Q2") -> 2006.25 */
+    double end;             /* `end`: exclusive; absent = never ends (INFINITY) */
+    int actor;              /* `actor`: country index */
+    int n_countries;        /* `countries`: target/partner countries, ids -> indices */
+    int *countries;
+    int n_techs;            /* `technologies`: ids or category ids, expanded to technology indices */
+    int *techs;
+    /* rd_funding */
+    double rd_intensity_scale; /* `rd_intensity_scale`: multiplies the actor's R&D intensity (default 1) */
+    double basic_share_add;    /* `basic_share_add`: added to basic share (default 0) */
+    double gov_share_add;      /* `gov_share_add`: added to government share (default 0) */
+    /* megaproject */
+    double budget;          /* `budget`: US$ bn per year, split evenly over `technologies` */
+    /* priority_list */
+    double weight;          /* `weight`: multiplier of research funding weight of listed technologies (default 1.5) */
+    /* talent_programme */
+    double return_boost;    /* `return_boost`: relative rise of the return rate (0.5 = +50%) */
+    double attract_boost;   /* `attract_boost`: relative rise of attractiveness to foreign researchers */
+    /* visa_restriction (actor restricts people from `countries`) */
+    double severity;        /* `severity`: share of flows from targets blocked, 0..1 */
+    /* joint_research (actor and `countries` are partners) */
+    double knowledge_share; /* `knowledge_share`: extra share of partners' new knowledge exchanged, 0..1 */
+} tr_event;
+
+typedef struct tr_scenario {
+    char *name;              /* `name` */
+    char *description;       /* `description` */
+    int start_year;          /* `calendar.start`, 1900..2200 */
+    int end_year;            /* `calendar.end`, inclusive, >= start */
+    int steps_per_year;      /* `calendar.steps_per_year`, 1..52 (default 4) */
+    uint64_t seed;           /* `seed` (default 1); --seed overrides */
+
+    int n_categories;        /* `categories` */
+    tr_category *categories;
+    int n_tech;              /* `technologies` */
+    tr_technology *techs;
+    int n_countries;         /* `countries` */
+    tr_country *countries;
+    int n_inst_specs;        /* `research_institutions` */
+    tr_inst_spec *inst_specs;
+    tr_params params;        /* `parameters` */
+    int n_events;            /* `events` */
+    tr_event *events;
+
+    /* Provenance, for the results database. */
+    char *source_name;       /* file name the scenario came from, or "default" */
+    char *resolved_text;     /* canonical YAML dump after includes and overrides */
+    char hash[17];           /* hex of a 64-bit hash of resolved_text */
+    int n_overrides;
+    char **overrides;        /* the --set strings as given */
+} tr_scenario;
+
+/* Where a scenario comes from. */
+typedef struct tr_scenario_source {
+    const char *path;        /* file to read; NULL with text = embedded text */
+    const char *text;        /* YAML text when path is NULL */
+    const char *text_name;   /* name shown in diagnostics for text, e.g. "default" */
+    const char *const *overrides; /* "a.b.c=value" strings, may be NULL */
+    int n_overrides;
+} tr_scenario_source;
+
+/* Read, resolve and check a scenario. Returns 0 and *out on success; on any
+ * error returns TR_ERR_INPUT (or TR_ERR_IO / TR_ERR_NOMEM) with every problem
+ * found appended to diag and *out = NULL. Never crashes on any input. */
+int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *diag);
+void tr_scenario_destroy(tr_scenario *s);
+
+/* The embedded default scenario (scenarios/default.yaml compiled in). */
+const char *tr_scenario_default_text(void);
+int tr_scenario_load_default(tr_scenario **out, const char *const *overrides,
+                             int n_overrides, tr_diag *diag);
+
+/* Canonical flattened form "path = value" one per line, sorted by path as
+ * declared, used by `scenario diff`. Returns malloc'd text. */
+char *tr_scenario_flatten(const tr_scenario *s);
+
+int tr_scenario_find_country(const tr_scenario *s, const char *id);
+int tr_scenario_find_tech(const tr_scenario *s, const char *id);
+const char *tr_event_kind_name(tr_event_kind k);
+/* Step index (0-based) of a calendar year, e.g. 2006.25 -> (2006.25 - start) * spy. */
+int tr_scenario_n_steps(const tr_scenario *s);
+double tr_scenario_step_year(const tr_scenario *s, int step);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,124 @@
+/* sim.h — one simulation run of a scenario.
+ *
+ * tr_sim_create builds the run state (institutions drawn from the scenario's
+ * distributions, knowledge stocks, talent stocks) once; tr_sim_step advances
+ * one step (a quarter by default) by running each process module in the order
+ * of docs/ODD.md; at the end of each calendar year the run fills a
+ * tr_year_report that callers read (to print, or to store with results.h).
+ * Nothing is allocated inside the step loop. */
+#ifndef TECHRACE_SIM_H
+#define TECHRACE_SIM_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "techrace/diag.h"
+#include "techrace/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tr_sim tr_sim;
+
+/* Per country, one calendar year (flows are sums over the year's steps,
+ * stocks are values at the end of the year). */
+typedef struct tr_country_year {
+    double gdp;             /* US$ bn PPP */
+    double rd_intensity;    /* GERD / GDP after policy */
+    double gerd;            /* US$ bn */
+    double gov_funding;     /* US$ bn, government-funded R&D */
+    double central_funding; /* US$ bn, of which central */
+    double local_funding;   /* US$ bn, of which local */
+    double business_funding;/* US$ bn */
+    double basic;           /* US$ bn spent on basic research */
+    double applied;         /* US$ bn on applied research */
+    double experimental;    /* US$ bn on experimental development */
+    double public_research; /* US$ bn reaching research institutions (incl. megaprojects) */
+    double megaproject;     /* US$ bn of megaproject money this year */
+    double researchers;     /* thousands FTE, end of year */
+    double diaspora;        /* thousands abroad, end of year */
+    double outbound;        /* thousands who left this year */
+    double returnees;       /* thousands who came back this year */
+    double inbound_foreign; /* thousands of foreign researchers who arrived this year */
+    double talent_quality;  /* average quality of researchers, end of year */
+    double papers;          /* papers this year */
+    double hi_papers;       /* high-impact papers this year */
+    double world_rd_share;  /* share of world GERD */
+    int techs_led;          /* technologies led in the tracker this year */
+} tr_country_year;
+
+/* Per country and technology, one calendar year. */
+typedef struct tr_ct_year {
+    double budget;          /* US$ bn of research funding */
+    double papers;
+    double hi_papers;
+    double knowledge;       /* knowledge stock at end of year */
+    double hi_share;        /* share of world high-impact papers over the tracker window */
+} tr_ct_year;
+
+typedef enum { TR_RISK_LOW = 0, TR_RISK_MEDIUM = 1, TR_RISK_HIGH = 2 } tr_risk;
+
+/* Tracker row for one technology, one year. */
+typedef struct tr_tracker_row {
+    int leader;             /* country index */
+    int second;             /* country index, -1 if none */
+    double leader_share;    /* leader's share of world high-impact papers over the window */
+    double second_share;
+    double lead_ratio;      /* leader_share / second_share (capped at 1e6) */
+    int top10[10];          /* institution indices, best first; -1 if fewer */
+    int leader_top10;       /* how many of the top 10 belong to the leader */
+    tr_risk risk;
+} tr_tracker_row;
+
+typedef struct tr_year_report {
+    int year;
+    int n_countries;
+    int n_tech;
+    const tr_country_year *country;   /* [n_countries] */
+    const tr_ct_year *ct;             /* [n_countries * n_tech], index c * n_tech + k */
+    const tr_tracker_row *tracker;    /* [n_tech] */
+    const int *top10_by_country;      /* [n_tech * n_countries]: institutions in the top 10 */
+} tr_year_report;
+
+/* An event starting or ending; reported as it is applied. */
+typedef struct tr_event_applied {
+    int event;              /* index into scenario events */
+    int step;
+    double year;
+    int starting;           /* 1 = started, 0 = ended */
+} tr_event_applied;
+
+typedef struct tr_sim_hooks {
+    /* Called at the end of each calendar year. Return non-zero to stop the run
+     * (tr_sim_run then returns that value). */
+    int (*on_year)(void *ctx, const tr_sim *sim, const tr_year_report *rep);
+    /* Called for each event as it starts or ends. */
+    int (*on_event)(void *ctx, const tr_sim *sim, const tr_event_applied *ev);
+    void *ctx;
+    /* When set and non-zero, the run stops at the next step boundary and
+     * returns TR_ERR_INTERRUPTED (set it from a signal handler). */
+    volatile sig_atomic_t *interrupt;
+} tr_sim_hooks;
+
+int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed,
+                  uint32_t run, tr_diag *diag);
+void tr_sim_destroy(tr_sim *sim);
+/* Run every remaining step, calling hooks. */
+int tr_sim_run(tr_sim *sim, const tr_sim_hooks *hooks);
+/* Advance one step; fills *rep_out (and returns 1) when a year ended. */
+int tr_sim_step(tr_sim *sim, const tr_year_report **rep_out);
+
+const tr_scenario *tr_sim_scenario(const tr_sim *sim);
+int tr_sim_current_step(const tr_sim *sim);
+int tr_sim_n_institutions(const tr_sim *sim);
+const char *tr_sim_inst_name(const tr_sim *sim, int inst);
+int tr_sim_inst_country(const tr_sim *sim, int inst);
+double tr_sim_inst_size(const tr_sim *sim, int inst);
+/* High-impact papers of an institution in a technology over the tracker window. */
+double tr_sim_inst_hi_window(const tr_sim *sim, int inst, int tech);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,12 @@
+/* techrace.h — the whole public API of libtechrace in one include. */
+#ifndef TECHRACE_TECHRACE_H
+#define TECHRACE_TECHRACE_H
+
+#include "techrace/version.h"
+#include "techrace/diag.h"
+#include "techrace/rng.h"
+#include "techrace/scenario.h"
+#include "techrace/sim.h"
+#include "techrace/results.h"
+
+#endif

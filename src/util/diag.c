@@ -1,0 +1,118 @@
+/* diag.c — the diagnostics list (see include/techrace/diag.h). */
+#include "techrace/diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tr_diag_init(tr_diag *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void tr_diag_free(tr_diag *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->count; i++) {
+        free(d->msgs[i].file);
+        free(d->msgs[i].text);
+    }
+    free(d->msgs);
+    memset(d, 0, sizeof *d);
+}
+
+static char *dupstr(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+void tr_diag_vadd(tr_diag *d, tr_diag_level level, const char *file, int line,
+                  int col, const char *fmt, va_list ap)
+{
+    if (!d)
+        return;
+    size_t max = d->max_errors ? d->max_errors : 100;
+    if (level == TR_DIAG_ERROR) {
+        d->errors++;
+        if (d->errors > max)
+            return;
+    }
+    if (d->count == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        tr_diag_msg *m = realloc(d->msgs, cap * sizeof *m);
+        if (!m)
+            return;
+        d->msgs = m;
+        d->cap = cap;
+    }
+    char buf[1024];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    tr_diag_msg *m = &d->msgs[d->count];
+    m->level = level;
+    m->file = dupstr(file);
+    m->line = line;
+    m->col = col;
+    m->text = dupstr(buf);
+    if (!m->text) {
+        free(m->file);
+        return;
+    }
+    d->count++;
+}
+
+void tr_diag_add(tr_diag *d, tr_diag_level level, const char *file, int line,
+                 int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tr_diag_vadd(d, level, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+static const char *level_name(tr_diag_level l)
+{
+    switch (l) {
+    case TR_DIAG_ERROR: return "error";
+    case TR_DIAG_WARNING: return "warning";
+    default: return "note";
+    }
+}
+
+void tr_diag_print(const tr_diag *d, FILE *out)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        const tr_diag_msg *m = &d->msgs[i];
+        if (m->file && m->line > 0)
+            fprintf(out, "%s:%d:%d: %s: %s\n", m->file, m->line, m->col > 0 ? m->col : 1,
+                    level_name(m->level), m->text);
+        else if (m->file)
+            fprintf(out, "%s: %s: %s\n", m->file, level_name(m->level), m->text);
+        else
+            fprintf(out, "techrace: %s: %s\n", level_name(m->level), m->text);
+    }
+    size_t max = d->max_errors ? d->max_errors : 100;
+    if (d->errors > max)
+        fprintf(out, "techrace: note: %zu more errors not shown\n", d->errors - max);
+}
+
+const char *tr_strerror(int status)
+{
+    switch (status) {
+    case TR_OK: return "ok";
+    case TR_ERR_INPUT: return "bad input";
+    case TR_ERR_IO: return "input/output error";
+    case TR_ERR_NOMEM: return "out of memory";
+    case TR_ERR_DB: return "results database error";
+    case TR_ERR_INTERRUPTED: return "interrupted";
+    case TR_ERR_INTERNAL: return "internal error";
+    default: return "unknown error";
+    }
+}

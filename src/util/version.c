@@ -1,0 +1,7 @@
+/* version.c — the library's version string. */
+#include "techrace/version.h"
+
+const char *tr_version(void)
+{
+    return TR_VERSION_STRING;
+}
