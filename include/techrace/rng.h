@@ -8,7 +8,47 @@
  *
  * A tr_rng is a small stream bound to one key: it hands out the 4 words of
  * each Philox block in turn and then advances its block counter. Open one
- * stream per (entity, purpose) where it is used; it costs nothing to make. */
+ * stream per (entity, purpose) where it is used; it costs nothing to make.
+ *
+ * Layout and limits. The Philox key is the seed's two 32-bit halves
+ * {seed & 0xffffffff, seed >> 32}; the counter is
+ * {run, step, entity, (purpose << 16) | block}, block a 16-bit count of the
+ * blocks the stream has used. So:
+ *  - purpose should be < 65536. Larger purposes still work: purpose >> 16 is
+ *    folded into key[0] (adding (purpose >> 16) * 0x85EBCA6B), which keeps
+ *    them distinct from each other within a seed, but such a stream may
+ *    coincide with a stream of some other seed.
+ *  - a stream has 65536 blocks = 262144 32-bit words (131072 u64 or uniform
+ *    draws) under its own key. When the block count wraps past 0xFFFF the
+ *    stream continues deterministically with key[1] += 0x9E3779B9 and block
+ *    0, so it never repeats within itself for 2^32 wraps (2^50 words); those
+ *    continuation blocks are, in principle, blocks of another seed's streams.
+ *    Draw-hungry loops should open one stream per entity rather than rely on
+ *    this.
+ * Two streams with equal (seed, run, step, entity, purpose) give identical
+ * sequences; the k-th draw of a stream depends only on its key and on the
+ * draws made before it from the same stream.
+ *
+ * Distributions and invalid parameters (never crash, never loop forever):
+ *  - tr_rng_uniform: k * 2^-53 for a 53-bit k != 0 (k = 0 is redrawn), so in
+ *    [2^-53, 1 - 2^-53]; never 0 or 1.
+ *  - normal: Box-Muller; the second deviate of each pair is cached in the
+ *    stream (spare) and used by the next normal/lognormal/gamma draw.
+ *    NaN mean or sd, or sd < 0 -> NaN; sd == 0 -> mean (no draw).
+ *  - lognormal: exp(normal(mu, sigma)); same guards (sigma < 0 -> NaN).
+ *  - gamma(shape, scale): Marsaglia-Tsang; shape < 1 via
+ *    G(shape + 1) * U^(1/shape). shape <= 0, NaN or inf, or scale < 0, NaN or
+ *    inf -> NaN; scale == 0 -> 0. Mean shape * scale.
+ *  - beta(a, b): X / (X + Y) with X ~ G(a), Y ~ G(b), computed from log X and
+ *    log Y so small shapes do not give 0/0. a or b <= 0, NaN or inf -> NaN.
+ *  - poisson(lambda): inversion for lambda < 10, PTRS (Hoermann 1993) for
+ *    10 <= lambda <= 1e7, and round(N(lambda, lambda)) (clamped at 0) above
+ *    1e7, where the skewness is below 3.2e-4. lambda <= 0 or NaN -> 0;
+ *    lambda = inf or >= 2^63 -> UINT64_MAX.
+ *  - pareto(x_min, alpha): x_min * U^(-1/alpha). x_min or alpha <= 0, NaN or
+ *    inf -> NaN.
+ *  - exponential(rate): -log(U) / rate (mean 1 / rate). rate <= 0, NaN or
+ *    inf -> NaN. */
 #ifndef TECHRACE_RNG_H
 #define TECHRACE_RNG_H
 
@@ -27,6 +67,7 @@ typedef enum {
     TR_RNG_PAPERS = 4,
     TR_RNG_TALENT = 5,
     TR_RNG_KNOWLEDGE = 6,
+    TR_RNG_INST_NOISE = 7,
     TR_RNG_TEST = 1000
 } tr_rng_purpose;
 

@@ -91,6 +91,8 @@ typedef struct tr_country {
     double talent_quality;/* `talent_quality`, research quality of its researchers, 1 = world average */
     double *strength;     /* `strength`: n_tech field strengths (category or technology keys), default 1 */
     tr_inst_gen inst;     /* `institutions` */
+    int ranked;           /* `ranked`, boolean (default true): false for aggregate blocs (EU,
+                             rest of world) that the tracker reports but does not rank as leader */
 } tr_country;
 
 /* A research institution listed by name in the scenario (`research_institutions`). */

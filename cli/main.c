@@ -1,0 +1,51 @@
+/* main.c — the techrace program: dispatch to subcommands (cli/cmd_*.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "techrace/version.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: techrace <command> [options]\n"
+          "\n"
+          "Agent-based simulator of national innovation systems in a technology race.\n"
+          "\n"
+          "commands:\n"
+          "  run [SCENARIO]             run a scenario (default: the embedded US-China 2000-2035 scenario)\n"
+          "  scenario check FILE...     check scenario files and report every error\n"
+          "  scenario show [default|FILE]  print the embedded default scenario, or a resolved file\n"
+          "  scenario diff A B          show how two scenarios differ\n"
+          "\n"
+          "options:\n"
+          "  -h, --help                 show this help (also after any command)\n"
+          "  --version                  show the version\n"
+          "\n"
+          "exit status: 0 ok, 1 runtime failure, 2 bad input (usage, scenario file, --set override)\n"
+          "documentation: README.md, docs/SCENARIO.md, docs/RESULTS.md, docs/ODD.md\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("techrace %s\n", tr_version());
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "scenario"))
+        return cmd_scenario(argc - 1, argv + 1);
+    fprintf(stderr, "techrace: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return EXIT_INPUT;
+}

@@ -1,0 +1,304 @@
+/* sim.c — one run: creation of the run state, the step loop, and the yearly
+ * report. The step runs the process modules in the fixed order documented in
+ * docs/ODD.md; see model/state.h for the state layout. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/state.h"
+
+#define ALLOC(ptr, n)                                                     \
+    do {                                                                  \
+        (ptr) = tr_arena_calloc(&sim->arena, (size_t)(n) + 1, sizeof *(ptr)); \
+        if (!(ptr))                                                       \
+            goto nomem;                                                   \
+    } while (0)
+
+static void year_reset(tr_sim *sim)
+{
+    const int nc = sim->nc, nk = sim->nk;
+    memset(sim->cy, 0, sizeof(tr_country_year) * (size_t)nc);
+    memset(sim->cty, 0, sizeof(tr_ct_year) * (size_t)(nc * nk));
+    memset(sim->inst_hi_year, 0, sizeof(double) * (size_t)sim->ni * (size_t)nk);
+    memset(sim->out_y, 0, sizeof(double) * (size_t)nc);
+    memset(sim->ret_y, 0, sizeof(double) * (size_t)nc);
+    memset(sim->in_y, 0, sizeof(double) * (size_t)nc);
+    research_year_start(sim);
+}
+
+/* Add this step's flows to the year's totals. Rates (US$ bn per year) are
+ * averaged over the year, flows summed. */
+static void year_accumulate(tr_sim *sim)
+{
+    const int nc = sim->nc, nk = sim->nk;
+    const double w = sim->dt;
+    for (int c = 0; c < nc; c++) {
+        tr_country_year *y = &sim->cy[c];
+        y->gdp += w * sim->gdp[c];
+        y->rd_intensity += w * sim->rd_int[c];
+        y->gerd += w * sim->gerd[c];
+        y->gov_funding += w * sim->gov[c];
+        y->central_funding += w * sim->central[c];
+        y->local_funding += w * (sim->gov[c] - sim->central[c]);
+        y->business_funding += w * sim->business[c];
+        y->basic += w * sim->basic[c];
+        y->applied += w * sim->applied[c];
+        y->experimental += w * (sim->gerd[c] - sim->basic[c] - sim->applied[c]);
+        y->public_research += w * sim->pubres[c];
+        for (int k = 0; k < nk; k++) {
+            tr_ct_year *ct = &sim->cty[c * nk + k];
+            y->megaproject += w * sim->mega[c * nk + k];
+            ct->budget += w * sim->rbudget[c * nk + k];
+            ct->papers += sim->papers_step[c * nk + k];
+            ct->hi_papers += sim->hi_step[c * nk + k];
+            y->papers += sim->papers_step[c * nk + k];
+            y->hi_papers += sim->hi_step[c * nk + k];
+        }
+    }
+}
+
+static void year_finish(tr_sim *sim)
+{
+    const int nc = sim->nc, nk = sim->nk;
+    double world_gerd = 0;
+    for (int c = 0; c < nc; c++)
+        world_gerd += sim->cy[c].gerd;
+    for (int c = 0; c < nc; c++) {
+        tr_country_year *y = &sim->cy[c];
+        y->researchers = sim->H[c];
+        double d = 0;
+        for (int e = 0; e < nc; e++)
+            d += sim->M[c * nc + e];
+        y->diaspora = d;
+        y->outbound = sim->out_y[c];
+        y->returnees = sim->ret_y[c];
+        y->inbound_foreign = sim->in_y[c];
+        y->talent_quality = sim->H[c] > 0 ? sim->Hq[c] / sim->H[c] : 0;
+        y->world_rd_share = world_gerd > 0 ? y->gerd / world_gerd : 0;
+        for (int k = 0; k < nk; k++)
+            sim->cty[c * nk + k].knowledge = sim->K[c * nk + k];
+    }
+    tracker_year(sim);
+    sim->years_done++;
+    sim->rep.year = sim->s->start_year + sim->step / sim->spy;
+}
+
+int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t run, tr_diag *diag)
+{
+    *out = NULL;
+    if (!s || s->n_countries < 1 || s->n_tech < 1 || s->steps_per_year < 1) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "scenario has no countries, technologies or steps");
+        return TR_ERR_INPUT;
+    }
+    tr_sim *sim = tr_xcalloc(1, sizeof *sim);
+    if (!sim) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory creating the run");
+        return TR_ERR_NOMEM;
+    }
+    tr_arena_init(&sim->arena);
+    sim->s = s;
+    sim->seed = seed;
+    sim->run = run;
+    sim->spy = s->steps_per_year;
+    sim->dt = 1.0 / s->steps_per_year;
+    sim->n_steps = tr_scenario_n_steps(s);
+    sim->nc = s->n_countries;
+    sim->nk = s->n_tech;
+    sim->W = s->params.tracker.window_years > 0 ? s->params.tracker.window_years : 1;
+    const int nc = sim->nc, nk = sim->nk;
+
+    ALLOC(sim->ev_active, s->n_events);
+    ALLOC(sim->ev_prev, s->n_events);
+    ALLOC(sim->rd_scale, nc);
+    ALLOC(sim->basic_add, nc);
+    ALLOC(sim->gov_add, nc);
+    ALLOC(sim->priority, nc * nk);
+    ALLOC(sim->mega, nc * nk);
+    ALLOC(sim->return_boost, nc);
+    ALLOC(sim->attract_boost, nc);
+    ALLOC(sim->visa, nc * nc);
+    ALLOC(sim->joint, nc * nc * nk);
+    ALLOC(sim->gdp, nc);
+    ALLOC(sim->rd_int, nc);
+    ALLOC(sim->gerd, nc);
+    ALLOC(sim->gov, nc);
+    ALLOC(sim->central, nc);
+    ALLOC(sim->business, nc);
+    ALLOC(sim->basic, nc);
+    ALLOC(sim->applied, nc);
+    ALLOC(sim->pubres, nc);
+    ALLOC(sim->basic_share, nc);
+    ALLOC(sim->open, nc);
+    ALLOC(sim->rbudget, nc * nk);
+    ALLOC(sim->papers_step, nc * nk);
+    ALLOC(sim->hi_step, nc * nk);
+    ALLOC(sim->staffing, nc);
+    ALLOC(sim->quality_c, nc * nk);
+    ALLOC(sim->K, nc * nk);
+    ALLOC(sim->frontier, nk);
+    ALLOC(sim->kgain, nk);
+    ALLOC(sim->H, nc);
+    ALLOC(sim->Hq, nc);
+    ALLOC(sim->M, nc * nc);
+    ALLOC(sim->attract, nc);
+    ALLOC(sim->out_y, nc);
+    ALLOC(sim->ret_y, nc);
+    ALLOC(sim->in_y, nc);
+    ALLOC(sim->flow_out, nc * nc);
+    ALLOC(sim->flow_ret, nc * nc);
+    ALLOC(sim->tq, nc);
+    ALLOC(sim->inflow, nc);
+    ALLOC(sim->ct_hi_ring, sim->W * nc * nk);
+    ALLOC(sim->ct_hi_window, nc * nk);
+    ALLOC(sim->ct_now, nc * nk);
+    ALLOC(sim->cy, nc);
+    ALLOC(sim->cty, nc * nk);
+    ALLOC(sim->trk, nk);
+    ALLOC(sim->top10_by_country, nk * nc);
+
+    if (research_init(sim) != TR_OK)
+        goto nomem;
+
+    /* Initial conditions: budgets and talent at the start date, then
+     * knowledge stocks at the steady state of the initial research output
+     * (three passes, since output quality depends on the stocks). */
+    double y0 = tr_scenario_step_year(s, 0);
+    policy_apply(sim, y0);
+    budget_step(sim, y0);
+    talent_init(sim);
+    knowledge_init(sim);
+    for (int i = 0; i < sim->ni; i++)
+        sim->inst_noise[i] = 1.0;
+    for (int pass = 0; pass < 3; pass++) {
+        research_expected(sim);
+        knowledge_set_steady_state(sim);
+    }
+
+    sim->rep.n_countries = nc;
+    sim->rep.n_tech = nk;
+    sim->rep.country = sim->cy;
+    sim->rep.ct = sim->cty;
+    sim->rep.tracker = sim->trk;
+    sim->rep.top10_by_country = sim->top10_by_country;
+    *out = sim;
+    return TR_OK;
+
+nomem:
+    tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory creating the run");
+    tr_sim_destroy(sim);
+    return TR_ERR_NOMEM;
+}
+
+void tr_sim_destroy(tr_sim *sim)
+{
+    if (!sim)
+        return;
+    tr_arena_free(&sim->arena);
+    free(sim);
+}
+
+static int do_step(tr_sim *sim, const tr_sim_hooks *hooks, const tr_year_report **rep_out)
+{
+    const tr_scenario *s = sim->s;
+    double year = tr_scenario_step_year(s, sim->step);
+    if (sim->step % sim->spy == 0)
+        year_reset(sim);
+
+    /* 1. Policy timeline, reporting events that start or end. */
+    unsigned char *was = sim->ev_prev;
+    memcpy(was, sim->ev_active, (size_t)s->n_events);
+    policy_apply(sim, year);
+    if (hooks && hooks->on_event) {
+        for (int e = 0; e < s->n_events; e++) {
+            if (was[e] == sim->ev_active[e] && sim->step > 0)
+                continue;
+            if (sim->step == 0 && !sim->ev_active[e])
+                continue;
+            tr_event_applied ev = {e, sim->step, year, sim->ev_active[e]};
+            int rc = hooks->on_event(hooks->ctx, sim, &ev);
+            if (rc)
+                return rc;
+        }
+    }
+    /* 2–4. Budgets, research, knowledge, talent. */
+    budget_step(sim, year);
+    research_step(sim);
+    knowledge_step(sim);
+    talent_step(sim, year);
+    year_accumulate(sim);
+
+    sim->step++;
+    if (sim->step % sim->spy == 0) {
+        sim->step--; /* the report belongs to the year of the last step */
+        year_finish(sim);
+        sim->step++;
+        if (rep_out)
+            *rep_out = &sim->rep;
+        return 1;
+    }
+    return 0;
+}
+
+int tr_sim_step(tr_sim *sim, const tr_year_report **rep_out)
+{
+    if (rep_out)
+        *rep_out = NULL;
+    if (sim->step >= sim->n_steps)
+        return 0;
+    return do_step(sim, NULL, rep_out);
+}
+
+int tr_sim_run(tr_sim *sim, const tr_sim_hooks *hooks)
+{
+    while (sim->step < sim->n_steps) {
+        if (hooks && hooks->interrupt && *hooks->interrupt)
+            return TR_ERR_INTERRUPTED;
+        const tr_year_report *rep = NULL;
+        int rc = do_step(sim, hooks, &rep);
+        if (rc < 0 || (rc > 1))
+            return rc;
+        if (rc == 1 && hooks && hooks->on_year) {
+            int hr = hooks->on_year(hooks->ctx, sim, rep);
+            if (hr)
+                return hr;
+        }
+    }
+    return TR_OK;
+}
+
+const tr_scenario *tr_sim_scenario(const tr_sim *sim)
+{
+    return sim->s;
+}
+
+int tr_sim_current_step(const tr_sim *sim)
+{
+    return sim->step;
+}
+
+int tr_sim_n_institutions(const tr_sim *sim)
+{
+    return sim->ni;
+}
+
+const char *tr_sim_inst_name(const tr_sim *sim, int inst)
+{
+    return inst >= 0 && inst < sim->ni ? sim->inst_name[inst] : "";
+}
+
+int tr_sim_inst_country(const tr_sim *sim, int inst)
+{
+    return inst >= 0 && inst < sim->ni ? sim->inst_country[inst] : -1;
+}
+
+double tr_sim_inst_size(const tr_sim *sim, int inst)
+{
+    return inst >= 0 && inst < sim->ni ? sim->inst_size[inst] : 0;
+}
+
+double tr_sim_inst_hi_window(const tr_sim *sim, int inst, int tech)
+{
+    if (inst < 0 || inst >= sim->ni || tech < 0 || tech >= sim->nk)
+        return 0;
+    return sim->inst_hi_window[(size_t)inst * (size_t)sim->nk + (size_t)tech];
+}
