@@ -1,0 +1,841 @@
+/* test_results.c — the results database and its CSV export.
+ *
+ * Runs a shortened default scenario through tr_sim_run with hooks that write
+ * to the database, then reads the file back with sqlite3 and checks it
+ * against the reports. Files are created in the working directory (the build
+ * tree under ctest), all named test_results_*. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "techrace/results.h"
+#include "techrace/scenario.h"
+#include "techrace/sim.h"
+
+#define N_YEARS 5
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static void remove_db(const char *path)
+{
+    char buf[512];
+    remove(path);
+    snprintf(buf, sizeof buf, "%s-wal", path);
+    remove(buf);
+    snprintf(buf, sizeof buf, "%s-shm", path);
+    remove(buf);
+    snprintf(buf, sizeof buf, "%s-journal", path);
+    remove(buf);
+}
+
+static const char *csv_names[] = {
+    "run.csv", "country_year.csv", "country_tech_year.csv",
+    "tracker.csv", "tracker_top10.csv", "events_applied.csv",
+};
+#define N_CSV_NAMES (sizeof csv_names / sizeof csv_names[0])
+
+static void remove_csv_dir(const char *dir)
+{
+    char buf[512];
+    for (size_t i = 0; i < N_CSV_NAMES; i++) {
+        snprintf(buf, sizeof buf, "%s/%s", dir, csv_names[i]);
+        remove(buf);
+        snprintf(buf, sizeof buf, "%s/%s.tmp", dir, csv_names[i]);
+        remove(buf);
+    }
+    rmdir(dir);
+}
+
+static int diag_has(const tr_diag *d, const char *needle)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->msgs[i].text && strstr(d->msgs[i].text, needle))
+            return 1;
+    return 0;
+}
+
+static int diag_names_file(const tr_diag *d, const char *file)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->msgs[i].file && strcmp(d->msgs[i].file, file) == 0)
+            return 1;
+    return 0;
+}
+
+static sqlite3 *raw_open(const char *path)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    return db;
+}
+
+static int64_t q_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("prepare '%s': %s", sql, sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* First column of the first row as text into buf ("" for NULL). */
+static const char *q_text(sqlite3 *db, const char *sql, char *buf, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("prepare '%s': %s", sql, sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    snprintf(buf, n, "%s", t ? (const char *)t : "");
+    sqlite3_finalize(st);
+    return buf;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    buf[got] = '\0';
+    *len = got;
+    return buf;
+}
+
+/* The default scenario cut to N_YEARS years. */
+static tr_scenario *short_scenario(void)
+{
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    if (tr_scenario_load_default(&s, NULL, 0, &d) != TR_OK) {
+        tr_diag_print(&d, stderr);
+        fail_msg("cannot load the default scenario");
+    }
+    char ov[64];
+    snprintf(ov, sizeof ov, "calendar.end=%d", s->start_year + N_YEARS - 1);
+    tr_scenario_destroy(s);
+    s = NULL;
+    const char *const ovs[] = {ov};
+    if (tr_scenario_load_default(&s, ovs, 1, &d) != TR_OK) {
+        tr_diag_print(&d, stderr);
+        fail_msg("cannot load the shortened default scenario");
+    }
+    tr_diag_free(&d);
+    assert_int_equal(s->end_year - s->start_year + 1, N_YEARS);
+    return s;
+}
+
+/* ---- a run through the hooks ------------------------------------------- */
+
+typedef struct run_ctx {
+    tr_results *db;
+    int64_t run_id;
+    tr_diag *diag;
+    const char *path;     /* db file, for read-back checks (NULL = none) */
+    int stop_after;       /* stop after this many years (0 = never) */
+    int exit_after;       /* _exit(0) after this many years (0 = never) */
+    int misuse;           /* in the first year, also try bad writes */
+    int years;
+    long top10_rows;
+    int events;
+    int write_failed;
+} run_ctx;
+
+/* Check that what was just committed equals the report, bit for bit. */
+static void check_year_in_db(const run_ctx *cx, const tr_sim *sim, const tr_year_report *rep)
+{
+    const tr_scenario *s = tr_sim_scenario(sim);
+    sqlite3 *db = raw_open(cx->path);
+    sqlite3_stmt *st = NULL;
+    const char *sql =
+        "SELECT gdp, rd_intensity, gerd, researchers, papers, hi_papers, world_rd_share, "
+        "techs_led FROM country_year WHERE run_id = ? AND year = ? AND country = ?";
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    for (int c = 0; c < rep->n_countries; c++) {
+        const tr_country_year *y = &rep->country[c];
+        sqlite3_bind_int64(st, 1, cx->run_id);
+        sqlite3_bind_int(st, 2, rep->year);
+        sqlite3_bind_text(st, 3, s->countries[c].id, -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_true(sqlite3_column_double(st, 0) == y->gdp);
+        assert_true(sqlite3_column_double(st, 1) == y->rd_intensity);
+        assert_true(sqlite3_column_double(st, 2) == y->gerd);
+        assert_true(sqlite3_column_double(st, 3) == y->researchers);
+        assert_true(sqlite3_column_double(st, 4) == y->papers);
+        assert_true(sqlite3_column_double(st, 5) == y->hi_papers);
+        assert_true(sqlite3_column_double(st, 6) == y->world_rd_share);
+        assert_int_equal(sqlite3_column_int(st, 7), y->techs_led);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+
+    sql = "SELECT budget, papers, hi_papers, knowledge, hi_share FROM country_tech_year "
+          "WHERE run_id = ? AND year = ? AND country = ? AND tech = ?";
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    for (int c = 0; c < rep->n_countries; c++) {
+        for (int k = 0; k < rep->n_tech; k++) {
+            const tr_ct_year *ct = &rep->ct[c * rep->n_tech + k];
+            sqlite3_bind_int64(st, 1, cx->run_id);
+            sqlite3_bind_int(st, 2, rep->year);
+            sqlite3_bind_text(st, 3, s->countries[c].id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, s->techs[k].id, -1, SQLITE_STATIC);
+            assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+            assert_true(sqlite3_column_double(st, 0) == ct->budget);
+            assert_true(sqlite3_column_double(st, 1) == ct->papers);
+            assert_true(sqlite3_column_double(st, 2) == ct->hi_papers);
+            assert_true(sqlite3_column_double(st, 3) == ct->knowledge);
+            assert_true(sqlite3_column_double(st, 4) == ct->hi_share);
+            sqlite3_reset(st);
+        }
+    }
+    sqlite3_finalize(st);
+
+    static const char *risk[] = {"low", "medium", "high"};
+    sql = "SELECT leader, second, leader_share, second_share, lead_ratio, leader_top10, risk "
+          "FROM tracker WHERE run_id = ? AND year = ? AND tech = ?";
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    for (int k = 0; k < rep->n_tech; k++) {
+        const tr_tracker_row *t = &rep->tracker[k];
+        sqlite3_bind_int64(st, 1, cx->run_id);
+        sqlite3_bind_int(st, 2, rep->year);
+        sqlite3_bind_text(st, 3, s->techs[k].id, -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        const char *leader = (const char *)sqlite3_column_text(st, 0);
+        if (t->leader >= 0)
+            assert_string_equal(leader, s->countries[t->leader].id);
+        else
+            assert_null(leader);
+        const char *second = (const char *)sqlite3_column_text(st, 1);
+        if (t->second >= 0)
+            assert_string_equal(second, s->countries[t->second].id);
+        else
+            assert_null(second);
+        assert_true(sqlite3_column_double(st, 2) == t->leader_share);
+        assert_true(sqlite3_column_double(st, 3) == t->second_share);
+        assert_true(sqlite3_column_double(st, 4) == t->lead_ratio);
+        assert_int_equal(sqlite3_column_int(st, 5), t->leader_top10);
+        assert_string_equal((const char *)sqlite3_column_text(st, 6), risk[t->risk]);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+
+    sql = "SELECT institution, institution_idx, country, hi_papers_window FROM tracker_top10 "
+          "WHERE run_id = ? AND year = ? AND tech = ? AND rank = ?";
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    for (int k = 0; k < rep->n_tech; k++) {
+        for (int r = 0; r < 10 && rep->tracker[k].top10[r] >= 0; r++) {
+            int inst = rep->tracker[k].top10[r];
+            sqlite3_bind_int64(st, 1, cx->run_id);
+            sqlite3_bind_int(st, 2, rep->year);
+            sqlite3_bind_text(st, 3, s->techs[k].id, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 4, r + 1);
+            assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+            assert_string_equal((const char *)sqlite3_column_text(st, 0),
+                                tr_sim_inst_name(sim, inst));
+            assert_int_equal(sqlite3_column_int(st, 1), inst);
+            assert_string_equal((const char *)sqlite3_column_text(st, 2),
+                                s->countries[tr_sim_inst_country(sim, inst)].id);
+            assert_true(sqlite3_column_double(st, 3) == tr_sim_inst_hi_window(sim, inst, k));
+            sqlite3_reset(st);
+        }
+    }
+    sqlite3_finalize(st);
+
+    char q[128];
+    snprintf(q, sizeof q, "SELECT last_year FROM runs WHERE run_id = %lld", (long long)cx->run_id);
+    assert_int_equal(q_int(db, q), rep->year);
+    sqlite3_close(db);
+}
+
+static int on_year(void *ctx, const tr_sim *sim, const tr_year_report *rep)
+{
+    run_ctx *cx = ctx;
+    if (tr_results_write_year(cx->db, cx->run_id, sim, rep, cx->diag) != TR_OK) {
+        cx->write_failed = 1;
+        return TR_ERR_DB;
+    }
+    cx->years++;
+    if (cx->misuse && cx->years == 1) {
+        /* The same year again violates the primary key: an error, and the
+         * failed transaction leaves nothing behind. A wrong run id too. */
+        tr_diag d2;
+        tr_diag_init(&d2);
+        assert_int_equal(tr_results_write_year(cx->db, cx->run_id, sim, rep, &d2), TR_ERR_DB);
+        assert_true(diag_has(&d2, "UNIQUE"));
+        assert_int_equal(tr_results_write_year(cx->db, cx->run_id + 100, sim, rep, &d2),
+                         TR_ERR_INPUT);
+        assert_true(diag_has(&d2, "no run"));
+        tr_diag_free(&d2);
+    }
+    for (int k = 0; k < rep->n_tech; k++)
+        for (int r = 0; r < 10 && rep->tracker[k].top10[r] >= 0; r++)
+            cx->top10_rows++;
+    if (cx->path)
+        check_year_in_db(cx, sim, rep);
+    if (cx->exit_after && cx->years == cx->exit_after)
+        _exit(0); /* as if killed: no end_run, no close */
+    if (cx->stop_after && cx->years == cx->stop_after)
+        return 1;
+    return 0;
+}
+
+static int on_event(void *ctx, const tr_sim *sim, const tr_event_applied *ev)
+{
+    run_ctx *cx = ctx;
+    if (tr_results_write_event(cx->db, cx->run_id, sim, ev, cx->diag) != TR_OK) {
+        cx->write_failed = 1;
+        return TR_ERR_DB;
+    }
+    cx->events++;
+    return 0;
+}
+
+/* Run s (seed) into the open database; returns tr_sim_run's status. */
+static int run_into(tr_results *db, const tr_scenario *s, uint64_t seed, run_ctx *cx,
+                    tr_diag *d)
+{
+    tr_sim *sim = NULL;
+    assert_int_equal(tr_sim_create(&sim, s, seed, 0, d), TR_OK);
+    cx->db = db;
+    cx->diag = d;
+    assert_int_equal(tr_results_begin_run(db, s, sim, seed, &cx->run_id, d), TR_OK);
+    assert_true(cx->run_id > 0);
+    tr_sim_hooks hooks = {on_year, on_event, cx, NULL};
+    int rc = tr_sim_run(sim, &hooks);
+    tr_sim_destroy(sim);
+    return rc;
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+static void test_open_missing_directory(void **state)
+{
+    (void)state;
+    const char *path = "test_results_no_such_dir/sub/results.db";
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = (tr_results *)&d; /* must be reset to NULL */
+    int rc = tr_results_open(&r, path, &d);
+    assert_int_equal(rc, TR_ERR_IO);
+    assert_null(r);
+    assert_true(d.errors > 0);
+    assert_true(diag_names_file(&d, path));
+    assert_true(diag_has(&d, "cannot open the results database"));
+    tr_diag_free(&d);
+
+    tr_diag_init(&d);
+    assert_int_equal(tr_results_open(&r, "", &d), TR_ERR_INPUT);
+    assert_true(d.errors > 0);
+    tr_diag_free(&d);
+}
+
+static void test_open_not_a_database(void **state)
+{
+    (void)state;
+    const char *path = "test_results_not_a_db.db";
+    remove_db(path);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    for (int i = 0; i < 200; i++)
+        fputs("this is a text file, not an SQLite database\n", f);
+    fclose(f);
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_DB);
+    assert_null(r);
+    assert_true(diag_names_file(&d, path));
+    assert_true(diag_has(&d, "not a database"));
+    tr_diag_free(&d);
+    remove_db(path);
+}
+
+static void test_open_other_sqlite_database(void **state)
+{
+    (void)state;
+    const char *path = "test_results_other.db";
+    remove_db(path);
+    sqlite3 *db = raw_open(path);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_DB);
+    assert_null(r);
+    assert_true(diag_has(&d, "not a techrace results database"));
+    tr_diag_free(&d);
+    remove_db(path);
+}
+
+static void test_schema_created(void **state)
+{
+    (void)state;
+    const char *path = "test_results_schema.db";
+    remove_db(path);
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    assert_non_null(r);
+    assert_int_equal(d.errors, 0);
+
+    /* While open: WAL mode, as another connection sees it. */
+    sqlite3 *db = raw_open(path);
+    char buf[256];
+    assert_string_equal(q_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
+    char want[16];
+    snprintf(want, sizeof want, "%d", TR_RESULTS_SCHEMA_VERSION);
+    assert_string_equal(
+        q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'", buf, sizeof buf), want);
+    q_text(db, "SELECT value FROM meta WHERE key = 'created_by'", buf, sizeof buf);
+    assert_true(strncmp(buf, "techrace ", 9) == 0);
+    static const char *tables[] = {
+        "runs", "countries", "technologies", "institutions", "country_year",
+        "country_tech_year", "tracker", "tracker_top10", "events_applied",
+    };
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char q[160];
+        snprintf(q, sizeof q, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%s'",
+                 tables[i]);
+        assert_int_equal(q_int(db, q), 1);
+    }
+    /* One REAL column per double of tr_country_year, plus techs_led. */
+    assert_int_equal(q_int(db, "SELECT count(*) FROM pragma_table_info('country_year') "
+                               "WHERE type = 'REAL'"),
+                     (sizeof(tr_country_year) - sizeof(double)) / sizeof(double));
+    assert_int_equal(q_int(db, "SELECT count(*) FROM pragma_table_info('country_year') "
+                               "WHERE name = 'techs_led'"), 1);
+    sqlite3_close(db);
+    tr_results_close(r);
+
+    /* Reopening an existing database works and keeps it. */
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    tr_results_close(r);
+    assert_int_equal(d.errors, 0);
+    tr_diag_free(&d);
+    remove_db(path);
+}
+
+static void test_schema_version_mismatch(void **state)
+{
+    (void)state;
+    const char *path = "test_results_version.db";
+    remove_db(path);
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    tr_results_close(r);
+    sqlite3 *db = raw_open(path);
+    assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '999' WHERE key = 'schema_version'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_DB);
+    assert_null(r);
+    assert_true(diag_names_file(&d, path));
+    assert_true(diag_has(&d, "schema version 999"));
+    tr_diag_free(&d);
+    remove_db(path);
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+static void test_full_run(void **state)
+{
+    (void)state;
+    const char *path = "test_results_full.db";
+    remove_db(path);
+    tr_scenario *s = short_scenario();
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    run_ctx cx = {0};
+    cx.path = path;
+    assert_int_equal(run_into(r, s, 42, &cx, &d), TR_OK);
+    assert_false(cx.write_failed);
+    assert_int_equal(cx.years, N_YEARS);
+    assert_int_equal(tr_results_end_run(r, cx.run_id, "complete", &d), TR_OK);
+    if (d.errors)
+        tr_diag_print(&d, stderr);
+    assert_int_equal(d.errors, 0);
+
+    sqlite3 *db = raw_open(path);
+    char q[256], buf[256];
+    long nc = s->n_countries, nk = s->n_tech;
+#define COUNT(table)                                                                    \
+    (snprintf(q, sizeof q, "SELECT count(*) FROM " table " WHERE run_id = %lld",      \
+              (long long)cx.run_id),                                                   \
+     q_int(db, q))
+    assert_int_equal(COUNT("countries"), nc);
+    assert_int_equal(COUNT("technologies"), nk);
+    assert_true(COUNT("institutions") > 0);
+    assert_int_equal(COUNT("country_year"), N_YEARS * nc);
+    assert_int_equal(COUNT("country_tech_year"), N_YEARS * nc * nk);
+    assert_int_equal(COUNT("tracker"), N_YEARS * nk);
+    assert_int_equal(COUNT("tracker_top10"), cx.top10_rows);
+    assert_int_equal(COUNT("events_applied"), cx.events);
+#undef COUNT
+    snprintf(q, sizeof q, "SELECT count(DISTINCT year) FROM country_year WHERE run_id = %lld",
+             (long long)cx.run_id);
+    assert_int_equal(q_int(db, q), N_YEARS);
+    snprintf(q, sizeof q, "SELECT status FROM runs WHERE run_id = %lld", (long long)cx.run_id);
+    assert_string_equal(q_text(db, q, buf, sizeof buf), "complete");
+    snprintf(q, sizeof q, "SELECT last_year FROM runs WHERE run_id = %lld", (long long)cx.run_id);
+    assert_int_equal(q_int(db, q), s->end_year);
+    snprintf(q, sizeof q, "SELECT seed FROM runs WHERE run_id = %lld", (long long)cx.run_id);
+    assert_int_equal(q_int(db, q), 42);
+    snprintf(q, sizeof q, "SELECT scenario_hash FROM runs WHERE run_id = %lld",
+             (long long)cx.run_id);
+    assert_string_equal(q_text(db, q, buf, sizeof buf), s->hash);
+    snprintf(q, sizeof q,
+             "SELECT finished_at IS NOT NULL AND started_at <= finished_at FROM runs "
+             "WHERE run_id = %lld", (long long)cx.run_id);
+    assert_int_equal(q_int(db, q), 1);
+    /* Institutions carry their country ids. */
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM institutions i LEFT JOIN countries c ON c.run_id = i.run_id "
+             "AND c.id = i.country WHERE i.run_id = %lld AND c.id IS NULL",
+             (long long)cx.run_id);
+    assert_int_equal(q_int(db, q), 0);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    sqlite3_close(db);
+
+    tr_results_close(r);
+    tr_diag_free(&d);
+    tr_scenario_destroy(s);
+    remove_db(path);
+}
+
+static void test_interrupted_run(void **state)
+{
+    (void)state;
+    const char *path = "test_results_interrupted.db";
+    remove_db(path);
+    tr_scenario *s = short_scenario();
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    run_ctx cx = {0};
+    cx.stop_after = 3;
+    cx.misuse = 1;
+    assert_int_equal(run_into(r, s, 7, &cx, &d), 1);
+    assert_int_equal(tr_results_end_run(r, cx.run_id, "interrupted", &d), TR_OK);
+    tr_results_close(r);
+    assert_int_equal(d.errors, 0);
+
+    sqlite3 *db = raw_open(path);
+    char buf[64];
+    assert_string_equal(q_text(db, "SELECT status FROM runs", buf, sizeof buf), "interrupted");
+    assert_int_equal(q_int(db, "SELECT last_year FROM runs"), s->start_year + 2);
+    assert_int_equal(q_int(db, "SELECT count(DISTINCT year) FROM country_year"), 3);
+    assert_int_equal(q_int(db, "SELECT max(year) FROM tracker"), s->start_year + 2);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM country_tech_year"),
+                     3L * s->n_countries * s->n_tech);
+    sqlite3_close(db);
+    tr_diag_free(&d);
+    tr_scenario_destroy(s);
+    remove_db(path);
+}
+
+/* A process killed between years leaves a valid database with whole years
+ * and status 'running'. */
+static void test_killed_run(void **state)
+{
+    (void)state;
+    const char *path = "test_results_killed.db";
+    remove_db(path);
+    tr_scenario *s = short_scenario();
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        tr_diag d;
+        tr_diag_init(&d);
+        tr_results *r = NULL;
+        if (tr_results_open(&r, path, &d) != TR_OK)
+            _exit(3);
+        run_ctx cx = {0};
+        cx.exit_after = 3;
+        tr_sim *sim = NULL;
+        if (tr_sim_create(&sim, s, 9, 0, &d) != TR_OK)
+            _exit(4);
+        cx.db = r;
+        cx.diag = &d;
+        if (tr_results_begin_run(r, s, sim, 9, &cx.run_id, &d) != TR_OK)
+            _exit(5);
+        tr_sim_hooks hooks = {on_year, on_event, &cx, NULL};
+        tr_sim_run(sim, &hooks);
+        _exit(6); /* not reached: on_year exits after 3 years */
+    }
+    int wst = 0;
+    assert_int_equal(waitpid(pid, &wst, 0), pid);
+    assert_true(WIFEXITED(wst));
+    assert_int_equal(WEXITSTATUS(wst), 0);
+
+    /* The library opens it again (recovering the WAL) and can add a run. */
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    tr_results_close(r);
+    tr_diag_free(&d);
+
+    sqlite3 *db = raw_open(path);
+    char buf[64];
+    assert_string_equal(q_text(db, "PRAGMA integrity_check", buf, sizeof buf), "ok");
+    assert_string_equal(q_text(db, "SELECT status FROM runs", buf, sizeof buf), "running");
+    assert_int_equal(q_int(db, "SELECT last_year FROM runs"), s->start_year + 2);
+    assert_int_equal(q_int(db, "SELECT count(DISTINCT year) FROM country_year"), 3);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM country_year"), 3L * s->n_countries);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM events_applied WHERE year >= "
+                               "(SELECT last_year + 1 FROM runs)"), 0);
+    sqlite3_close(db);
+    tr_scenario_destroy(s);
+    remove_db(path);
+}
+
+static void test_end_run_errors(void **state)
+{
+    (void)state;
+    const char *path = "test_results_end.db";
+    remove_db(path);
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    assert_int_equal(tr_results_end_run(r, 1, "running", &d), TR_ERR_INPUT);
+    assert_int_equal(tr_results_end_run(r, 1, NULL, &d), TR_ERR_INPUT);
+    assert_int_equal(tr_results_end_run(r, 12345, "complete", &d), TR_ERR_INPUT);
+    assert_true(diag_has(&d, "no run 12345"));
+    tr_diag_free(&d);
+    tr_diag_init(&d);
+    assert_int_equal(tr_results_export_csv(r, 12345, "test_results_csv_none", &d), TR_ERR_INPUT);
+    assert_true(diag_has(&d, "no run 12345"));
+    tr_results_close(r);
+    tr_diag_free(&d);
+    remove_db(path);
+}
+
+/* ---- CSV export -------------------------------------------------------- */
+
+static void compare_dirs(const char *a, const char *b)
+{
+    char pa[256], pb[256];
+    for (size_t i = 0; i < N_CSV_NAMES; i++) {
+        snprintf(pa, sizeof pa, "%s/%s", a, csv_names[i]);
+        snprintf(pb, sizeof pb, "%s/%s", b, csv_names[i]);
+        size_t la = 0, lb = 0;
+        char *ca = read_file(pa, &la), *cb = read_file(pb, &lb);
+        if (!ca || !cb)
+            fail_msg("missing %s or %s", pa, pb);
+        if (la != lb || memcmp(ca, cb, la) != 0)
+            fail_msg("%s and %s differ", pa, pb);
+        free(ca);
+        free(cb);
+        snprintf(pa, sizeof pa, "%s/%s.tmp", a, csv_names[i]);
+        struct stat sb;
+        assert_true(stat(pa, &sb) != 0); /* no temporary left behind */
+    }
+}
+
+static void test_csv_export(void **state)
+{
+    (void)state;
+    const char *path = "test_results_csv.db";
+    const char *dir1 = "test_results_csv1", *dir2 = "test_results_csv2", *dir3 = "test_results_csv3";
+    remove_db(path);
+    remove_csv_dir(dir1);
+    remove_csv_dir(dir2);
+    remove_csv_dir(dir3);
+    tr_scenario *s = short_scenario();
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    run_ctx a = {0}, b = {0};
+    assert_int_equal(run_into(r, s, 3, &a, &d), TR_OK);
+    assert_int_equal(tr_results_end_run(r, a.run_id, "complete", &d), TR_OK);
+    /* The same run again, as a second run of the same file. */
+    assert_int_equal(run_into(r, s, 3, &b, &d), TR_OK);
+    assert_int_equal(tr_results_end_run(r, b.run_id, "complete", &d), TR_OK);
+    assert_true(b.run_id != a.run_id);
+
+    assert_int_equal(tr_results_export_csv(r, a.run_id, dir1, &d), TR_OK);
+    assert_int_equal(tr_results_export_csv(r, a.run_id, dir2, &d), TR_OK);
+    assert_int_equal(tr_results_export_csv(r, b.run_id, dir3, &d), TR_OK);
+    /* Exporting over existing files replaces them. */
+    assert_int_equal(tr_results_export_csv(r, a.run_id, dir1, &d), TR_OK);
+    if (d.errors)
+        tr_diag_print(&d, stderr);
+    assert_int_equal(d.errors, 0);
+    compare_dirs(dir1, dir2);
+    compare_dirs(dir1, dir3);
+
+    /* Headers and row counts. */
+    char p[256];
+    size_t len = 0;
+    snprintf(p, sizeof p, "%s/country_year.csv", dir1);
+    char *text = read_file(p, &len);
+    assert_non_null(text);
+    assert_true(strncmp(text, "year,country,gdp,rd_intensity,", 30) == 0);
+    long lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    assert_int_equal(lines, 1 + N_YEARS * s->n_countries);
+    free(text);
+    snprintf(p, sizeof p, "%s/tracker.csv", dir1);
+    text = read_file(p, &len);
+    assert_non_null(text);
+    assert_true(strncmp(text, "year,tech,leader,second,leader_share,second_share,lead_ratio,"
+                              "leader_top10,risk\n", 79) == 0);
+    free(text);
+    snprintf(p, sizeof p, "%s/run.csv", dir1);
+    text = read_file(p, &len);
+    assert_non_null(text);
+    assert_true(strncmp(text, "program_version,scenario_name,", 30) == 0);
+    assert_null(strstr(text, "started_at"));
+    free(text);
+
+    tr_results_close(r);
+    tr_diag_free(&d);
+    tr_scenario_destroy(s);
+    remove_csv_dir(dir1);
+    remove_csv_dir(dir2);
+    remove_csv_dir(dir3);
+    remove_db(path);
+}
+
+static void test_csv_bad_directory(void **state)
+{
+    (void)state;
+    const char *path = "test_results_csvbad.db";
+    const char *file = "test_results_csvbad_file";
+    remove_db(path);
+    remove(file);
+    tr_scenario *s = short_scenario();
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    run_ctx a = {0};
+    a.stop_after = 1;
+    assert_int_equal(run_into(r, s, 1, &a, &d), 1);
+    assert_int_equal(tr_results_end_run(r, a.run_id, "interrupted", &d), TR_OK);
+    assert_int_equal(d.errors, 0);
+
+    /* Two levels missing: only one is created. */
+    assert_int_equal(tr_results_export_csv(r, a.run_id, "test_results_csv_missing/sub", &d),
+                     TR_ERR_IO);
+    assert_true(diag_names_file(&d, "test_results_csv_missing/sub"));
+    tr_diag_free(&d);
+    tr_diag_init(&d);
+    /* A file where the directory should be. */
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(tr_results_export_csv(r, a.run_id, file, &d), TR_ERR_IO);
+    assert_true(diag_has(&d, "not a directory"));
+    tr_results_close(r);
+    tr_diag_free(&d);
+    tr_scenario_destroy(s);
+    remove(file);
+    remove_db(path);
+}
+
+/* A seed above INT64_MAX is stored as its two's complement and exported
+ * unsigned. */
+static void test_big_seed(void **state)
+{
+    (void)state;
+    const char *path = "test_results_seed.db";
+    const char *dir = "test_results_seed_csv";
+    remove_db(path);
+    remove_csv_dir(dir);
+    tr_scenario *s = short_scenario();
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    tr_sim *sim = NULL;
+    assert_int_equal(tr_sim_create(&sim, s, UINT64_MAX, 0, &d), TR_OK);
+    int64_t id = 0;
+    assert_int_equal(tr_results_begin_run(r, s, sim, UINT64_MAX, &id, &d), TR_OK);
+    assert_int_equal(tr_results_end_run(r, id, "failed", &d), TR_OK);
+    assert_int_equal(tr_results_export_csv(r, id, dir, &d), TR_OK);
+    tr_sim_destroy(sim);
+    tr_results_close(r);
+    assert_int_equal(d.errors, 0);
+
+    sqlite3 *db = raw_open(path);
+    assert_int_equal(q_int(db, "SELECT seed FROM runs"), -1);
+    char buf[64];
+    assert_string_equal(q_text(db, "SELECT status FROM runs", buf, sizeof buf), "failed");
+    assert_true(q_int(db, "SELECT last_year IS NULL FROM runs"));
+    sqlite3_close(db);
+    char p[256];
+    size_t len = 0;
+    snprintf(p, sizeof p, "%s/run.csv", dir);
+    char *text = read_file(p, &len);
+    assert_non_null(text);
+    assert_non_null(strstr(text, ",18446744073709551615,"));
+    free(text);
+    /* No year written: the year tables are header-only. */
+    snprintf(p, sizeof p, "%s/country_year.csv", dir);
+    text = read_file(p, &len);
+    assert_non_null(text);
+    assert_non_null(strchr(text, '\n'));
+    assert_true(strchr(text, '\n') == text + len - 1);
+    free(text);
+
+    tr_diag_free(&d);
+    tr_scenario_destroy(s);
+    remove_csv_dir(dir);
+    remove_db(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_missing_directory),
+        cmocka_unit_test(test_open_not_a_database),
+        cmocka_unit_test(test_open_other_sqlite_database),
+        cmocka_unit_test(test_schema_created),
+        cmocka_unit_test(test_schema_version_mismatch),
+        cmocka_unit_test(test_end_run_errors),
+        cmocka_unit_test(test_full_run),
+        cmocka_unit_test(test_interrupted_run),
+        cmocka_unit_test(test_killed_run),
+        cmocka_unit_test(test_csv_export),
+        cmocka_unit_test(test_csv_bad_directory),
+        cmocka_unit_test(test_big_seed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
