@@ -1,0 +1,195 @@
+/* sc_internal.h — internals of the scenario layer: the YAML node tree with
+ * positions, the load context, and the table-driven schema that both the
+ * converter and the flattener (and the documentation test) walk.
+ * Internal to src/scenario/ and its unit test. */
+#ifndef TR_SCENARIO_SC_INTERNAL_H
+#define TR_SCENARIO_SC_INTERNAL_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <yaml.h>
+
+#include "techrace/diag.h"
+#include "techrace/scenario.h"
+#include "util/arena.h"
+
+/* Limits. */
+#define SC_MAX_DEPTH 64          /* YAML nesting */
+#define SC_MAX_INCLUDE_DEPTH 16  /* nested include: */
+#define SC_MAX_MAP_KEYS 10000    /* keys in one YAML mapping */
+#define SC_MAX_FILE_BYTES (64L * 1024 * 1024)
+
+/* ---- node tree --------------------------------------------------------- */
+
+typedef enum { SC_SCALAR, SC_MAP, SC_SEQ } sc_nkind;
+
+typedef struct sc_node sc_node;
+struct sc_node {
+    sc_nkind kind;
+    const char *file;   /* display name, as given (or "--set") */
+    int line, col;      /* 1-based */
+    int quoted;         /* scalar written quoted or as a block: always a string */
+    char *str;          /* scalar text, NUL-terminated */
+    int n, cap;         /* map: pairs; seq: items */
+    sc_node **keys;     /* map keys (scalars) */
+    sc_node **vals;     /* map values, or sequence items */
+};
+
+/* ---- id -> index hash map ---------------------------------------------- */
+
+typedef struct sc_idmap {
+    const char **key;
+    int *val;
+    size_t cap, n;
+} sc_idmap;
+
+/* ---- context ----------------------------------------------------------- */
+
+typedef struct sc_ctx {
+    tr_diag *diag;
+    size_t nerr;             /* errors reported through this context */
+    tr_arena tmp;            /* node trees and other scratch */
+    tr_arena *out;           /* the scenario's arena */
+    jmp_buf oom;             /* longjmp target on allocation failure */
+    /* resources to release if an allocation fails mid-way (they live here,
+     * not on the stack, so that they survive the longjmp) */
+    yaml_parser_t parser;
+    yaml_event_t event;
+    yaml_emitter_t emitter;
+    int parser_live, event_live, emitter_live;
+    FILE *fp;
+    char *buf;
+    struct sc_owner *owner;
+    /* overrides */
+    const char *const *overrides;
+    int n_overrides;
+    const char *set_file;    /* interned "--set": node->file == set_file marks override positions */
+    int pos_line;            /* when parsing an override value: line to use (0 = none) */
+    int pos_col_off;         /* ... and column offset on its first line */
+    int pos_len;             /* ... and the length of the value text */
+    /* include stack */
+    int inc_depth;
+    const char *inc_ident[SC_MAX_INCLUDE_DEPTH + 2];
+    const char *inc_name[SC_MAX_INCLUDE_DEPTH + 2];
+    /* conversion */
+    tr_scenario *s;
+    int kind;                /* event kind of the mapping being converted, -1 = unknown */
+    int calendar_ok;
+    sc_idmap *ids[4];        /* by SC_REF_*: ids of converted items */
+} sc_ctx;
+
+/* A scenario and the arena that holds everything it points to. */
+typedef struct sc_owner {
+    tr_scenario s;     /* first member: a tr_scenario * is an sc_owner * */
+    tr_arena arena;
+} sc_owner;
+
+/* ---- schema ------------------------------------------------------------ */
+
+typedef enum {
+    SC_F_STR,      /* char *, any scalar */
+    SC_F_ID,       /* char[TR_ID_MAX], letters digits _ - */
+    SC_F_LABEL,    /* char[TR_ID_MAX], free text */
+    SC_F_INT,      /* int, range */
+    SC_F_U64,      /* uint64_t */
+    SC_F_BOOL,     /* int 0/1: true or false */
+    SC_F_NUM,      /* double, range */
+    SC_F_PATH,     /* tr_path, values in range */
+    SC_F_YEAR,     /* double: year or "YYYYQn" */
+    SC_F_KIND,     /* tr_event_kind */
+    SC_F_REF,      /* int index of a category/technology/country */
+    SC_F_REFLIST,  /* int n (off_n) + int * (off): country ids */
+    SC_F_TECHLIST, /* int n (off_n) + int * (off): technology/category ids or all */
+    SC_F_STRENGTH, /* double * of n_tech: mapping category/technology id -> value */
+    SC_F_SPILL,    /* int n_links (off_n) + tr_link * (off): mapping technology id -> weight */
+    SC_F_SUB,      /* nested mapping (struct at off) */
+    SC_F_LIST,     /* int n (off_n) + array (off) of sub->size items */
+    SC_F_INCLUDE   /* `include:`, handled before conversion */
+} sc_ftype;
+
+enum { SC_REF_NONE = 0, SC_REF_CATEGORY, SC_REF_TECH, SC_REF_COUNTRY };
+
+enum {
+    SC_REQ = 1u << 0,        /* required */
+    SC_MIN_EXCL = 1u << 1,   /* value must be > min (else >=) */
+    SC_MAX_EXCL = 1u << 2,   /* value must be < max (else <=) */
+    SC_DEF_INF = 1u << 3,    /* default is +infinity (event end) */
+    SC_DEF_ALL = 1u << 4,    /* techlist default: all technologies */
+    SC_DEF_ID = 1u << 5      /* string default: the item's id */
+};
+
+struct sc_schema;
+
+typedef struct sc_field {
+    const char *key;
+    sc_ftype type;
+    size_t off;
+    size_t off_n;
+    unsigned flags;
+    double def, min, max;    /* lists: min/max number of items */
+    int ref;                 /* SC_REF_*: REF target, or for LIST the ids it defines */
+    unsigned kinds;          /* event kinds it applies to (bit per kind); 0 = all */
+    unsigned req_kinds;      /* event kinds for which it is required */
+    const struct sc_schema *sub;
+    const char *unit;
+    const char *doc;
+} sc_field;
+
+typedef struct sc_schema {
+    const char *name;        /* in messages: "country" */
+    size_t size;             /* struct size of one item */
+    const sc_field *fields;
+    int n_fields;
+    void (*check)(sc_ctx *c, void *obj, const sc_node *map);
+} sc_schema;
+
+extern const sc_schema sc_schema_scenario;
+
+/* Hooks called by the schema (sc_load.c). */
+void sc_check_scenario(sc_ctx *c, void *obj, const sc_node *map);
+void sc_check_calendar(sc_ctx *c, void *obj, const sc_node *map);
+void sc_check_country(sc_ctx *c, void *obj, const sc_node *map);
+void sc_check_tracker(sc_ctx *c, void *obj, const sc_node *map);
+void sc_check_event(sc_ctx *c, void *obj, const sc_node *map);
+
+/* ---- helpers (sc_yaml.c) ----------------------------------------------- */
+
+void *sc_alloc(sc_ctx *c, size_t size);         /* tmp arena; longjmp on failure */
+void *sc_out_alloc(sc_ctx *c, size_t size);     /* scenario arena; longjmp on failure */
+char *sc_strdup(sc_ctx *c, tr_arena *a, const char *s);
+void sc_oom(sc_ctx *c);                         /* longjmp(c->oom) */
+
+void sc_error(sc_ctx *c, const sc_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void sc_note(sc_ctx *c, const sc_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+sc_node *sc_new_node(sc_ctx *c, sc_nkind kind, const char *file, int line, int col);
+sc_node *sc_new_scalar(sc_ctx *c, const char *file, int line, int col, const char *s, int quoted);
+void sc_map_add(sc_ctx *c, sc_node *map, sc_node *key, sc_node *val);
+void sc_seq_add(sc_ctx *c, sc_node *seq, sc_node *item);
+int sc_map_find(const sc_node *map, const char *key);
+sc_node *sc_map_get(const sc_node *map, const char *key);
+void sc_map_remove(sc_node *map, int i);
+int sc_is_null(const sc_node *n);
+
+/* Parse YAML text into a tree. Returns the root (an empty mapping for an
+ * empty document) or NULL after reporting a syntax error. *damaged is set
+ * when an error was reported but a tree is still returned. */
+sc_node *sc_parse(sc_ctx *c, const char *text, size_t len, const char *file, int *damaged);
+/* Emit a tree as canonical YAML; returns text in the tmp arena or NULL. */
+char *sc_emit(sc_ctx *c, const sc_node *root);
+
+/* Numbers and words. */
+int sc_parse_number(const char *s, double *out);
+int sc_levenshtein(const char *a, const char *b);
+/* The best match for word among cands (n of them), or NULL if none is close. */
+const char *sc_suggest(const char *word, const char *const *cands, int n);
+
+sc_idmap *sc_idmap_new(sc_ctx *c, size_t hint);
+int sc_idmap_get(const sc_idmap *m, const char *key);     /* -1 if absent */
+void sc_idmap_put(sc_ctx *c, sc_idmap *m, const char *key, int val);
+
+#endif
