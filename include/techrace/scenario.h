@@ -82,13 +82,15 @@ typedef struct tr_country {
     tr_path gov_share;    /* `gov_share`, share of GERD funded by government */
     tr_path central_share;/* `central_share`, central share of government R&D funding */
     tr_path public_perf;  /* `public_performance`, share of GERD performed by universities and public labs */
+    tr_path critical_share; /* `critical_share`, share of public research spent in the scenario's technologies
+                               (the rest goes to other science, e.g. medicine), default 1 */
     tr_path openness;     /* `openness`, 0 (closed) .. 1 (fully open) to knowledge and people */
     tr_path researcher_cost; /* `researcher_cost`, US$ thousand PPP per FTE researcher-year incl. overheads */
     double researchers0;  /* `researchers`, FTE researchers at start, thousands */
     double diaspora0;     /* `diaspora`, researchers and advanced students abroad at start, thousands */
-    double outbound_rate; /* `outbound_rate`, share of domestic researcher intake going abroad per year */
+    double outbound_rate; /* `outbound_rate`, share of the researcher stock going abroad per year at equal opportunity */
     double return_rate;   /* `return_rate`, base share of the diaspora returning per year */
-    double talent_quality;/* `talent_quality`, research quality of its researchers, 1 = world average */
+    tr_path talent_quality; /* `talent_quality`, quality of researchers trained at home, 1 = world average (time path) */
     double *strength;     /* `strength`: n_tech field strengths (category or technology keys), default 1 */
     tr_inst_gen inst;     /* `institutions` */
     int ranked;           /* `ranked`, boolean (default true): false for aggregate blocs (EU,
@@ -106,7 +108,7 @@ typedef struct tr_inst_spec {
 } tr_inst_spec;
 
 typedef struct tr_params_research {
-    double papers_per_busd;     /* `papers_per_busd`: papers per US$ bn of public research at researcher_cost 100 and paper_cost 1 */
+    double papers_per_busd;     /* `papers_per_busd`: papers per US$ bn (PPP) of public research at paper_cost 1 */
     double hi_base;             /* `hi_base`: high-impact share of papers at world-average quality (0.10 = top 10%) */
     double quality_elasticity;  /* `quality_elasticity`: of high-impact share to relative knowledge stock */
     double talent_elasticity;   /* `talent_elasticity`: of high-impact share to talent quality */

@@ -3,7 +3,8 @@
  * Each country's GERD is GDP times its R&D intensity (scaled by active
  * `rd_funding` events). It splits by source (government, of which central and
  * local, and business) and by kind (basic, applied, experimental). The part
- * performed by universities and public labs is the research budget; it is
+ * performed by universities and public labs, times the share of it spent in
+ * the scenario's technologies (`critical_share`), is the research budget; it is
  * allocated across technologies in proportion to field strength times the
  * weight of any active priority list, and megaproject money is added on top
  * for its technologies. Money is in US$ bn (PPP) per year. */
@@ -43,7 +44,8 @@ void budget_step(tr_sim *sim, double year)
         sim->applied[c] = gerd * ashare;
         sim->basic_share[c] = bshare;
         sim->open[c] = clamp01(tr_path_at(&C->openness, year));
-        double pub = gerd * clamp01(tr_path_at(&C->public_perf, year));
+        double pub = gerd * clamp01(tr_path_at(&C->public_perf, year)) *
+                     clamp01(tr_path_at(&C->critical_share, year));
         sim->pubres[c] = pub + mega_total;
 
         double wsum = 0;

@@ -10,7 +10,7 @@
  *
  * Each step, institution i of country c in technology k gets
  *   budget  b = rbudget[c,k] * share[i,k] * dt
- *   papers  p = papers_per_busd * (b * 100 / researcher_cost_c / paper_cost_k)^scale_elasticity
+ *   papers  p = papers_per_busd * (b / paper_cost_k)^scale_elasticity
  *               * staffing_c * noise_i
  *   quality Q = quality_i * (K[c,k] / frontier_k)^quality_elasticity
  *               * talent_quality_c^talent_elasticity * (basic_share_c / basic_ref)^basic_elasticity
@@ -174,11 +174,7 @@ static void produce(tr_sim *sim, int expected)
     memset(sim->papers_step, 0, sizeof(double) * (size_t)(nc * nk));
     memset(sim->hi_step, 0, sizeof(double) * (size_t)(nc * nk));
 
-    const double year = tr_scenario_step_year(s, sim->step);
     for (int c = 0; c < nc; c++) {
-        const tr_country *C = &s->countries[c];
-        double cost = tr_path_at(&C->researcher_cost, year);
-        double real_per_busd = cost > 0 ? 100.0 / cost : 0;
         for (int i = sim->inst_first[c]; i < sim->inst_first[c + 1]; i++) {
             const double *share = &sim->inst_share[(size_t)i * (size_t)nk];
             double *hi_year = &sim->inst_hi_year[(size_t)i * (size_t)nk];
@@ -187,7 +183,7 @@ static void produce(tr_sim *sim, int expected)
                 if (share[k] <= 0)
                     continue;
                 double b = sim->rbudget[c * nk + k] * share[k] * dt;
-                double real = b * real_per_busd / s->techs[k].paper_cost;
+                double real = b / s->techs[k].paper_cost;
                 double papers = pscale * (P->scale_elasticity == 1.0 ? real : pow(real, P->scale_elasticity));
                 double rate = P->hi_base * sim->inst_quality[i] * sim->quality_c[c * nk + k];
                 if (rate > P->hi_cap)

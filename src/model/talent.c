@@ -5,10 +5,12 @@
  * Every step:
  *  - domestic intake closes part of the gap to the number of researchers the
  *    country's GERD can pay for (GERD / researcher_cost) and replaces
- *    attrition; new researchers have the country's `talent_quality`;
- *  - researchers leave for abroad at `outbound_rate`, more when opportunity
- *    abroad (R&D money per researcher times openness) is higher than at home,
- *    spread over destinations by their opportunity and size; a destination's
+ *    attrition; new researchers have the country's `talent_quality` (a time
+ *    path: the quality of its universities' graduates);
+ *  - researchers leave for abroad at `outbound_rate` times the country's
+ *    openness, more when opportunity abroad (R&D money per researcher) is
+ *    higher than at home, spread over destinations by opportunity, size and
+ *    openness; a destination's
  *    `visa_restriction` blocks that share of the flow; inflows to one country
  *    are capped at `foreign_share_max` of its stock per year;
  *  - people abroad return at `return_rate`, more when home offers relatively
@@ -29,7 +31,7 @@ static void set_attract(tr_sim *sim)
 {
     for (int c = 0; c < sim->nc; c++) {
         double per = sim->H[c] > 0 ? sim->gerd[c] * 1e3 / sim->H[c] : 0; /* US$ k per researcher */
-        sim->attract[c] = per * sim->open[c] * (1.0 + sim->attract_boost[c]);
+        sim->attract[c] = per * (1.0 + sim->attract_boost[c]);
     }
 }
 
@@ -37,9 +39,10 @@ void talent_init(tr_sim *sim)
 {
     const tr_scenario *s = sim->s;
     const int nc = sim->nc;
+    const double y0 = tr_scenario_step_year(s, 0);
     for (int c = 0; c < nc; c++) {
         sim->H[c] = s->countries[c].researchers0;
-        sim->Hq[c] = sim->H[c] * s->countries[c].talent_quality;
+        sim->Hq[c] = sim->H[c] * tr_path_at(&s->countries[c].talent_quality, y0);
     }
     set_attract(sim);
     /* The initial diaspora sits where opportunity times size is largest. */
@@ -66,7 +69,7 @@ void talent_step(tr_sim *sim, double year)
     set_attract(sim);
     double *q = sim->tq;
     for (int c = 0; c < nc; c++)
-        q[c] = sim->H[c] > 0 ? sim->Hq[c] / sim->H[c] : s->countries[c].talent_quality;
+        q[c] = sim->H[c] > 0 ? sim->Hq[c] / sim->H[c] : tr_path_at(&s->countries[c].talent_quality, year);
 
     /* Outflows and returns, all computed from the same snapshot. */
     for (int c = 0; c < nc; c++) {
@@ -75,16 +78,16 @@ void talent_step(tr_sim *sim, double year)
         for (int d = 0; d < nc; d++) {
             if (d == c)
                 continue;
-            wsum += sim->attract[d] * sim->H[d];
-            abar += sim->attract[d] * sim->H[d] * sim->attract[d];
+            wsum += sim->attract[d] * sim->H[d] * sim->open[d];
+            abar += sim->attract[d] * sim->H[d] * sim->open[d] * sim->attract[d];
         }
         abar = wsum > 0 ? abar / wsum : 0;
         double pull = sim->attract[c] > 0 ? minf(3.0, pow(abar / sim->attract[c], eps)) : 3.0;
-        double total = dt * C->outbound_rate * sim->H[c] * pull;
+        double total = dt * C->outbound_rate * sim->open[c] * sim->H[c] * pull;
         for (int d = 0; d < nc; d++) {
             double o = 0, r = 0;
             if (d != c && wsum > 0) {
-                o = total * sim->attract[d] * sim->H[d] / wsum * (1.0 - sim->visa[d * nc + c]);
+                o = total * sim->attract[d] * sim->H[d] * sim->open[d] / wsum * (1.0 - sim->visa[d * nc + c]);
                 double back = sim->attract[d] > 0 ? minf(3.0, pow(sim->attract[c] / sim->attract[d], eps)) : 3.0;
                 r = dt * C->return_rate * (1.0 + sim->return_boost[c]) * back * sim->M[c * nc + d];
                 r = minf(r, sim->M[c * nc + d]);
@@ -138,12 +141,13 @@ void talent_step(tr_sim *sim, double year)
         double gap = target - sim->H[c];
         double intake = dt * (P->intake_rate * (gap > 0 ? gap : 0) + P->attrition * sim->H[c]);
         double leave = dt * P->attrition * sim->H[c];
-        double qa = sim->H[c] > 0 ? sim->Hq[c] / sim->H[c] : C->talent_quality;
+        double tq = tr_path_at(&C->talent_quality, year);
+        double qa = sim->H[c] > 0 ? sim->Hq[c] / sim->H[c] : tq;
         sim->H[c] += intake - leave;
-        sim->Hq[c] += intake * C->talent_quality - leave * qa;
+        sim->Hq[c] += intake * tq - leave * qa;
         if (sim->H[c] < 1e-6) {
             sim->H[c] = 1e-6;
-            sim->Hq[c] = 1e-6 * C->talent_quality;
+            sim->Hq[c] = 1e-6 * tq;
         }
     }
 }

@@ -113,6 +113,9 @@ static const sc_field country_fields[] = {
          "central share of government R&D funding (time path)"),
     PATH(tr_country, "public_performance", public_perf, 0, 0.3, 0, 1, "fraction",
          "share of GERD performed by universities and public labs (time path)"),
+    PATH(tr_country, "critical_share", critical_share, 0, 1, 0, 1, "fraction",
+         "share of public research spent in the scenario's technologies; the rest goes to other "
+         "science such as medicine (time path)"),
     PATH(tr_country, "openness", openness, 0, 0.7, 0, 1, "fraction",
          "0 (closed) .. 1 (fully open) to knowledge and people (time path)"),
     PATH(tr_country, "researcher_cost", researcher_cost, SC_MIN_EXCL, 200, 0, 1e4, "US$ thousand PPP",
@@ -121,11 +124,11 @@ static const sc_field country_fields[] = {
     NUM(tr_country, "diaspora", diaspora0, 0, 0, 0, 1e5, "thousands",
         "researchers and advanced students abroad at the start"),
     NUM(tr_country, "outbound_rate", outbound_rate, 0, 0.01, 0, 1, "per year",
-        "share of the domestic researcher intake going abroad"),
+        "share of the researcher stock going abroad per year at equal opportunity at home and abroad"),
     NUM(tr_country, "return_rate", return_rate, 0, 0.05, 0, 1, "per year",
         "base share of the diaspora returning"),
-    NUM(tr_country, "talent_quality", talent_quality, SC_MIN_EXCL, 1, 0, 10, "relative",
-        "research quality of its researchers, 1 = world average"),
+    PATH(tr_country, "talent_quality", talent_quality, SC_MIN_EXCL, 1, 0, 10, "relative",
+         "research quality of researchers trained at home, 1 = world average (time path)"),
     {"strength", SC_F_STRENGTH, offsetof(tr_country, strength), 0, SC_MIN_EXCL, 1, 0, 1000, 0, 0, 0, NULL,
      "relative",
      "category or technology id -> relative field strength; technology keys override their "
@@ -159,7 +162,7 @@ static const sc_schema inst_spec_schema = {"research institution", sizeof(tr_ins
 #define RP(key, mem, fl, d, lo, hi, unit, doc) NUM(tr_params_research, key, mem, fl, d, lo, hi, unit, doc)
 static const sc_field research_fields[] = {
     RP("papers_per_busd", papers_per_busd, SC_MIN_EXCL, 4000, 0, 1e6, "papers / US$ bn",
-       "papers per US$ bn of public research at researcher_cost 100 and paper_cost 1"),
+       "papers per US$ bn (PPP) of public research at paper_cost 1"),
     RP("hi_base", hi_base, SC_MIN_EXCL | SC_MAX_EXCL, 0.10, 0, 1, "fraction",
        "high-impact share of papers at world-average quality (0.10 = top 10%)"),
     RP("quality_elasticity", quality_elasticity, 0, 0.6, 0, 5, "elasticity",

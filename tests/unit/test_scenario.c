@@ -180,7 +180,7 @@ static void test_fields_and_defaults(void **state)
     assert_true(tr_path_at(&jp->researcher_cost, 2005) == 200);
     assert_true(tr_path_at(&cn->basic_share, 2005) == 0.06);
     assert_true(jp->researchers0 == 100 && jp->diaspora0 == 0 && jp->outbound_rate == 0.01);
-    assert_true(jp->return_rate == 0.05 && jp->talent_quality == 1.0);
+    assert_true(jp->return_rate == 0.05 && tr_path_at(&jp->talent_quality, 2000) == 1.0);
     assert_int_equal(jp->inst.count, 50);
     assert_int_equal(cn->inst.count, 200);
     assert_true(jp->inst.pareto_alpha == 1.3 && jp->inst.quality_sd == 0.3);
