@@ -80,6 +80,8 @@ typedef struct tr_country {
     tr_path basic_share;  /* `basic_share`, share of GERD spent on basic research */
     tr_path applied_share;/* `applied_share`, share on applied research (experimental = rest) */
     tr_path gov_share;    /* `gov_share`, share of GERD funded by government */
+    tr_path other_share;  /* `other_share`, share of GERD funded neither by government nor business
+                             (higher education's own funds, non-profits, abroad); business funds the rest */
     tr_path central_share;/* `central_share`, central share of government R&D funding */
     tr_path public_perf;  /* `public_performance`, share of GERD performed by universities and public labs */
     tr_path critical_share; /* `critical_share`, share of public research spent in the scenario's technologies

@@ -31,6 +31,7 @@ typedef struct tr_country_year {
     double central_funding; /* US$ bn, of which central */
     double local_funding;   /* US$ bn, of which local */
     double business_funding;/* US$ bn */
+    double other_funding;   /* US$ bn funded by higher education, non-profits and abroad */
     double basic;           /* US$ bn spent on basic research */
     double applied;         /* US$ bn on applied research */
     double experimental;    /* US$ bn on experimental development */

@@ -31,7 +31,7 @@ static const struct {
 } cy_fields[] = {
 #define CY(f) {#f, offsetof(tr_country_year, f)}
     CY(gdp), CY(rd_intensity), CY(gerd), CY(gov_funding), CY(central_funding),
-    CY(local_funding), CY(business_funding), CY(basic), CY(applied),
+    CY(local_funding), CY(business_funding), CY(other_funding), CY(basic), CY(applied),
     CY(experimental), CY(public_research), CY(megaproject), CY(researchers),
     CY(diaspora), CY(outbound), CY(returnees), CY(inbound_foreign),
     CY(talent_quality), CY(papers), CY(hi_papers), CY(world_rd_share),

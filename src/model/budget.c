@@ -2,7 +2,7 @@
  *
  * Each country's GERD is GDP times its R&D intensity (scaled by active
  * `rd_funding` events). It splits by source (government, of which central and
- * local, and business) and by kind (basic, applied, experimental). The part
+ * local; other domestic and foreign sources; business the rest) and by kind (basic, applied, experimental). The part
  * performed by universities and public labs, times the share of it spent in
  * the scenario's technologies (`critical_share`), is the research budget; it is
  * allocated across technologies in proportion to field strength times the
@@ -39,7 +39,11 @@ void budget_step(tr_sim *sim, double year)
         sim->gerd[c] = gerd;
         sim->gov[c] = gerd * gshare;
         sim->central[c] = gerd * gshare * central;
-        sim->business[c] = gerd - gerd * gshare;
+        double oshare = clamp01(tr_path_at(&C->other_share, year));
+        if (oshare > 1 - gshare)
+            oshare = 1 - gshare;
+        sim->other[c] = gerd * oshare;
+        sim->business[c] = gerd * (1 - gshare - oshare);
         sim->basic[c] = gerd * bshare;
         sim->applied[c] = gerd * ashare;
         sim->basic_share[c] = bshare;

@@ -41,6 +41,7 @@ static void year_accumulate(tr_sim *sim)
         y->central_funding += w * sim->central[c];
         y->local_funding += w * (sim->gov[c] - sim->central[c]);
         y->business_funding += w * sim->business[c];
+        y->other_funding += w * sim->other[c];
         y->basic += w * sim->basic[c];
         y->applied += w * sim->applied[c];
         y->experimental += w * (sim->gerd[c] - sim->basic[c] - sim->applied[c]);
@@ -124,6 +125,7 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->gov, nc);
     ALLOC(sim->central, nc);
     ALLOC(sim->business, nc);
+    ALLOC(sim->other, nc);
     ALLOC(sim->basic, nc);
     ALLOC(sim->applied, nc);
     ALLOC(sim->pubres, nc);

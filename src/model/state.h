@@ -46,7 +46,7 @@ struct tr_sim {
     double *joint;             /* [(c*nc + d)*nk + k] knowledge share exchanged c<->d in k */
 
     /* budget.c: this step's money, US$ bn per year */
-    double *gdp, *rd_int, *gerd, *gov, *central, *business;
+    double *gdp, *rd_int, *gerd, *gov, *central, *business, *other;
     double *basic, *applied, *pubres;
     double *basic_share;       /* [nc] effective basic share */
     double *rbudget;           /* [nc*nk] research funding by technology */

@@ -109,6 +109,9 @@ static const sc_field country_fields[] = {
          "`basic_share` + `applied_share` <= 1 at every point (time path)"),
     PATH(tr_country, "gov_share", gov_share, 0, 0.3, 0, 1, "fraction",
          "share of GERD funded by government (time path)"),
+    PATH(tr_country, "other_share", other_share, 0, 0, 0, 1, "fraction",
+         "share of GERD funded neither by government nor by business (higher education's own funds, "
+         "non-profits, abroad); business funds the rest (time path)"),
     PATH(tr_country, "central_share", central_share, 0, 0.5, 0, 1, "fraction",
          "central share of government R&D funding (time path)"),
     PATH(tr_country, "public_performance", public_perf, 0, 0.3, 0, 1, "fraction",
