@@ -102,12 +102,17 @@ int main(int argc, char **argv)
         reps = 7;
     double *load = calloc((size_t)reps, sizeof *load), *run = calloc((size_t)reps, sizeof *run);
     double *load2 = calloc((size_t)reps, sizeof *load2), *rundb = calloc((size_t)reps, sizeof *rundb);
-    if (!load || !run || !load2 || !rundb)
-        return 1;
-    for (int i = 0; i < reps; i++) {
+    int failed = !load || !run || !load2 || !rundb;
+    for (int i = 0; i < reps && !failed; i++) {
         /* Interleave the variants so drift affects both alike. */
-        if (one(0, &load[i], &run[i]) || one(1, &load2[i], &rundb[i]))
-            return 1;
+        failed = one(0, &load[i], &run[i]) || one(1, &load2[i], &rundb[i]);
+    }
+    if (failed) {
+        free(load);
+        free(run);
+        free(load2);
+        free(rundb);
+        return 1;
     }
     double ml = median(load, reps), mr = median(run, reps), mdb = median(rundb, reps);
     printf("default scenario, %d repetitions (median wall time)\n", reps);

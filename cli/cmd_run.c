@@ -204,7 +204,8 @@ int cmd_run(int argc, char **argv)
         } else if (OPT("--seed")) {
             char *end;
             errno = 0;
-            if (!val || !*val || *val == '-' || (seed = strtoull(val, &end, 10), errno) || *end) {
+            if (!val || !*val || !(*val >= '0' && *val <= '9') || (seed = strtoull(val, &end, 10), errno) ||
+                *end) {
                 fprintf(stderr, "techrace run: --seed needs a non-negative integer, got '%s'\n", val ? val : "");
                 free(sets);
                 return EXIT_INPUT;
@@ -214,7 +215,7 @@ int cmd_run(int argc, char **argv)
             char *end;
             errno = 0;
             unsigned long r = val ? strtoul(val, &end, 10) : 0;
-            if (!val || !*val || *val == '-' || errno || *end || r > 0xffffffffUL) {
+            if (!val || !(*val >= '0' && *val <= '9') || errno || *end || r > 0xffffffffUL) {
                 fprintf(stderr, "techrace run: --run needs an integer 0..4294967295, got '%s'\n", val ? val : "");
                 free(sets);
                 return EXIT_INPUT;
@@ -317,14 +318,19 @@ int cmd_run(int argc, char **argv)
     sm.diag = &diag;
     sm.quiet = quiet;
 
-    struct sigaction sa;
+    /* Ctrl-C or a TERM during the run stops it cleanly at the next step;
+     * before and after the run the default action applies. */
+    struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
     sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
 
     tr_sim_hooks hooks = {on_year, on_event, &sm, &interrupted};
     rc = tr_sim_run(sim, &hooks);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     if (!quiet && isatty_stderr())
         fputs("\r              \r", stderr);
     if (rc != TR_OK) {
@@ -332,9 +338,12 @@ int cmd_run(int argc, char **argv)
         if (db && !sm.db_failed)
             tr_results_end_run(db, run_id, st, &diag);
         tr_diag_print(&diag, stderr);
-        if (rc == TR_ERR_INTERRUPTED)
-            fprintf(stderr, "techrace run: interrupted at step %d; the results written so far are kept%s%s\n",
-                    tr_sim_current_step(sim), out_path ? " in " : "", out_path ? out_path : "");
+        if (rc == TR_ERR_INTERRUPTED && out_path)
+            fprintf(stderr, "techrace run: interrupted at step %d; the complete years are kept in %s (run %" PRId64
+                    ", marked interrupted)\n", tr_sim_current_step(sim), out_path, run_id);
+        else if (rc == TR_ERR_INTERRUPTED)
+            fprintf(stderr, "techrace run: interrupted at step %d; nothing was written (use --out to keep "
+                    "partial results)\n", tr_sim_current_step(sim));
         else
             fprintf(stderr, "techrace run: %s\n", tr_strerror(rc));
         status = EXIT_RUNTIME;
@@ -359,6 +368,10 @@ int cmd_run(int argc, char **argv)
             if (csv_dir)
                 printf("CSV: %s/\n", csv_dir);
         }
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "techrace run: cannot write the summary to standard output\n");
+        status = EXIT_RUNTIME;
     }
 
 done:

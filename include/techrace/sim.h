@@ -62,11 +62,11 @@ typedef enum { TR_RISK_LOW = 0, TR_RISK_MEDIUM = 1, TR_RISK_HIGH = 2 } tr_risk;
 
 /* Tracker row for one technology, one year. */
 typedef struct tr_tracker_row {
-    int leader;             /* country index */
-    int second;             /* country index, -1 if none */
+    int leader;             /* country index; -1 when no ranked country has high-impact papers */
+    int second;             /* country index; -1 if none */
     double leader_share;    /* leader's share of world high-impact papers over the window */
     double second_share;
-    double lead_ratio;      /* leader_share / second_share (capped at 1e6) */
+    double lead_ratio;      /* leader_share / second_share; NaN when there is no runner-up */
     int top10[10];          /* institution indices, best first; -1 if fewer */
     int leader_top10;       /* how many of the top 10 belong to the leader */
     tr_risk risk;
@@ -94,7 +94,9 @@ typedef struct tr_sim_hooks {
     /* Called at the end of each calendar year. Return non-zero to stop the run
      * (tr_sim_run then returns that value). */
     int (*on_year)(void *ctx, const tr_sim *sim, const tr_year_report *rep);
-    /* Called for each event as it starts or ends. */
+    /* Called for each event as it starts or ends, before anything else of
+     * that step runs. Return non-zero to stop the run (tr_sim_run then
+     * returns that value). */
     int (*on_event)(void *ctx, const tr_sim *sim, const tr_event_applied *ev);
     void *ctx;
     /* When set and non-zero, the run stops at the next step boundary and
@@ -105,7 +107,9 @@ typedef struct tr_sim_hooks {
 int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed,
                   uint32_t run, tr_diag *diag);
 void tr_sim_destroy(tr_sim *sim);
-/* Run every remaining step, calling hooks. */
+/* Run every remaining step, calling hooks. Returns 0 when the run is
+ * complete, TR_ERR_INTERRUPTED when hooks->interrupt was set, or the first
+ * non-zero value a hook returned. */
 int tr_sim_run(tr_sim *sim, const tr_sim_hooks *hooks);
 /* Advance one step; fills *rep_out (and returns 1) when a year ended. */
 int tr_sim_step(tr_sim *sim, const tr_year_report **rep_out);

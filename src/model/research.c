@@ -9,13 +9,13 @@
  * is size x field weight over the country's total.
  *
  * Each step, institution i of country c in technology k gets
- *   budget  b = rbudget[c,k] * share[i,k] * dt
- *   papers  p = papers_per_busd * (b / paper_cost_k)^scale_elasticity
+ *   budget  b = rbudget[c,k] * share[i,k]                  (US$ bn a year)
+ *   papers  p = dt * papers_per_busd * (b / paper_cost_k)^scale_elasticity
  *               * staffing_c * noise_i
  *   quality Q = quality_i * (K[c,k] / frontier_k)^quality_elasticity
  *               * talent_quality_c^talent_elasticity * (basic_share_c / basic_ref)^basic_elasticity
  *   high-impact papers ~ Poisson(p * min(hi_cap, hi_base * Q)).
- * The draws are keyed by (seed, run, step, institution x technology), so the
+ * The draws are keyed by (seed, run, step, institution, technology), so the
  * result does not depend on the order in which institutions are visited. */
 #include <math.h>
 #include <stdio.h>
@@ -23,9 +23,21 @@
 
 #include "model/state.h"
 
-static uint32_t inst_entity(const tr_sim *sim, int i, int k)
+/* Random streams of an institution are keyed by its country and its place
+ * among that country's listed or generated institutions, never by its global
+ * index: changing one country's institution count leaves every other
+ * country's draws as they were. Scenario limits (1000 countries, 100000
+ * institutions of each kind per country) fit the 10 + 1 + 19 bits used. */
+static uint32_t inst_key(int country, int listed, int j)
 {
-    return (uint32_t)i * (uint32_t)sim->nk + (uint32_t)k;
+    return ((uint32_t)country << 20) | ((uint32_t)(listed != 0) << 19) | (uint32_t)j;
+}
+
+/* Paper draws: one stream per (step, institution, technology); the
+ * technology goes into the purpose word (at most 1000 technologies). */
+static uint32_t papers_purpose(int k)
+{
+    return (uint32_t)TR_RNG_PAPERS_BASE + (uint32_t)k;
 }
 
 int research_init(tr_sim *sim)
@@ -44,6 +56,7 @@ int research_init(tr_sim *sim)
     sim->inst_quality = tr_arena_calloc(A, (size_t)ni + 1, sizeof(double));
     sim->inst_name = tr_arena_calloc(A, (size_t)ni + 1, sizeof(char *));
     sim->inst_noise = tr_arena_calloc(A, (size_t)ni + 1, sizeof(double));
+    sim->inst_key = tr_arena_calloc(A, (size_t)ni + 1, sizeof(uint32_t));
     sim->inst_first = tr_arena_calloc(A, (size_t)nc + 1, sizeof(int));
     size_t nik = (size_t)ni * (size_t)nk + 1;
     sim->inst_share = tr_arena_calloc(A, nik, sizeof(double));
@@ -51,7 +64,7 @@ int research_init(tr_sim *sim)
     sim->inst_hi_window = tr_arena_calloc(A, nik, sizeof(double));
     sim->inst_hi_ring = tr_arena_calloc(A, nik * (size_t)sim->W, sizeof(double));
     if (!sim->inst_country || !sim->inst_size || !sim->inst_quality || !sim->inst_name ||
-        !sim->inst_noise || !sim->inst_first || !sim->inst_share || !sim->inst_hi_year ||
+        !sim->inst_noise || !sim->inst_key || !sim->inst_first || !sim->inst_share || !sim->inst_hi_year ||
         !sim->inst_hi_window || !sim->inst_hi_ring)
         return TR_ERR_NOMEM;
 
@@ -61,6 +74,7 @@ int research_init(tr_sim *sim)
     for (int c = 0; c < nc; c++) {
         const tr_country *C = &s->countries[c];
         sim->inst_first[c] = i;
+        int nlisted = 0;
         for (int j = 0; j < s->n_inst_specs; j++) {
             const tr_inst_spec *sp = &s->inst_specs[j];
             if (sp->country != c)
@@ -69,6 +83,7 @@ int research_init(tr_sim *sim)
             sim->inst_size[i] = sp->size;
             sim->inst_quality[i] = sp->quality;
             sim->inst_name[i] = sp->name;
+            sim->inst_key[i] = inst_key(c, 1, nlisted++);
             /* Listed institutions work in every field, weighted by their own
              * strength on top of the country's. */
             for (int k = 0; k < nk; k++)
@@ -81,9 +96,11 @@ int research_init(tr_sim *sim)
         double median = pow(2.0, 1.0 / g->pareto_alpha);
         for (int j = 0; j < g->count; j++, i++) {
             tr_rng r;
-            tr_rng_init(&r, sim->seed, sim->run, 0, (uint32_t)i, TR_RNG_INST_SIZE);
+            const uint32_t key = inst_key(c, 0, j);
+            sim->inst_key[i] = key;
+            tr_rng_init(&r, sim->seed, sim->run, 0, key, TR_RNG_INST_SIZE);
             double size = tr_rng_pareto(&r, 1.0, g->pareto_alpha) / median;
-            tr_rng_init(&r, sim->seed, sim->run, 0, (uint32_t)i, TR_RNG_INST_QUALITY);
+            tr_rng_init(&r, sim->seed, sim->run, 0, key, TR_RNG_INST_QUALITY);
             double q = tr_rng_lognormal(&r, -0.5 * g->quality_sd * g->quality_sd, g->quality_sd);
             sim->inst_country[i] = c;
             sim->inst_size[i] = size;
@@ -93,7 +110,7 @@ int research_init(tr_sim *sim)
             sim->inst_name[i] = tr_arena_strdup(A, name);
             if (!sim->inst_name[i])
                 return TR_ERR_NOMEM;
-            tr_rng_init(&r, sim->seed, sim->run, 0, (uint32_t)i, TR_RNG_INST_FIELDS);
+            tr_rng_init(&r, sim->seed, sim->run, 0, key, TR_RNG_INST_FIELDS);
             int any = 0;
             for (int k = 0; k < nk; k++) {
                 double u = tr_rng_uniform(&r);
@@ -142,7 +159,7 @@ void research_year_start(tr_sim *sim)
     int year_index = sim->step / sim->spy;
     for (int i = 0; i < sim->ni; i++) {
         tr_rng r;
-        tr_rng_init(&r, sim->seed, sim->run, (uint32_t)year_index, (uint32_t)i, TR_RNG_INST_NOISE);
+        tr_rng_init(&r, sim->seed, sim->run, (uint32_t)year_index, sim->inst_key[i], TR_RNG_INST_NOISE);
         sim->inst_noise[i] = sd > 0 ? tr_rng_lognormal(&r, -0.5 * sd * sd, sd) : 1.0;
     }
 }
@@ -182,17 +199,18 @@ static void produce(tr_sim *sim, int expected)
             for (int k = 0; k < nk; k++) {
                 if (share[k] <= 0)
                     continue;
-                double b = sim->rbudget[c * nk + k] * share[k] * dt;
-                double real = b / s->techs[k].paper_cost;
-                double papers = pscale * (P->scale_elasticity == 1.0 ? real : pow(real, P->scale_elasticity));
+                /* The elasticity applies to the annual budget, so that output
+                 * does not depend on the step length. */
+                double real = sim->rbudget[c * nk + k] * share[k] / s->techs[k].paper_cost;
+                double papers = dt * pscale * (P->scale_elasticity == 1.0 ? real : pow(real, P->scale_elasticity));
                 double rate = P->hi_base * sim->inst_quality[i] * sim->quality_c[c * nk + k];
                 if (rate > P->hi_cap)
                     rate = P->hi_cap;
                 double hi = papers * rate;
                 if (!expected) {
                     tr_rng r;
-                    tr_rng_init(&r, sim->seed, sim->run, (uint32_t)sim->step, inst_entity(sim, i, k),
-                                TR_RNG_PAPERS);
+                    tr_rng_init(&r, sim->seed, sim->run, (uint32_t)sim->step, sim->inst_key[i],
+                                papers_purpose(k));
                     hi = (double)tr_rng_poisson(&r, hi);
                 }
                 hi_year[k] += hi;

@@ -199,8 +199,11 @@ void tr_sim_destroy(tr_sim *sim)
     free(sim);
 }
 
+/* One step. Returns 0, or the non-zero value of an on_event hook (the run
+ * then stops); *rep_out is set when the step ended a calendar year. */
 static int do_step(tr_sim *sim, const tr_sim_hooks *hooks, const tr_year_report **rep_out)
 {
+    *rep_out = NULL;
     const tr_scenario *s = sim->s;
     double year = tr_scenario_step_year(s, sim->step);
     if (sim->step % sim->spy == 0)
@@ -218,7 +221,7 @@ static int do_step(tr_sim *sim, const tr_sim_hooks *hooks, const tr_year_report 
                 continue;
             tr_event_applied ev = {e, sim->step, year, sim->ev_active[e]};
             int rc = hooks->on_event(hooks->ctx, sim, &ev);
-            if (rc)
+            if (rc) /* nothing of this step has run yet: it can be resumed */
                 return rc;
         }
     }
@@ -234,20 +237,22 @@ static int do_step(tr_sim *sim, const tr_sim_hooks *hooks, const tr_year_report 
         sim->step--; /* the report belongs to the year of the last step */
         year_finish(sim);
         sim->step++;
-        if (rep_out)
-            *rep_out = &sim->rep;
-        return 1;
+        *rep_out = &sim->rep;
     }
     return 0;
 }
 
 int tr_sim_step(tr_sim *sim, const tr_year_report **rep_out)
 {
+    const tr_year_report *rep = NULL;
     if (rep_out)
         *rep_out = NULL;
     if (sim->step >= sim->n_steps)
         return 0;
-    return do_step(sim, NULL, rep_out);
+    do_step(sim, NULL, &rep);
+    if (rep_out)
+        *rep_out = rep;
+    return rep != NULL;
 }
 
 int tr_sim_run(tr_sim *sim, const tr_sim_hooks *hooks)
@@ -257,9 +262,9 @@ int tr_sim_run(tr_sim *sim, const tr_sim_hooks *hooks)
             return TR_ERR_INTERRUPTED;
         const tr_year_report *rep = NULL;
         int rc = do_step(sim, hooks, &rep);
-        if (rc < 0 || (rc > 1))
+        if (rc)
             return rc;
-        if (rc == 1 && hooks && hooks->on_year) {
+        if (rep && hooks && hooks->on_year) {
             int hr = hooks->on_year(hooks->ctx, sim, rep);
             if (hr)
                 return hr;

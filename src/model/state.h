@@ -56,6 +56,7 @@ struct tr_sim {
     double *inst_size;         /* [ni] */
     double *inst_quality;      /* [ni] */
     const char **inst_name;    /* [ni] */
+    uint32_t *inst_key;        /* [ni] entity word of its random streams (research.c) */
     double *inst_share;        /* [ni*nk] share of its country's funding in k (0 = inactive) */
     double *inst_noise;        /* [ni] this year's productivity shock */
     int *inst_first;           /* [nc+1] institutions of c are inst_first[c]..inst_first[c+1]-1 */

@@ -45,7 +45,9 @@ void talent_init(tr_sim *sim)
         sim->Hq[c] = sim->H[c] * tr_path_at(&s->countries[c].talent_quality, y0);
     }
     set_attract(sim);
-    /* The initial diaspora sits where opportunity times size is largest. */
+    /* The initial diaspora sits where opportunity times size is largest. It
+     * is part of its hosts' researchers, so no host can hold more foreign
+     * researchers than half its stock: larger diasporas are scaled down. */
     for (int c = 0; c < nc; c++) {
         double wsum = 0;
         for (int d = 0; d < nc; d++)
@@ -55,6 +57,21 @@ void talent_init(tr_sim *sim)
             sim->M[c * nc + d] =
                 (d != c && wsum > 0) ? s->countries[c].diaspora0 * sim->attract[d] * sim->H[d] / wsum : 0;
     }
+    for (int d = 0; d < nc; d++) {
+        double foreign = 0;
+        for (int c = 0; c < nc; c++)
+            foreign += sim->M[c * nc + d];
+        if (foreign > 0.5 * sim->H[d])
+            for (int c = 0; c < nc; c++)
+                sim->M[c * nc + d] *= 0.5 * sim->H[d] / foreign;
+    }
+}
+
+/* Share of a stock that moves in a step at annual rate `rate`: never more
+ * than the stock, and equal to rate * dt for small rates. */
+static double moved(double rate, double dt)
+{
+    return rate > 0 ? 1.0 - exp(-rate * dt) : 0.0;
 }
 
 void talent_step(tr_sim *sim, double year)
@@ -83,14 +100,13 @@ void talent_step(tr_sim *sim, double year)
         }
         abar = wsum > 0 ? abar / wsum : 0;
         double pull = sim->attract[c] > 0 ? minf(3.0, pow(abar / sim->attract[c], eps)) : 3.0;
-        double total = dt * C->outbound_rate * sim->open[c] * sim->H[c] * pull;
+        double total = sim->H[c] * moved(C->outbound_rate * sim->open[c] * pull, dt);
         for (int d = 0; d < nc; d++) {
             double o = 0, r = 0;
             if (d != c && wsum > 0) {
                 o = total * sim->attract[d] * sim->H[d] * sim->open[d] / wsum * (1.0 - sim->visa[d * nc + c]);
                 double back = sim->attract[d] > 0 ? minf(3.0, pow(sim->attract[c] / sim->attract[d], eps)) : 3.0;
-                r = dt * C->return_rate * (1.0 + sim->return_boost[c]) * back * sim->M[c * nc + d];
-                r = minf(r, sim->M[c * nc + d]);
+                r = sim->M[c * nc + d] * moved(C->return_rate * (1.0 + sim->return_boost[c]) * back, dt);
             }
             O[c * nc + d] = o;
             R[c * nc + d] = r;
@@ -133,6 +149,11 @@ void talent_step(tr_sim *sim, double year)
     for (int d = 0; d < nc; d++)
         sim->in_y[d] += in[d];
 
+    /* People abroad retire like everyone else in their host. */
+    const double keep = 1.0 - moved(P->attrition, dt);
+    for (int j = 0; j < nc * nc; j++)
+        sim->M[j] *= keep;
+
     /* Domestic intake and attrition. */
     for (int c = 0; c < nc; c++) {
         const tr_country *C = &s->countries[c];
@@ -140,7 +161,7 @@ void talent_step(tr_sim *sim, double year)
         double target = cost > 0 ? sim->gerd[c] * 1e3 / cost : sim->H[c];
         double gap = target - sim->H[c];
         double intake = dt * (P->intake_rate * (gap > 0 ? gap : 0) + P->attrition * sim->H[c]);
-        double leave = dt * P->attrition * sim->H[c];
+        double leave = sim->H[c] * moved(P->attrition, dt);
         double tq = tr_path_at(&C->talent_quality, year);
         double qa = sim->H[c] > 0 ? sim->Hq[c] / sim->H[c] : tq;
         sim->H[c] += intake - leave;

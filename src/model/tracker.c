@@ -12,6 +12,7 @@
  *   low     otherwise
  * (the traffic-light rule of ASPI's Critical Technology Tracker, with its
  * thresholds as scenario parameters). */
+#include <math.h>
 #include <string.h>
 
 #include "model/state.h"
@@ -55,7 +56,7 @@ void tracker_year(tr_sim *sim)
         for (int c = 0; c < nc; c++) {
             double share = world > 0 ? sim->ct_hi_window[c * nk + k] / world : 0;
             sim->cty[c * nk + k].hi_share = share;
-            if (!s->countries[c].ranked)
+            if (!s->countries[c].ranked || share <= 0)
                 continue;
             if (lead < 0 || share > sim->cty[lead * nk + k].hi_share) {
                 second = lead;
@@ -68,9 +69,10 @@ void tracker_year(tr_sim *sim)
         row->second = second;
         row->leader_share = lead >= 0 ? sim->cty[lead * nk + k].hi_share : 0;
         row->second_share = second >= 0 ? sim->cty[second * nk + k].hi_share : 0;
-        row->lead_ratio = row->second_share > 0 ? row->leader_share / row->second_share : 1e6;
-        if (row->lead_ratio > 1e6)
-            row->lead_ratio = 1e6;
+        /* No runner-up: the ratio is undefined (NaN, stored as NULL) and the
+         * lead counts as larger than any threshold. */
+        row->lead_ratio = row->second_share > 0 ? row->leader_share / row->second_share : NAN;
+        const int unrivalled = lead >= 0 && second < 0;
 
         /* Top 10 institutions: insertion into a sorted list of ten; ties go
          * to the lower index so the order is reproducible. */
@@ -99,11 +101,11 @@ void tracker_year(tr_sim *sim)
                     row->leader_top10++;
             }
         }
-        if (lead >= 0 && world > 0) {
+        if (lead >= 0) {
             sim->cy[lead].techs_led++;
-            if (row->lead_ratio >= P->high_ratio && row->leader_top10 >= P->high_top10)
+            if ((unrivalled || row->lead_ratio >= P->high_ratio) && row->leader_top10 >= P->high_top10)
                 row->risk = TR_RISK_HIGH;
-            else if (row->lead_ratio >= P->medium_ratio && row->leader_top10 >= P->medium_top10)
+            else if ((unrivalled || row->lead_ratio >= P->medium_ratio) && row->leader_top10 >= P->medium_top10)
                 row->risk = TR_RISK_MEDIUM;
             else
                 row->risk = TR_RISK_LOW;
