@@ -164,17 +164,39 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
         if (j < ny - 1 && years[j] != 2023)
             continue;
         int y = years[j] - s->start_year;
-        int n = 0;
-        for (int k = 0; k < nk; k++)
-            n += sm->risk[y * nk + k] == TR_RISK_HIGH;
-        fprintf(out, "\nHigh monopoly risk in %d: %d technolog%s\n", years[j], n, n == 1 ? "y" : "ies");
+        int nh = 0, nm = 0;
         for (int k = 0; k < nk; k++) {
-            if (sm->risk[y * nk + k] != TR_RISK_HIGH)
-                continue;
-            int l = sm->leader[y * nk + k], sc = sm->second[y * nk + k];
-            fprintf(out, "  %-46.46s %s %5.1f%%  vs %s %5.1f%%\n", s->techs[k].name, cid(s, l),
-                    100 * sm->lshare[y * nk + k], cid(s, sc), 100 * sm->sshare[y * nk + k]);
+            nh += sm->risk[y * nk + k] == TR_RISK_HIGH;
+            nm += sm->risk[y * nk + k] == TR_RISK_MEDIUM;
         }
+        fprintf(out, "\nMonopoly risk in %d: %d high, %d medium (lead ratio and share of the top 10 institutions)\n",
+                years[j], nh, nm);
+        /* All high-risk technologies, then the medium ones with the largest
+         * lead ratios: at most 10 lines a year; the rest is in the tracker table. */
+        int shown = 0, printed_done[1024] = {0};
+        for (int level = TR_RISK_HIGH; level >= TR_RISK_MEDIUM; level--) {
+            for (;;) {
+                int k = -1;
+                double best = -1;
+                for (int t = 0; t < nk && t < 1024; t++) {
+                    double r = sm->sshare[y * nk + t] > 0 ? sm->lshare[y * nk + t] / sm->sshare[y * nk + t] : 1e300;
+                    if (sm->risk[y * nk + t] == level && !printed_done[t] && r > best) {
+                        best = r;
+                        k = t;
+                    }
+                }
+                if (k < 0 || (level == TR_RISK_MEDIUM && shown >= 10))
+                    break;
+                printed_done[k] = 1;
+                shown++;
+                int l = sm->leader[y * nk + k], sc = sm->second[y * nk + k];
+                fprintf(out, "  %-6s %-44.44s %-3s %5.1f%%  vs %-3s %5.1f%%\n", level == TR_RISK_HIGH ? "high" : "medium",
+                        s->techs[k].name, cid(s, l), 100 * sm->lshare[y * nk + k], cid(s, sc),
+                        100 * sm->sshare[y * nk + k]);
+            }
+        }
+        if (nh + nm > shown)
+            fprintf(out, "  ... and %d more medium (table `tracker` of the results)\n", nh + nm - shown);
     }
 }
 
