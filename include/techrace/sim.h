@@ -116,6 +116,9 @@ int tr_sim_step(tr_sim *sim, const tr_year_report **rep_out);
 
 const tr_scenario *tr_sim_scenario(const tr_sim *sim);
 int tr_sim_current_step(const tr_sim *sim);
+uint64_t tr_sim_seed(const tr_sim *sim);
+/* The run index given to tr_sim_create (second key of the random streams). */
+uint32_t tr_sim_run_index(const tr_sim *sim);
 int tr_sim_n_institutions(const tr_sim *sim);
 const char *tr_sim_inst_name(const tr_sim *sim, int inst);
 int tr_sim_inst_country(const tr_sim *sim, int inst);

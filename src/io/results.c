@@ -52,6 +52,7 @@ static const char schema_sql[] =
     "  scenario_hash TEXT,\n"
     "  scenario_text TEXT,\n"
     "  seed INTEGER NOT NULL,\n"
+    "  run_index INTEGER NOT NULL,\n"
     "  overrides TEXT NOT NULL,\n"
     "  start_year INTEGER NOT NULL,\n"
     "  end_year INTEGER NOT NULL,\n"
@@ -397,7 +398,7 @@ static int prepare_all(tr_results *r, tr_diag *diag)
         [ST_INS_RUN] =
             "INSERT INTO runs(status, program_version, scenario_name, scenario_source, "
             "scenario_hash, scenario_text, seed, overrides, start_year, end_year, "
-            "steps_per_year, started_at) VALUES ('running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "steps_per_year, started_at, run_index) VALUES ('running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [ST_INS_COUNTRY] =
             "INSERT INTO countries(run_id, idx, id, name, alliance) VALUES (?, ?, ?, ?, ?)",
         [ST_INS_TECH] =
@@ -562,6 +563,7 @@ int tr_results_begin_run(tr_results *r, const tr_scenario *s, const tr_sim *sim,
     sqlite3_bind_int(st, 9, s->end_year);
     sqlite3_bind_int(st, 10, s->steps_per_year);
     bind_text(st, 11, now);
+    sqlite3_bind_int64(st, 12, (sqlite3_int64)tr_sim_run_index(sim));
     if (step_done(r, st)) {
         status = db_fail(r, diag, "cannot write the run");
         goto fail;
@@ -890,7 +892,7 @@ static const struct {
     const char *sql; /* ?1 = run_id */
 } csv_tables[] = {
     {"run.csv",
-     "SELECT program_version, scenario_name, scenario_source, scenario_hash, seed, overrides, "
+     "SELECT program_version, scenario_name, scenario_source, scenario_hash, seed, run_index, overrides, "
      "start_year, end_year, steps_per_year, status, last_year FROM runs WHERE run_id = ?1"},
     {"country_year.csv", NULL /* built from cy_fields */},
     {"country_tech_year.csv",

@@ -7,7 +7,8 @@
  * the scenario's technologies (`critical_share`), is the research budget; it is
  * allocated across technologies in proportion to field strength times the
  * weight of any active priority list, and megaproject money is added on top
- * for its technologies. Money is in US$ bn (PPP) per year. */
+ * for its technologies (and to GERD, as central-government funding of applied
+ * research). Money is in US$ bn (PPP) per year. */
 #include "model/state.h"
 
 static double clamp01(double x)
@@ -51,6 +52,14 @@ void budget_step(tr_sim *sim, double year)
         double pub = gerd * clamp01(tr_path_at(&C->public_perf, year)) *
                      clamp01(tr_path_at(&C->critical_share, year));
         sim->pubres[c] = pub + mega_total;
+        /* Megaproject money is central-government R&D on top of the path
+         * (applied research, performed by public institutions): it counts in
+         * GERD and its shares, so R&D intensity reported rises with it. */
+        sim->gerd[c] += mega_total;
+        sim->rd_int[c] = gdp > 0 ? sim->gerd[c] / gdp : 0;
+        sim->gov[c] += mega_total;
+        sim->central[c] += mega_total;
+        sim->applied[c] += mega_total;
 
         double wsum = 0;
         for (int k = 0; k < nk; k++)

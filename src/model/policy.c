@@ -1,7 +1,10 @@
 /* policy.c — process 1: the policy timeline.
  *
- * At the start of each step every event whose [start, end) interval contains
- * the step's start time is active. Active events are folded into plain
+ * An event is in force in every step whose interval [t, t + dt) overlaps the
+ * event's [start, end): with quarterly steps and events on quarter
+ * boundaries that is exactly the quarters from start to end; an event
+ * shorter than a step, or starting inside one, still takes effect in the
+ * step it falls in (for the whole step). Active events are folded into plain
  * modifier arrays that the other modules read; events of the same kind
  * combine (R&D scales and priority weights multiply, budgets and share
  * changes add, restrictions and boosts take the strongest), so the result
@@ -35,11 +38,11 @@ void policy_apply(tr_sim *sim, double year)
     memset(sim->visa, 0, sizeof(double) * (size_t)(nc * nc));
     memset(sim->joint, 0, sizeof(double) * (size_t)(nc * nc * nk));
 
-    /* A small tolerance keeps quarter boundaries exact despite rounding. */
-    const double t = year + 1e-9;
+    /* A small tolerance keeps step boundaries exact despite rounding. */
+    const double eps = 1e-9, t0 = year, t1 = year + sim->dt;
     for (int e = 0; e < s->n_events; e++) {
         const tr_event *ev = &s->events[e];
-        int on = ev->start <= t && t < ev->end;
+        int on = ev->start < t1 - eps && ev->end > t0 + eps;
         sim->ev_active[e] = (unsigned char)on;
         if (!on)
             continue;

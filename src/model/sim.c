@@ -278,6 +278,16 @@ const tr_scenario *tr_sim_scenario(const tr_sim *sim)
     return sim->s;
 }
 
+uint64_t tr_sim_seed(const tr_sim *sim)
+{
+    return sim->seed;
+}
+
+uint32_t tr_sim_run_index(const tr_sim *sim)
+{
+    return sim->run;
+}
+
 int tr_sim_current_step(const tr_sim *sim)
 {
     return sim->step;
