@@ -1,6 +1,8 @@
 /* cmd_run.c — `techrace run`: load a scenario, run it, store the results and
  * print a readable summary. */
 #include <errno.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -160,6 +162,7 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
     if (any_unranked)
         fprintf(out, "  * aggregate bloc: reported, not ranked\n");
 
+    int rule_shown = 0;
     for (int j = 0; j < ny; j++) {
         if (j < ny - 1 && years[j] != 2023)
             continue;
@@ -169,8 +172,14 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
             nh += sm->risk[y * nk + k] == TR_RISK_HIGH;
             nm += sm->risk[y * nk + k] == TR_RISK_MEDIUM;
         }
-        fprintf(out, "\nMonopoly risk in %d: %d high, %d medium (lead ratio and share of the top 10 institutions)\n",
-                years[j], nh, nm);
+        if (!rule_shown) {
+            fprintf(out, "\nMonopoly risk: high = leader's share >= %gx the runner-up's and >= %d of the top 10\n"
+                    "institutions; medium = >= %gx and >= %d. Largest leads first.\n",
+                    s->params.tracker.high_ratio, s->params.tracker.high_top10, s->params.tracker.medium_ratio,
+                    s->params.tracker.medium_top10);
+            rule_shown = 1;
+        }
+        fprintf(out, "\nMonopoly risk in %d: %d high, %d medium\n", years[j], nh, nm);
         /* All high-risk technologies, then the medium ones with the largest
          * lead ratios: at most 10 lines a year; the rest is in the tracker table. */
         int shown = 0, printed_done[1024] = {0};
@@ -190,9 +199,12 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
                 printed_done[k] = 1;
                 shown++;
                 int l = sm->leader[y * nk + k], sc = sm->second[y * nk + k];
-                fprintf(out, "  %-6s %-44.44s %-3s %5.1f%%  vs %-3s %5.1f%%\n", level == TR_RISK_HIGH ? "high" : "medium",
-                        s->techs[k].name, cid(s, l), 100 * sm->lshare[y * nk + k], cid(s, sc),
-                        100 * sm->sshare[y * nk + k]);
+                fprintf(out, "  %-6s %-44.44s %-3s %5.1f%%", level == TR_RISK_HIGH ? "high" : "medium",
+                        s->techs[k].name, cid(s, l), 100 * sm->lshare[y * nk + k]);
+                if (sc >= 0)
+                    fprintf(out, "  vs %-3s %5.1f%%\n", cid(s, sc), 100 * sm->sshare[y * nk + k]);
+                else
+                    fputs("  (no runner-up)\n", out);
             }
         }
         if (nh + nm > shown)
@@ -279,6 +291,22 @@ int cmd_run(int argc, char **argv)
 #undef OPT
     }
 
+    /* A CSV directory that cannot be used is bad input: say so before the run. */
+    if (csv_dir) {
+        struct stat st;
+        if (stat(csv_dir, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                fprintf(stderr, "techrace run: --csv %s: exists and is not a directory\n", csv_dir);
+                free(sets);
+                return EXIT_INPUT;
+            }
+        } else if (mkdir(csv_dir, 0777) != 0) {
+            fprintf(stderr, "techrace run: --csv %s: cannot create the directory: %s\n", csv_dir, strerror(errno));
+            free(sets);
+            return EXIT_INPUT;
+        }
+    }
+
     tr_diag diag;
     tr_diag_init(&diag);
     tr_scenario *s = NULL;
@@ -362,7 +390,8 @@ int cmd_run(int argc, char **argv)
         tr_diag_print(&diag, stderr);
         if (rc == TR_ERR_INTERRUPTED && out_path)
             fprintf(stderr, "techrace run: interrupted at step %d; the complete years are kept in %s (run %" PRId64
-                    ", marked interrupted)\n", tr_sim_current_step(sim), out_path, run_id);
+                    ", marked interrupted)%s\n", tr_sim_current_step(sim), out_path, run_id,
+                    csv_dir ? "; no CSV files were written" : "");
         else if (rc == TR_ERR_INTERRUPTED)
             fprintf(stderr, "techrace run: interrupted at step %d; nothing was written (use --out to keep "
                     "partial results)\n", tr_sim_current_step(sim));

@@ -15,13 +15,14 @@ static void usage(FILE *out)
           "  run [SCENARIO]             run a scenario (default: the embedded US-China 2000-2035 scenario)\n"
           "  scenario check FILE...     check scenario files and report every error\n"
           "  scenario show [default|FILE]  print the embedded default scenario, or a resolved file\n"
-          "  scenario diff A B          show how two scenarios differ\n"
+          "  scenario diff A B          show how two scenarios differ (exit 1 when they do)\n"
           "\n"
           "options:\n"
           "  -h, --help                 show this help (also after any command)\n"
           "  --version                  show the version\n"
           "\n"
-          "exit status: 0 ok, 1 runtime failure, 2 bad input (usage, scenario file, --set override)\n"
+          "exit status: 0 ok, 1 runtime failure, 2 bad input (usage, scenario file, --set override);\n"
+          "             `scenario diff` exits 1 when the scenarios differ, like diff(1)\n"
           "documentation: README.md, docs/SCENARIO.md, docs/RESULTS.md, docs/ODD.md\n",
           out);
 }

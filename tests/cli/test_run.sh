@@ -30,6 +30,12 @@ check "missing file -> 2"       status_is 2 "$TR" run "$T/nope.yaml"
 check "missing file message"    grep -q "nope.yaml" "$T/err"
 check "bad --set -> 2"          status_is 2 "$TR" run --set countries.XX.gdp=1
 check "unwritable --out -> 1"   status_is 1 "$TR" run --quiet --out "$T/no/such/dir/r.db"
+touch "$T/afile"
+check "--csv on a file -> 2"    status_is 2 "$TR" run --quiet --csv "$T/afile"
+check "--csv message"           grep -q "not a directory" "$T/err"
+check "--csv missing parent -> 2" status_is 2 "$TR" run --quiet --csv "$T/no/such"
+check "negative seed -> 2"      status_is 2 "$TR" run --seed " -1"
+check "--run recorded" sh -c "'$TR' run --quiet --run 3 --out '$T/ri.db' && [ \"\$(sqlite3 '$T/ri.db' 'select run_index from runs')\" = 3 ]"
 
 # The default run: summary equals the golden file (regenerate with
 # tests/cli/update_golden.sh after a deliberate model or scenario change).
