@@ -127,7 +127,7 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
     if (ny == 0)
         years[ny++] = s->end_year;
 
-    fprintf(out, "%s\n", s->name ? s->name : "scenario");
+    fprintf(out, "%s\n", s->name && *s->name ? s->name : (s->source_name ? s->source_name : "scenario"));
     fprintf(out, "%d-%d, %d steps a year, seed %" PRIu64 "\n\n", s->start_year, s->end_year,
             s->steps_per_year, seed);
     fprintf(out, "Technologies led (of %d; share of high-impact papers, %d-year window)\n", nk,
@@ -337,6 +337,10 @@ int cmd_run(int argc, char **argv)
         status = rc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
         goto done;
     }
+    if (diag.count > 0 && !quiet) /* warnings from creating the run */
+        tr_diag_print(&diag, stderr);
+    tr_diag_free(&diag);
+    tr_diag_init(&diag);
     if (out_path || csv_dir) {
         rc = tr_results_open(&db, out_path ? out_path : ":memory:", &diag);
         if (rc == TR_OK)

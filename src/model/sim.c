@@ -160,6 +160,12 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
 
     if (research_init(sim) != TR_OK)
         goto nomem;
+    for (int c = 0; c < nc; c++)
+        if (sim->inst_first[c] == sim->inst_first[c + 1])
+            tr_diag_add(diag, TR_DIAG_WARNING, NULL, 0, 0,
+                        "country '%s' has no research institutions (institutions.count is 0 and none are "
+                        "listed): its research budget produces no papers",
+                        s->countries[c].id);
 
     /* Initial conditions: budgets and talent at the start date, then
      * knowledge stocks at the steady state of the initial research output
