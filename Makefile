@@ -35,6 +35,8 @@ bench: build
 	./$(BUILD)/bench_run
 
 install: build
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
 	cmake --install $(BUILD)
 
 clean:
