@@ -78,6 +78,9 @@ typedef struct sc_ctx {
     int kind;                /* event kind of the mapping being converted, -1 = unknown */
     int calendar_ok;
     sc_idmap *ids[4];        /* by SC_REF_*: ids of converted items */
+    int poisoned[4];         /* by SC_REF_*: the list defining these ids was missing or
+                              * failed to convert, so references to it are not checked
+                              * (their errors would only repeat that one) */
 } sc_ctx;
 
 /* A scenario and the arena that holds everything it points to. */
@@ -187,6 +190,10 @@ int sc_parse_number(const char *s, double *out);
 int sc_levenshtein(const char *a, const char *b);
 /* The best match for word among cands (n of them), or NULL if none is close. */
 const char *sc_suggest(const char *word, const char *const *cands, int n);
+/* Like sc_suggest, for ids: when no candidate is close by edit distance, one
+ * that contains word (or that word contains), ignoring case, at least 3
+ * characters long, e.g. 'cn_thousand_talents' for 'thousand_talents'. */
+const char *sc_suggest_id(const char *word, const char *const *cands, int n);
 
 sc_idmap *sc_idmap_new(sc_ctx *c, size_t hint);
 int sc_idmap_get(const sc_idmap *m, const char *key);     /* -1 if absent */

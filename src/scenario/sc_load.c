@@ -100,11 +100,17 @@ static const char *suggest_id(sc_ctx *c, const char *word, int ref, int cats)
     if (ref == SC_REF_COUNTRY)
         for (int i = 0; i < s->n_countries; i++)
             cands[n++] = s->countries[i].id;
-    return sc_suggest(word, cands, n);
+    return sc_suggest_id(word, cands, n);
 }
 
+/* Report a reference to an unknown id, unless the list that defines such ids
+ * failed to convert (the list's own error says everything). */
 static void unknown_ref(sc_ctx *c, const sc_node *at, int ref, int cats, const char *word)
 {
+    if (c->poisoned[ref] || (cats && c->poisoned[SC_REF_CATEGORY])) {
+        c->nerr++; /* keep the load failing, even though nothing is printed */
+        return;
+    }
     const char *s = suggest_id(c, word, ref, cats);
     const char *what = cats ? "technology or category" : ref_names[ref];
     if (s)
@@ -169,6 +175,47 @@ static int get_number(sc_ctx *c, const char *key, const sc_node *v, double *out)
 static int get_number_quiet(const sc_node *v, double *out)
 {
     return v->kind == SC_SCALAR && !v->quoted && sc_parse_number(v->str, out);
+}
+
+/* true or false (YAML 1.2 core spellings); reports and returns -1 otherwise. */
+static int get_bool(sc_ctx *c, const char *key, const sc_node *v)
+{
+    const char *t = v->kind == SC_SCALAR && !v->quoted ? v->str : NULL;
+    if (t && (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE")))
+        return 1;
+    if (t && (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE")))
+        return 0;
+    if (v->kind == SC_SCALAR && v->quoted)
+        sc_error(c, v, "expected true or false for '%s', got the string \"%s\"", key, v->str);
+    else
+        type_error(c, v, "true or false", key);
+    return -1;
+}
+
+/* Whether a node was written by a --set override (or lies in a mapping that
+ * one created). */
+static int from_set(const sc_ctx *c, const sc_node *n)
+{
+    return n && c->set_file && n->file == c->set_file;
+}
+
+/* The node written by an override within a value: the value itself, or for a
+ * mapping (a time path, say) the first key or value that an override set;
+ * NULL when none. */
+static const sc_node *set_part(const sc_ctx *c, const sc_node *n)
+{
+    if (!n)
+        return NULL;
+    if (from_set(c, n))
+        return n;
+    if (n->kind == SC_MAP)
+        for (int i = 0; i < n->n; i++) {
+            if (from_set(c, n->vals[i]))
+                return n->vals[i];
+            if (from_set(c, n->keys[i]))
+                return n->keys[i];
+        }
+    return NULL;
 }
 
 /* A year: a number, or a quarter "2006Q2" = 2006.25. */
@@ -328,16 +375,22 @@ static sc_node *merge_idseq(sc_ctx *c, sc_node *base, sc_node *over, const sc_sc
         int rm = 0, ri = sc_map_find(item, "remove");
         if (ri >= 0) {
             const sc_node *rv = item->vals[ri];
-            const char *t = rv->kind == SC_SCALAR && !rv->quoted ? rv->str : "";
-            if (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE"))
-                rm = 1;
-            else if (strcmp(t, "false") && strcmp(t, "False") && strcmp(t, "FALSE"))
-                sc_error(c, rv, "expected true or false for 'remove'");
+            rm = get_bool(c, "remove", rv) == 1;
             sc_map_remove(item, ri);
             if (rm) {
                 int k = sc_idmap_get(have, id);
                 if (k < 0) {
-                    sc_error(c, rv, "cannot remove '%s': no item with this id comes before it", id);
+                    const char **ids = sc_alloc(c, (size_t)(res->n + 1) * sizeof *ids);
+                    int nids = 0;
+                    for (int j = 0; j < res->n; j++)
+                        if (res->vals[j])
+                            ids[nids++] = id_of_item(res->vals[j]);
+                    const char *sug = sc_suggest_id(id, ids, nids);
+                    if (sug)
+                        sc_error(c, rv, "cannot remove '%s': no item with this id comes before it "
+                                 "(did you mean '%s'?)", id, sug);
+                    else
+                        sc_error(c, rv, "cannot remove '%s': no item with this id comes before it", id);
                 } else {
                     res->vals[k] = NULL;
                     sc_idmap_put(c, have, id, -1);
@@ -627,6 +680,10 @@ static void apply_override(sc_ctx *c, sc_node *root, int idx)
             sch = f->sub;
             break;
         case SC_F_LIST: {
+            if (child && child->kind != SC_SEQ && !sc_is_null(child)) {
+                sc_error(c, &at, "cannot set items of '%s': it is not a list", seg);
+                return;
+            }
             /* the next segment selects an item by id */
             const char *q = p;
             const char *qe = q;
@@ -651,7 +708,7 @@ static void apply_override(sc_ctx *c, sc_node *root, int idx)
                     item = child->vals[i];
             }
             if (!item) {
-                const char *sug = sc_suggest(id, ids, n);
+                const char *sug = sc_suggest_id(id, ids, n);
                 if (sug)
                     sc_error(c, &at, "no %s with id '%s' (did you mean '%s'?)", f->sub->name, id, sug);
                 else
@@ -838,14 +895,17 @@ static void convert_list(sc_ctx *c, const sc_field *f, char *obj, const sc_node 
     const sc_schema *sub = f->sub;
     if (v->kind != SC_SEQ) {
         type_error(c, v, "a list", f->key);
+        c->poisoned[f->ref] = 1;
         return;
     }
     if (v->n < (int)f->min) {
         sc_error(c, v, "'%s' must not be empty", f->key);
+        c->poisoned[f->ref] = 1;
         return;
     }
     if (v->n > (int)f->max) {
         sc_error(c, v, "'%s' has %d items; at most %.0f are allowed", f->key, v->n, f->max);
+        c->poisoned[f->ref] = 1;
         return;
     }
     /* register ids first, so that items can refer to later items */
@@ -927,13 +987,9 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
         *(int *)(void *)p = (int)d;
         return;
     case SC_F_BOOL: {
-        const char *t = v->kind == SC_SCALAR && !v->quoted ? v->str : NULL;
-        if (t && (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE")))
-            *(int *)(void *)p = 1;
-        else if (t && (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE")))
-            *(int *)(void *)p = 0;
-        else
-            type_error(c, v, "true or false", f->key);
+        int b = get_bool(c, f->key, v);
+        if (b >= 0)
+            *(int *)(void *)p = b;
         return;
     }
     case SC_F_U64: {
@@ -1154,6 +1210,13 @@ static void convert_kind(sc_ctx *c, const sc_field *f, char *obj, const sc_node 
                  "talent_programme, visa_restriction or joint_research)", v->str);
 }
 
+/* Lists and mappings: an explicit null for an optional one means its default. */
+static int is_container(sc_ftype t)
+{
+    return t == SC_F_LIST || t == SC_F_SUB || t == SC_F_REFLIST || t == SC_F_TECHLIST || t == SC_F_STRENGTH ||
+           t == SC_F_SPILL;
+}
+
 static void convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *map)
 {
     int saved_kind = c->kind;
@@ -1185,7 +1248,12 @@ static void convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_nod
             continue;
         int applies = !f->kinds || c->kind < 0 || (f->kinds & K(c->kind));
         const sc_node *v = sc_map_get(map, f->key);
+        if (v && sc_is_null(v) && is_container(f->type) && !(f->flags & SC_REQ) &&
+            !(c->kind >= 0 && (f->req_kinds & K(c->kind))))
+            v = NULL; /* `key:` or `key: ~` for an optional list or mapping: its default */
         if (!v) {
+            if (f->type == SC_F_LIST && (f->flags & SC_REQ))
+                c->poisoned[f->ref] = 1;
             if (f->flags & SC_REQ) {
                 sc_error(c, map, "missing required key '%s' in %s", f->key, item_label(sch, map, label, sizeof label));
             } else if (c->kind >= 0 && (f->req_kinds & K(c->kind))) {
@@ -1248,7 +1316,13 @@ void sc_check_calendar(sc_ctx *c, void *obj, const sc_node *map)
     if (s->start_year < 1900 || s->end_year < 1900)
         return;
     if (s->end_year < s->start_year) {
-        sc_error(c, node_or(map, "end"), "calendar end %d is before its start %d", s->end_year, s->start_year);
+        /* blame the value an override changed, when one did */
+        const sc_node *start = sc_map_get(map, "start"), *end = sc_map_get(map, "end");
+        if (from_set(c, start) && !from_set(c, end))
+            sc_error(c, start, "calendar start %d is after its end %d", s->start_year, s->end_year);
+        else
+            sc_error(c, node_or(map, "end"), "calendar end %d is before its start %d", s->end_year,
+                     s->start_year);
         return;
     }
     c->calendar_ok = 1;
@@ -1265,9 +1339,13 @@ void sc_check_country(sc_ctx *c, void *obj, const sc_node *map)
             double sum = tr_path_at(b, y) + tr_path_at(a, y);
             if (sum > 1 + 1e-9) {
                 char ys[32], ss[32];
-                const sc_node *at = sc_map_get(map, "applied_share");
+                const sc_node *bn = sc_map_get(map, "basic_share"), *an = sc_map_get(map, "applied_share");
+                /* blame an override when one of the two came from --set */
+                const sc_node *at = set_part(c, an);
                 if (!at)
-                    at = node_or(map, "basic_share");
+                    at = set_part(c, bn);
+                if (!at)
+                    at = an ? an : node_or(map, "basic_share");
                 if (p->n == 1 && (pass ? b : a)->n == 1)
                     sc_error(c, at, "basic_share + applied_share = %s exceeds 1", fmt_num(ss, sizeof ss, sum));
                 else
@@ -1282,12 +1360,23 @@ void sc_check_country(sc_ctx *c, void *obj, const sc_node *map)
 void sc_check_tracker(sc_ctx *c, void *obj, const sc_node *map)
 {
     tr_params_tracker *t = obj;
-    if (t->medium_ratio > t->high_ratio)
-        sc_error(c, node_or(map, "medium_ratio"), "medium_ratio %g must not exceed high_ratio %g",
-                 t->medium_ratio, t->high_ratio);
-    if (t->medium_top10 > t->high_top10)
-        sc_error(c, node_or(map, "medium_top10"), "medium_top10 %d must not exceed high_top10 %d",
-                 t->medium_top10, t->high_top10);
+    const sc_node *mr = sc_map_get(map, "medium_ratio"), *hr = sc_map_get(map, "high_ratio");
+    const sc_node *mt = sc_map_get(map, "medium_top10"), *ht = sc_map_get(map, "high_top10");
+    /* blame the value an override changed, when one did */
+    if (t->medium_ratio > t->high_ratio) {
+        if (from_set(c, hr) && !from_set(c, mr))
+            sc_error(c, hr, "high_ratio %g must not be below medium_ratio %g", t->high_ratio, t->medium_ratio);
+        else
+            sc_error(c, node_or(map, "medium_ratio"), "medium_ratio %g must not exceed high_ratio %g",
+                     t->medium_ratio, t->high_ratio);
+    }
+    if (t->medium_top10 > t->high_top10) {
+        if (from_set(c, ht) && !from_set(c, mt))
+            sc_error(c, ht, "high_top10 %d must not be below medium_top10 %d", t->high_top10, t->medium_top10);
+        else
+            sc_error(c, node_or(map, "medium_top10"), "medium_top10 %d must not exceed high_top10 %d",
+                     t->medium_top10, t->high_top10);
+    }
 }
 
 void sc_check_event(sc_ctx *c, void *obj, const sc_node *map)
@@ -1299,16 +1388,23 @@ void sc_check_event(sc_ctx *c, void *obj, const sc_node *map)
      * shorten the calendar with --set calendar.end=...): one that started
      * before it is in force from the first step, one that starts after it
      * never takes effect. */
-    if (e->start >= 1900) {
-        if (isfinite(e->end) && e->end <= e->start)
+    if (e->start >= 1900 && isfinite(e->end) && e->end <= e->start) {
+        const sc_node *sn = sc_map_get(map, "start"), *en = sc_map_get(map, "end");
+        /* blame the value an override changed, when one did */
+        if (from_set(c, sn) && !from_set(c, en))
+            sc_error(c, sn, "event starts (%s) after or when it ends (%s)", fmt_num(b, sizeof b, e->start),
+                     fmt_num(a, sizeof a, e->end));
+        else
             sc_error(c, node_or(map, "end"), "event ends (%s) before or when it starts (%s)",
                      fmt_num(a, sizeof a, e->end), fmt_num(b, sizeof b, e->start));
     }
     if (e->actor >= 0)
         for (int i = 0; i < e->n_countries; i++)
-            if (e->countries[i] == e->actor)
-                sc_error(c, node_or(map, "countries"), "the actor '%s' cannot also be one of the event's countries",
-                         s->countries[e->actor].id);
+            if (e->countries[i] == e->actor) {
+                const sc_node *an = sc_map_get(map, "actor"), *cn = sc_map_get(map, "countries");
+                sc_error(c, from_set(c, an) && !set_part(c, cn) ? an : node_or(map, "countries"),
+                         "the actor '%s' cannot also be one of the event's countries", s->countries[e->actor].id);
+            }
 }
 
 /* ---- the whole load ---------------------------------------------------- */

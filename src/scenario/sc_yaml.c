@@ -393,12 +393,16 @@ static int is_leaf(const sc_node *n)
     return 1;
 }
 
-static int emit_node(yaml_emitter_t *e, const sc_node *n)
+/* flow: n is inside a flow mapping or list, where libyaml cannot write an
+ * empty plain scalar (it would write `! ''`, a string): write `~` instead,
+ * which reads back the same (an empty value, null). */
+static int emit_node(yaml_emitter_t *e, const sc_node *n, int flow)
 {
     yaml_event_t ev;
     if (n->kind == SC_SCALAR) {
         int plain = !n->quoted;
-        if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)n->str, (int)strlen(n->str),
+        const char *str = plain && flow && !*n->str ? "~" : n->str;
+        if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)str, (int)strlen(str),
                                           plain, !plain,
                                           plain ? YAML_ANY_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE))
             return 0;
@@ -411,7 +415,7 @@ static int emit_node(yaml_emitter_t *e, const sc_node *n)
             !yaml_emitter_emit(e, &ev))
             return 0;
         for (int i = 0; i < n->n; i++)
-            if (!emit_node(e, n->keys[i]) || !emit_node(e, n->vals[i]))
+            if (!emit_node(e, n->keys[i], leaf) || !emit_node(e, n->vals[i], leaf))
                 return 0;
         return yaml_mapping_end_event_initialize(&ev) && yaml_emitter_emit(e, &ev);
     }
@@ -420,7 +424,7 @@ static int emit_node(yaml_emitter_t *e, const sc_node *n)
         !yaml_emitter_emit(e, &ev))
         return 0;
     for (int i = 0; i < n->n; i++)
-        if (!emit_node(e, n->vals[i]))
+        if (!emit_node(e, n->vals[i], leaf))
             return 0;
     return yaml_sequence_end_event_initialize(&ev) && yaml_emitter_emit(e, &ev);
 }
@@ -439,7 +443,7 @@ char *sc_emit(sc_ctx *c, const sc_node *root)
     yaml_emitter_set_indent(em, 2);
     int ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(em, &ev) &&
              yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(em, &ev) &&
-             emit_node(em, root) && yaml_document_end_event_initialize(&ev, 1) &&
+             emit_node(em, root, 0) && yaml_document_end_event_initialize(&ev, 1) &&
              yaml_emitter_emit(em, &ev) && yaml_stream_end_event_initialize(&ev) &&
              yaml_emitter_emit(em, &ev) && yaml_emitter_flush(em);
     yaml_emitter_delete(em);
@@ -554,6 +558,48 @@ const char *sc_suggest(const char *word, const char *const *cands, int n)
     if (best && bd <= limit && bd < len)
         return best;
     return NULL;
+}
+
+static int lower(int ch)
+{
+    return ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch;
+}
+
+/* Whether hay contains needle, ignoring ASCII case. */
+static int ci_contains(const char *hay, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < nl && hay[i] && lower((unsigned char)hay[i]) == lower((unsigned char)needle[i]))
+            i++;
+        if (i == nl)
+            return 1;
+    }
+    return nl == 0;
+}
+
+const char *sc_suggest_id(const char *word, const char *const *cands, int n)
+{
+    const char *best = sc_suggest(word, cands, n);
+    if (best)
+        return best;
+    size_t wl = strlen(word), bd = (size_t)-1;
+    for (int i = 0; i < n; i++) {
+        const char *cand = cands[i];
+        if (!cand)
+            continue;
+        size_t cl = strlen(cand);
+        if ((cl < wl ? cl : wl) < 3)
+            continue;
+        int hit = cl >= wl ? ci_contains(cand, word) : ci_contains(word, cand);
+        size_t d = cl >= wl ? cl - wl : wl - cl;
+        if (hit && d < bd) {
+            bd = d;
+            best = cand;
+        }
+    }
+    return best;
 }
 
 /* ---- id maps ----------------------------------------------------------- */

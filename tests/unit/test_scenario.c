@@ -534,6 +534,154 @@ static void test_errors(void **state)
     expect_error(good_yaml, tr, 1, "--set:1:33: medium_ratio 4 must not exceed high_ratio 3");
 }
 
+/* Load and return the number of errors (the load must fail iff want_fail). */
+static size_t count_errors(const char *yaml, const char *const *sets, int n, int want_fail)
+{
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    int rc = load_text(&s, yaml, sets, n, &d);
+    size_t errors = d.errors;
+    if ((rc != 0) != want_fail)
+        print_diag(&d);
+    assert_int_equal(rc, want_fail ? TR_ERR_INPUT : 0);
+    tr_scenario_destroy(s);
+    tr_diag_free(&d);
+    return errors;
+}
+
+static void test_diagnostics(void **state)
+{
+    (void)state;
+    /* a list that fails to convert does not drag along every reference to it */
+    static const char cascade[] = "include: [default]\n"
+                                  "countries:\n"
+                                  "  US: {name: \"United States\", gdp: 10000, rd_intensity: 0.027}\n";
+    expect_error(cascade, NULL, 0, "test.yaml:3:3: expected a list for 'countries', got a mapping");
+    assert_int_equal(count_errors(cascade, NULL, 0, 1), 1);
+    assert_int_equal(count_errors("include: [default]\ncategories: ict\n", NULL, 0, 1), 1);
+    assert_int_equal(count_errors("include: [default]\ntechnologies: []\n", NULL, 0, 1), 1);
+    assert_int_equal(count_errors("calendar: {start: 2000, end: 2001}\n"
+                                  "technologies: [{id: T, name: x, category: c}]\n"
+                                  "countries: [{id: A, name: A, gdp: 1, rd_intensity: 0.01, strength: {c: 2}}]\n"
+                                  "events: [{id: e, type: priority_list, actor: A, start: 2000, "
+                                  "technologies: [c]}]\n",
+                                  NULL, 0, 1),
+                     1); /* only "missing required key 'categories'" */
+    const char *ci[] = {"countries.US.gdp=1"};
+    expect_error(cascade, ci, 1, "--set:1:1: cannot set items of 'countries': it is not a list");
+    /* other reference errors are still reported */
+    assert_int_equal(count_errors("include: [default]\ncountries: {}\n"
+                                  "technologies: [{id: T01x, name: x, category: nope}]\n",
+                                  NULL, 0, 1),
+                     2);
+
+    /* cross-field checks blame the override that broke them */
+    const char *cs[] = {"calendar.start=2040"};
+    expect_error(good_yaml, cs, 1,
+                 "--set:1:16: calendar start 2040 is after its end 2010 [--set calendar.start=2040]");
+    const char *ce[] = {"calendar.end=1999"};
+    expect_error(good_yaml, ce, 1, "--set:1:14: calendar end 1999 is before its start 2000");
+    const char *ce2[] = {"calendar.start=2005", "calendar.end=2003"};
+    expect_error(good_yaml, ce2, 2, "--set:2:14: calendar end 2003 is before its start 2005");
+    const char *es[] = {"events.mlp.start=2012"};
+    expect_error(good_yaml, es, 1,
+                 "--set:1:18: event starts (2012) after or when it ends (2010) [--set events.mlp.start=2012]");
+    const char *ee[] = {"events.mlp.end=2004"};
+    expect_error(good_yaml, ee, 1, "--set:1:16: event ends (2004) before or when it starts (2006)");
+    const char *sa[] = {"countries.CN.applied_share=0.99"};
+    expect_error(good_yaml, sa, 1, "--set:1:28: basic_share + applied_share = 1.05 exceeds 1");
+    const char *sb[] = {"countries.US.basic_share=0.9"};
+    expect_error(good_yaml, sb, 1, "--set:1:26: basic_share + applied_share = 1.15 exceeds 1");
+    const char *sp[] = {"countries.US.basic_share.2005=0.6"};
+    expect_error("calendar: {start: 2000, end: 2010}\n"
+                 "categories: [{id: ict, name: ICT}]\n"
+                 "technologies: [{id: T01, name: Chips, category: ict}]\n"
+                 "countries: [{id: US, name: US, gdp: 1, rd_intensity: 0.01,\n"
+                 "             basic_share: {2000: 0.1, 2010: 0.2}, applied_share: 0.5}]\n",
+                 sp, 1, "--set:1:31: basic_share + applied_share = 1.1 exceeds 1 in 2005");
+    const char *hr[] = {"parameters.tracker.high_ratio=1.5"};
+    expect_error(good_yaml, hr, 1, "--set:1:31: high_ratio 1.5 must not be below medium_ratio 2");
+    const char *ht[] = {"parameters.tracker.high_top10=4"};
+    expect_error(good_yaml, ht, 1, "--set:1:31: high_top10 4 must not be below medium_top10 5");
+    const char *ac[] = {"events.jr.actor=JP"};
+    expect_error(good_yaml, ac, 1, "--set:1:17: the actor 'JP' cannot also be one of the event's countries");
+
+    /* remove: did you mean, and booleans */
+    expect_error("include: [default]\nevents:\n  - {id: thousand_talents, remove: true}\n", NULL, 0,
+                 "test.yaml:3:36: cannot remove 'thousand_talents': no item with this id comes before it "
+                 "(did you mean 'cn_thousand_talents'?)");
+    expect_error("include: [default]\nevents:\n  - {id: cn_thousand_talents, remove: yes}\n", NULL, 0,
+                 "test.yaml:3:39: expected true or false for 'remove', got 'yes'");
+    expect_error("include: [default]\nevents:\n  - {id: cn_thousand_talents, remove: \"true\"}\n", NULL, 0,
+                 "expected true or false for 'remove', got the string \"true\"");
+    expect_error("include: [default]\nevents:\n  - {id: cn_thousand_talents, remove: [1]}\n", NULL, 0,
+                 "expected true or false for 'remove', got a list");
+    const char *const cands[] = {"us_china_initiative", "cn_thousand_talents", "mlp2006"};
+    assert_string_equal(sc_suggest_id("talents", cands, 3), "cn_thousand_talents");
+    assert_string_equal(sc_suggest_id("THOUSAND_talents", cands, 3), "cn_thousand_talents");
+    assert_string_equal(sc_suggest_id("us_china_initiative_2018", cands, 3), "us_china_initiative");
+    assert_string_equal(sc_suggest_id("mlp2007", cands, 3), "mlp2006");
+    assert_null(sc_suggest_id("ml", cands, 3));
+    assert_null(sc_suggest_id("quantum", cands, 3));
+    assert_null(sc_suggest("talents", cands, 3));
+
+    /* an empty value for an optional list or mapping means its default */
+    static const char nulls[] = "calendar: {start: 2000, end: 2010}\n"
+                                "categories: [{id: ict, name: ICT}]\n"
+                                "technologies: [{id: T01, name: Chips, category: ict, spillovers: ~}]\n"
+                                "countries:\n"
+                                "  - {id: US, name: US, gdp: 1, rd_intensity: 0.01, strength: , institutions: null}\n"
+                                "  - {id: CN, name: CN, gdp: 1, rd_intensity: 0.01}\n"
+                                "research_institutions:\n"
+                                "parameters: ~\n"
+                                "events:\n"
+                                "  - {id: j, type: joint_research, actor: US, start: 2001, countries: [CN],"
+                                " technologies: }\n";
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    int rc = load_text(&s, nulls, NULL, 0, &d);
+    if (rc)
+        print_diag(&d);
+    assert_int_equal(rc, 0);
+    assert_int_equal(s->n_inst_specs, 0);
+    assert_int_equal(s->n_events, 1);
+    assert_int_equal(s->events[0].n_techs, 1);
+    assert_int_equal(s->techs[0].n_links, 0);
+    assert_true(s->countries[0].strength[0] == 1);
+    assert_int_equal(s->countries[0].inst.count, 50);
+    assert_true(s->params.research.hi_base == 0.10);
+    /* the resolved text (empty values in flow mappings written as ~) reads back the same */
+    tr_scenario *s2 = NULL;
+    rc = load_text(&s2, s->resolved_text, NULL, 0, &d);
+    if (rc)
+        print_diag(&d);
+    assert_int_equal(rc, 0);
+    char *f1 = tr_scenario_flatten(s), *f2 = tr_scenario_flatten(s2);
+    assert_non_null(f1);
+    assert_non_null(f2);
+    assert_string_equal(f1, f2);
+    assert_string_equal(s->hash, s2->hash);
+    free(f1);
+    free(f2);
+    tr_scenario_destroy(s2);
+    tr_scenario_destroy(s);
+    tr_diag_free(&d);
+    const char *ev[] = {"events=", "research_institutions=~"};
+    assert_int_equal(count_errors(good_yaml, ev, 2, 0), 0);
+    /* ... and is still an error for a required one */
+    expect_error("calendar: {start: 2000, end: 2010}\ncategories:\n", NULL, 0,
+                 "test.yaml:2:12: expected a list for 'categories', got nothing");
+    expect_error("calendar:\n", NULL, 0, "expected a mapping for 'calendar', got nothing");
+    expect_error("calendar: {start: 2000, end: 2010}\n"
+                 "categories: [{id: ict, name: ICT}]\n"
+                 "technologies: [{id: T01, name: Chips, category: ict}]\n"
+                 "countries: [{id: US, name: US, gdp: 1, rd_intensity: 0.01}]\n"
+                 "events: [{id: v, type: visa_restriction, actor: US, start: 2001, countries: ~}]\n",
+                 NULL, 0, "expected a list of ids for 'countries', got nothing");
+}
+
 static void test_flatten(void **state)
 {
     (void)state;
@@ -942,6 +1090,7 @@ int main(void)
         cmocka_unit_test(test_overrides_good),
         cmocka_unit_test(test_overrides_bad),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_diagnostics),
         cmocka_unit_test(test_flatten),
         cmocka_unit_test(test_default),
         cmocka_unit_test(test_alloc_failures),
