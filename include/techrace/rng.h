@@ -68,6 +68,10 @@ typedef enum {
     TR_RNG_TALENT = 5,
     TR_RNG_KNOWLEDGE = 6,
     TR_RNG_INST_NOISE = 7,
+    TR_RNG_FIRM_INIT = 8,
+    TR_RNG_FIRM_STEP = 9,
+    TR_RNG_ENTRY = 10,
+    TR_RNG_LOCAL = 11,
     TR_RNG_PAPERS_BASE = 0x1000, /* + technology index: high-impact paper draws */
     TR_RNG_TEST = 1000
 } tr_rng_purpose;

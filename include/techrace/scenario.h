@@ -57,9 +57,37 @@ typedef struct tr_technology {
     double learning_rate; /* `learning_rate`, unit-cost fall per doubling of cumulative output, 0..1 */
     double dual_use;      /* `dual_use`, military relevance 0..1 */
     double paper_cost;    /* `paper_cost`, relative cost of a paper in this field (1 = average) */
+    double price_elasticity; /* `price_elasticity`, of world demand to the average price (default 1.2) */
     int n_links;          /* `spillovers`: mapping tech id -> weight */
     tr_link *links;
 } tr_technology;
+
+/* The firms of a country at the start (MODEL.md section 2, Firm). */
+typedef struct tr_firm_gen {
+    int count;            /* `firms.count`, firms at start over all technologies, 0..1000000 */
+    double soe_share;     /* `firms.soe_share`, share that are state-owned */
+    double foreign_share; /* `firms.foreign_share`, share that are foreign-invested */
+    double sme_share;     /* `firms.sme_share`, share of private firms that are small and specialised */
+    double productivity;  /* `firms.productivity`, mean quality-adjusted productivity, frontier = 1 at start */
+    double productivity_sd; /* `firms.productivity_sd`, sd of log productivity across firms */
+    double size_sigma;    /* `firms.size_sigma`, sd of log initial size (capacity) */
+    double rd_share;      /* `firms.rd_share`, R&D as share of revenue */
+    double max_factor;    /* `firms.max_factor`, room for entrants: at most max_factor x count firms alive */
+    double size;          /* `firms.size`, mean capacity of its firms relative to the world average (1) */
+    double represents;    /* `firms.represents`, real firms one model firm stands for (scales reported counts) */
+} tr_firm_gen;
+
+/* Local governments of a country ("mayor economy", MODEL.md section 2). */
+typedef struct tr_local_gen {
+    int count;            /* `local_governments.count`, 0..10000 (0 = none) */
+    int picks;            /* `local_governments.picks`, technologies each backs per plan cycle */
+    int cycle;            /* `local_governments.cycle`, years between choices (official's term) */
+    double herding;       /* `local_governments.herding`, weight of what peers back */
+    double priority;      /* `local_governments.priority`, weight of the central priority list */
+    double growth;        /* `local_governments.growth`, weight of visible recent output growth */
+    double entry_share;   /* `local_governments.entry_share`, share of the budget spent on entry subsidies
+                             (the rest on capacity) */
+} tr_local_gen;
 
 /* Research institutions of a country that are generated rather than listed. */
 typedef struct tr_inst_gen {
@@ -95,6 +123,12 @@ typedef struct tr_country {
     tr_path talent_quality; /* `talent_quality`, quality of researchers trained at home, 1 = world average (time path) */
     double *strength;     /* `strength`: n_tech field strengths (category or technology keys), default 1 */
     tr_inst_gen inst;     /* `institutions` */
+    tr_firm_gen firms;    /* `firms` */
+    tr_local_gen local;   /* `local_governments` */
+    tr_path local_budget; /* `local_budget`, local governments' industrial support, US$ bn a year */
+    tr_path fund_budget;  /* `guidance_fund`, guidance-fund equity into firms, US$ bn a year */
+    double home_bias;     /* `home_bias`, extra preference of its buyers for domestic products (0.3 = +30%) */
+    tr_path commercialization; /* `commercialization`, share of national knowledge growth reaching firms' capability */
     int ranked;           /* `ranked`, boolean (default true): false for aggregate blocs (EU,
                              rest of world) that the tracker reports but does not rank as leader */
 } tr_country;
@@ -143,10 +177,44 @@ typedef struct tr_params_tracker {
     int medium_top10;           /* `medium_top10`: leader's institutions in the top 10 for medium risk */
 } tr_params_tracker;
 
+typedef struct tr_params_firms {
+    double innovation_zeta;     /* `innovation_zeta`: innovation probability 1-exp(-zeta x R&D in US$ m) a year */
+    double innovation_gain;     /* `innovation_gain`: largest productivity gain of one innovation (Beta(1,3) x gain) */
+    double imitation_rate;      /* `imitation_rate`: imitation chances a year at full absorptive capacity and openness */
+    double imitation_catchup;   /* `imitation_catchup`: share of the gap to the frontier closed by one imitation */
+    double learning_spill;      /* `learning_spill`: weight of the national industry's experience in a firm's own */
+    double replicator_speed;    /* `replicator_speed`: of shares to relative competitiveness, per year */
+    double price_weight;        /* `price_weight`: exponent of price in competitiveness */
+    double quality_weight;      /* `quality_weight`: exponent of productivity (quality) in competitiveness */
+    double trade_cost;          /* `trade_cost`: ad-valorem cost of selling abroad */
+    double markup;              /* `markup`: price over unit cost in a concentrated market at full utilization */
+    double markup_competition;  /* `markup_competition`: how much competition (1 - HHI) squeezes the markup */
+    double markup_utilization;  /* `markup_utilization`: elasticity of the markup to capacity utilization */
+    double capacity_cost;       /* `capacity_cost`: yearly cost of a unit of capacity as share of unit cost */
+    double capex;               /* `capex`: cost of a new unit of capacity as multiple of unit cost */
+    double capacity_depreciation; /* `capacity_depreciation`: per year */
+    double target_utilization;  /* `target_utilization`: utilization firms invest toward */
+    double investment_speed;    /* `investment_speed`: share of the capacity gap closed a year */
+    double entry_rate;          /* `entry_rate`: entrants a year per existing firm at zero margin */
+    double entry_margin;        /* `entry_margin`: rise of entry per unit of operating margin */
+    double entry_subsidy_effect;/* `entry_subsidy_effect`: rise of entry per US$ bn of entry subsidy */
+    double exit_net_worth;      /* `exit_net_worth`: exit when net worth < -this x revenue */
+    double exit_share;          /* `exit_share`: exit when share of the technology's world market falls below */
+    double jobs_per_busd;       /* `jobs_per_busd`: jobs (thousands) per US$ bn of output */
+    double little_giant_quantile; /* `little_giant_quantile`: productivity quantile an SME must reach */
+    double little_giant_rd;     /* `little_giant_rd`: R&D share an SME must reach */
+    double target_preference;   /* `target_preference`: domestic preference per unit of gap to a self-sufficiency target */
+    double target_subsidy;      /* `target_subsidy`: per-output subsidy (share of unit cost) per unit of gap */
+    double bailout_limit;       /* `bailout_limit`: state-owned firms are recapitalised when net worth < -this x revenue */
+    double fund_return_target;  /* `fund_return_target`: guidance funds' target return a year */
+    int fund_horizon;           /* `fund_horizon`: years before a guidance fund exits a stake */
+} tr_params_firms;
+
 typedef struct tr_params {
     tr_params_research research; /* `parameters.research` */
     tr_params_talent talent;     /* `parameters.talent` */
     tr_params_tracker tracker;   /* `parameters.tracker` */
+    tr_params_firms firms;       /* `parameters.firms` */
 } tr_params;
 
 typedef enum tr_event_kind {
@@ -156,6 +224,11 @@ typedef enum tr_event_kind {
     TR_EV_TALENT_PROGRAMME,    /* `talent_programme` */
     TR_EV_VISA_RESTRICTION,    /* `visa_restriction` */
     TR_EV_JOINT_RESEARCH,      /* `joint_research` */
+    TR_EV_SUBSIDY,             /* `subsidy` */
+    TR_EV_SELF_SUFFICIENCY,    /* `self_sufficiency_target` */
+    TR_EV_TARIFF,              /* `tariff` */
+    TR_EV_BUY_DOMESTIC,        /* `buy_domestic` */
+    TR_EV_INVESTMENT_SCREENING,/* `investment_screening` */
     TR_EV_KIND_COUNT
 } tr_event_kind;
 
@@ -187,6 +260,19 @@ typedef struct tr_event {
     double severity;        /* `severity`: share of flows from targets blocked, 0..1 */
     /* joint_research (actor and `countries` are partners) */
     double knowledge_share; /* `knowledge_share`: extra share of partners' new knowledge exchanged, 0..1 */
+    /* subsidy (actor's firms in `technologies`) */
+    int local;              /* `local`: boolean, paid by local governments (default false: central) */
+    double per_output;      /* `per_output`: share of unit cost paid per unit sold */
+    double per_capacity;    /* `per_capacity`: share of capacity investment paid */
+    double per_entrant;     /* `per_entrant`: US$ bn to each entrant */
+    /* self_sufficiency_target (actor's market in `technologies`) */
+    double target;          /* `target`: domestic share of the actor's market aimed at, 0..1 */
+    double by;              /* `by`: year the target is for */
+    /* tariff (actor taxes imports from `countries`, all if none listed) */
+    double rate;            /* `rate`: ad-valorem tariff, e.g. 0.25 */
+    /* buy_domestic (actor's buyers in `technologies`) */
+    double preference;      /* `preference`: extra preference for domestic products (0.5 = +50%) */
+    /* investment_screening uses `severity`: share of foreign-invested entry into the actor blocked */
 } tr_event;
 
 typedef struct tr_scenario {

@@ -47,6 +47,22 @@ typedef struct tr_country_year {
     double hi_papers;       /* high-impact papers this year */
     double world_rd_share;  /* share of world GERD */
     int techs_led;          /* technologies led in the tracker this year */
+    /* firms and markets (sums over technologies) */
+    double production;      /* US$ bn sold by its firms in all markets */
+    double exports;         /* US$ bn sold abroad */
+    double consumption;     /* US$ bn bought in its market */
+    double jobs;            /* thousands */
+    double firm_rd;         /* US$ bn of R&D by its firms */
+    double subsidies_central; /* US$ bn paid to firms by the central government */
+    double subsidies_local;   /* US$ bn paid to firms by local governments */
+    double fund_invested;   /* US$ bn of guidance-fund equity put in this year */
+    double fund_return;     /* average yearly return of stakes exited this year (NaN if none) */
+    double bailouts;        /* US$ bn spent recapitalising state-owned firms */
+    double firms;           /* firms alive at the end of the year */
+    double smes;            /* of which small specialised firms */
+    double little_giants;   /* of which SMEs designated "little giants" */
+    double entries;         /* firms that entered this year */
+    double exits;           /* firms that exited this year */
 } tr_country_year;
 
 /* Per country and technology, one calendar year. */
@@ -56,6 +72,25 @@ typedef struct tr_ct_year {
     double hi_papers;
     double knowledge;       /* knowledge stock at end of year */
     double hi_share;        /* share of world high-impact papers over the tracker window */
+    /* firms and markets */
+    double production;      /* US$ bn sold by its firms in all markets */
+    double exports;         /* US$ bn of that sold abroad */
+    double consumption;     /* US$ bn bought in its market */
+    double world_share;     /* share of world sales of the technology */
+    double self_sufficiency;/* share of its market supplied by its own firms (NaN if no purchases) */
+    double jobs;            /* thousands */
+    double capacity;        /* US$ bn a year at current prices */
+    double utilization;     /* output over capacity */
+    double price_cost;      /* average price over unit cost (output-weighted) */
+    double unit_cost;       /* average unit cost, index (1 = frontier at start) */
+    double loss_share;      /* share of its firms making losses this year */
+    double subsidies;       /* US$ bn paid to its firms in this technology */
+    double subsidy_per_unit;/* subsidies over production */
+    double commercialization_gap; /* hi_share - world_share */
+    double firms;           /* alive at the end of the year */
+    double entries;
+    double exits;
+    double local_backers;   /* local governments backing it this year */
 } tr_ct_year;
 
 typedef enum { TR_RISK_LOW = 0, TR_RISK_MEDIUM = 1, TR_RISK_HIGH = 2 } tr_risk;

@@ -6,9 +6,10 @@
  * shorter than a step, or starting inside one, still takes effect in the
  * step it falls in (for the whole step). Active events are folded into plain
  * modifier arrays that the other modules read; events of the same kind
- * combine (R&D scales and priority weights multiply, budgets and share
- * changes add, restrictions and boosts take the strongest), so the result
- * does not depend on the order of events in the file. */
+ * combine (R&D scales and priority weights multiply; budgets, share changes,
+ * per-output subsidies and tariffs add; restrictions, preferences, capacity
+ * subsidy rates and boosts take the strongest), so the result does not
+ * depend on the order of events in the file. */
 #include <math.h>
 #include <string.h>
 
@@ -37,6 +38,13 @@ void policy_apply(tr_sim *sim, double year)
     }
     memset(sim->visa, 0, sizeof(double) * (size_t)(nc * nc));
     memset(sim->joint, 0, sizeof(double) * (size_t)(nc * nc * nk));
+    memset(sim->sub_output, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(sim->sub_output_local, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(sim->sub_capacity, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(sim->sub_entrant, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(sim->tariff, 0, sizeof(double) * (size_t)(nc * nc * nk));
+    memset(sim->buy_dom, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(sim->screen, 0, sizeof(double) * (size_t)(nc * nk));
 
     /* A small tolerance keeps step boundaries exact despite rounding. */
     const double eps = 1e-9, t0 = year, t1 = year + sim->dt;
@@ -87,6 +95,41 @@ void policy_apply(tr_sim *sim, double year)
                     *y = maxd(*y, ev->knowledge_share);
                 }
             }
+            break;
+        case TR_EV_SUBSIDY:
+            for (int j = 0; j < ev->n_techs; j++) {
+                int i = a * nk + ev->techs[j];
+                sim->sub_output[i] += ev->per_output;
+                if (ev->local)
+                    sim->sub_output_local[i] += ev->per_output;
+                sim->sub_capacity[i] = maxd(sim->sub_capacity[i], ev->per_capacity);
+                sim->sub_entrant[i] += ev->per_entrant;
+            }
+            break;
+        case TR_EV_SELF_SUFFICIENCY:
+            break; /* read by market.c, which knows the current domestic shares */
+        case TR_EV_TARIFF:
+            for (int d = 0; d < nc; d++) {
+                if (d == a)
+                    continue;
+                int listed = ev->n_countries == 0;
+                for (int j = 0; j < ev->n_countries && !listed; j++)
+                    listed = ev->countries[j] == d;
+                if (!listed)
+                    continue;
+                for (int j = 0; j < ev->n_techs; j++) {
+                    double *x = &sim->tariff[(a * nc + d) * nk + ev->techs[j]];
+                    *x += ev->rate;
+                }
+            }
+            break;
+        case TR_EV_BUY_DOMESTIC:
+            for (int j = 0; j < ev->n_techs; j++)
+                sim->buy_dom[a * nk + ev->techs[j]] = maxd(sim->buy_dom[a * nk + ev->techs[j]], ev->preference);
+            break;
+        case TR_EV_INVESTMENT_SCREENING:
+            for (int j = 0; j < ev->n_techs; j++)
+                sim->screen[a * nk + ev->techs[j]] = maxd(sim->screen[a * nk + ev->techs[j]], ev->severity);
             break;
         case TR_EV_KIND_COUNT:
             break;

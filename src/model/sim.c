@@ -23,6 +23,15 @@ static void year_reset(tr_sim *sim)
     memset(sim->out_y, 0, sizeof(double) * (size_t)nc);
     memset(sim->ret_y, 0, sizeof(double) * (size_t)nc);
     memset(sim->in_y, 0, sizeof(double) * (size_t)nc);
+    double *yr[] = {sim->yr_rd, sim->yr_exports, sim->yr_y, sim->yr_cap, sim->yr_rev, sim->yr_cost, sim->yr_sub,
+                    sim->yr_sub_local, sim->yr_cons, sim->yr_entries, sim->yr_exits, sim->yr_bailouts};
+    for (size_t j = 0; j < sizeof yr / sizeof yr[0]; j++)
+        memset(yr[j], 0, sizeof(double) * (size_t)(nc * nk));
+    memset(sim->yr_fund_in, 0, sizeof(double) * (size_t)nc);
+    memset(sim->yr_fund_ret, 0, sizeof(double) * (size_t)nc);
+    memset(sim->yr_fund_exits, 0, sizeof(double) * (size_t)nc);
+    for (int f = 0; f < sim->nf; f++)
+        sim->f_rev[f] = sim->f_profit[f] = 0;
     research_year_start(sim);
 }
 
@@ -79,7 +88,10 @@ static void year_finish(tr_sim *sim)
         for (int k = 0; k < nk; k++)
             sim->cty[c * nk + k].knowledge = sim->K[c * nk + k];
     }
+    exit_year(sim);
+    funds_year(sim, tr_scenario_step_year(sim->s, sim->step));
     tracker_year(sim);
+    firms_year_metrics(sim);
     sim->years_done++;
     sim->rep.year = sim->s->start_year + sim->step / sim->spy;
 }
@@ -157,6 +169,74 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->cty, nc * nk);
     ALLOC(sim->trk, nk);
     ALLOC(sim->top10_by_country, nk * nc);
+    ALLOC(sim->sub_output, nc * nk);
+    ALLOC(sim->sub_output_local, nc * nk);
+    ALLOC(sim->sub_capacity, nc * nk);
+    ALLOC(sim->sub_entrant, nc * nk);
+    ALLOC(sim->buy_dom, nc * nk);
+    ALLOC(sim->screen, nc * nk);
+    ALLOC(sim->ct_cum, nc * nk);
+    ALLOC(sim->ct_S, nc * nk);
+    ALLOC(sim->ct_util, nc * nk);
+    ALLOC(sim->ct_margin, nc * nk);
+    ALLOC(sim->ct_n, nc * nk);
+    ALLOC(sim->ct_prod_prev, nc * nk);
+    ALLOC(sim->ct_prod_last, nc * nk);
+    ALLOC(sim->ct_capex, nc * nk);
+    ALLOC(sim->ct_capex_prev, nc * nk);
+    ALLOC(sim->ct_lastK, nc * nk);
+    ALLOC(sim->ss_pref, nc * nk);
+    ALLOC(sim->ss_sub, nc * nk);
+    ALLOC(sim->ct_kgrowth, nc * nk);
+    ALLOC(sim->ct_sub_paid, nc * nk);
+    ALLOC(sim->ct_dom, nc * nk);
+    ALLOC(sim->ct_D, nc * nk);
+    ALLOC(sim->ct_Dabroad, nc * nk);
+    ALLOC(sim->ct_Q, nc * nk);
+    ALLOC(sim->ct_ysum, nc * nk);
+    ALLOC(sim->ct_capsum, nc * nk);
+    ALLOC(sim->ct_revsum, nc * nk);
+    ALLOC(sim->ct_costsum, nc * nk);
+    ALLOC(sim->ct_local_cap_rate, nc * nk);
+    ALLOC(sim->ct_local_cap_paid, nc * nk);
+    ALLOC(sim->ct_qsum, nc * nk);
+    ALLOC(sim->ct_backers, nc * nk);
+    ALLOC(sim->ct_local_entry, nc * nk);
+    ALLOC(sim->ct_local_cap, nc * nk);
+    ALLOC(sim->yr_rd, nc * nk);
+    ALLOC(sim->yr_exports, nc * nk);
+    ALLOC(sim->yr_y, nc * nk);
+    ALLOC(sim->yr_cap, nc * nk);
+    ALLOC(sim->yr_rev, nc * nk);
+    ALLOC(sim->yr_cost, nc * nk);
+    ALLOC(sim->yr_sub, nc * nk);
+    ALLOC(sim->yr_sub_local, nc * nk);
+    ALLOC(sim->yr_cons, nc * nk);
+    ALLOC(sim->yr_entries, nc * nk);
+    ALLOC(sim->yr_exits, nc * nk);
+    ALLOC(sim->yr_bailouts, nc * nk);
+    ALLOC(sim->tariff, nc * nc * nk);
+    ALLOC(sim->access, nc * nc);
+    ALLOC(sim->den, nc);
+    ALLOC(sim->gdp_share, nc);
+    ALLOC(sim->ct_comm, nc);
+    ALLOC(sim->yr_fund_in, nc);
+    ALLOC(sim->yr_fund_ret, nc);
+    ALLOC(sim->yr_fund_exits, nc);
+    ALLOC(sim->k_frontier, nk);
+    ALLOC(sim->k_price0, nk);
+    ALLOC(sim->k_q0, nk);
+    ALLOC(sim->k_eref, nk);
+    ALLOC(sim->k_price, nk);
+    ALLOC(sim->k_hhi, nk);
+    ALLOC(sim->k_capsum, nk);
+    ALLOC(sim->k_nf, nk);
+    ALLOC(sim->k_ebar, nk);
+    ALLOC(sim->k_ssum, nk);
+    ALLOC(sim->k_lgcut, nk);
+    ALLOC(sim->l_score, nk);
+    ALLOC(sim->ct_tmp_int, nk);
+    ALLOC(sim->k_off, nk + 1);
 
     if (research_init(sim) != TR_OK)
         goto nomem;
@@ -181,6 +261,11 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
         research_expected(sim);
         knowledge_set_steady_state(sim);
     }
+    if (firms_init(sim) != TR_OK || localgov_init(sim) != TR_OK)
+        goto nomem;
+    market_init(sim);
+    for (int f = 0; f < sim->nf; f++)
+        sim->ct_n[sim->f_country[f] * nk + sim->f_tech[f]] += 1;
 
     sim->rep.n_countries = nc;
     sim->rep.n_tech = nk;
@@ -231,11 +316,16 @@ static int do_step(tr_sim *sim, const tr_sim_hooks *hooks, const tr_year_report 
                 return rc;
         }
     }
-    /* 2–4. Budgets, research, knowledge, talent. */
+    /* 2-8. Budgets and local governments, research, knowledge, talent,
+     * firm innovation, markets, entry. */
     budget_step(sim, year);
+    localgov_step(sim, year);
     research_step(sim);
     knowledge_step(sim);
     talent_step(sim, year);
+    firms_innovate(sim, year);
+    market_step(sim, year);
+    entry_step(sim, year);
     year_accumulate(sim);
 
     sim->step++;

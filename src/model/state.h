@@ -9,8 +9,9 @@
  * allocates nothing.
  *
  * Order of processes in a step (docs/ODD.md, "Process overview"):
- *   policy_apply -> budget_step -> research_step -> knowledge_step ->
- *   talent_step -> (end of year) tracker_year + report. */
+ *   policy_apply -> budget_step (+ localgov_step) -> research_step ->
+ *   knowledge_step -> talent_step -> firms_innovate -> market_step ->
+ *   entry_step -> (end of year) exit_year, funds_year, tracker_year + report. */
 #ifndef TR_MODEL_STATE_H
 #define TR_MODEL_STATE_H
 
@@ -83,6 +84,96 @@ struct tr_sim {
     double *tq;                   /* [nc] scratch: average quality */
     double *inflow;               /* [nc] scratch: arrivals this step */
 
+    /* policy.c: industrial modifiers */
+    double *sub_output;        /* [nc*nk] per-output subsidy, share of unit cost (central + local events) */
+    double *sub_output_local;  /* [nc*nk] of which paid by local governments */
+    double *sub_capacity;      /* [nc*nk] share of capex paid by events */
+    double *sub_entrant;       /* [nc*nk] US$ bn per entrant from events */
+    double *tariff;            /* [(importer*nc + origin)*nk + k] ad-valorem */
+    double *buy_dom;           /* [nc*nk] extra domestic preference */
+    double *screen;            /* [nc*nk] share of foreign-invested entry blocked */
+
+    /* firms.c: firms, structure of arrays over nf_max slots */
+    int nf_max;                /* slots */
+    int nf;                    /* slots ever used (high-water mark) */
+    int *f_country, *f_tech;
+    unsigned char *f_type;     /* TR_FIRM_* */
+    unsigned char *f_alive;
+    unsigned char *f_lg;       /* little giant this year */
+    uint32_t *f_key;           /* entity word of its random streams */
+    double *f_q;               /* quality-adjusted productivity (frontier 1 at start) */
+    double *f_cum;             /* cumulative output, units */
+    double *f_cap;             /* capacity, units a year */
+    double *f_cost;            /* unit cost this step */
+    double *f_price;           /* price this step */
+    double *f_share;           /* share of the technology's world sales potential (replicator state) */
+    double *f_demand;          /* units a year demanded this step */
+    double *f_y;               /* output, units a year, this step */
+    double *f_W;               /* net worth, US$ bn */
+    double *f_rev;             /* revenue this year, US$ bn */
+    double *f_profit;          /* profit this year, US$ bn */
+    double *f_rd_share;        /* R&D share of revenue */
+    double *f_stake;           /* guidance-fund equity, US$ bn (0 = none) */
+    double *f_stake_W0;        /* net worth when the stake was taken */
+    int *f_stake_year;         /* year the stake was taken */
+    double *f_rev_rate;        /* revenue this step, US$ bn a year */
+    int *free_slots;           /* stack of free slots */
+    int n_free;
+
+    /* market.c: per country x technology and per technology */
+    double *ct_cum;            /* [nc*nk] national cumulative output, units */
+    double *ct_S;              /* [nc*nk] sum of shares of the country's firms */
+    double *ct_util;           /* [nc*nk] utilization last step */
+    double *ct_margin;         /* [nc*nk] operating margin last step */
+    double *ct_n;              /* [nc*nk] firms alive */
+    double *ct_prod_prev;      /* [nc*nk] production the year before last, for growth */
+    double *ct_prod_last;      /* [nc*nk] production last year */
+    double *ct_capex;          /* [nc*nk] capex spent this year, US$ bn */
+    double *ct_capex_prev;     /* [nc*nk] capex spent last year */
+    double *ct_lastK;          /* [nc*nk] knowledge at the previous step (commercialization) */
+    double *access;            /* [(m*nc + c)] scratch for one technology */
+    double *den;               /* [nc] scratch */
+    double *k_frontier;        /* [nk] best productivity */
+    double *k_price0;          /* [nk] average price at start */
+    double *k_q0;              /* [nk] world demand in units at start */
+    double *k_eref;            /* [nk] reference experience */
+    double *k_price;           /* [nk] average price this step */
+    double *k_hhi;             /* [nk] */
+    double *ss_pref;           /* [nc*nk] preference from self-sufficiency targets */
+    double *ss_sub;            /* [nc*nk] output subsidy from self-sufficiency targets */
+    double *gdp_share;         /* [nc] demand shares */
+    int *ct_created;           /* [nc] firms ever created (keys) */
+    int *ct_tmp_int;           /* [nk] scratch */
+    double *ct_kgrowth;        /* [nc*nk] knowledge growth this step */
+    double *ct_comm;           /* [nc] commercialization rate this step */
+    double *ct_sub_paid;       /* [nc*nk] subsidies paid this step, US$ bn */
+    double *ct_dom;            /* [nc*nk] domestic share of the market (units), last step */
+    double *ct_D;              /* [nc*nk] units demanded per unit of share from c's firms */
+    double *ct_Dabroad;        /* [nc*nk] of which abroad */
+    double *ct_Q;              /* [nc*nk] units demanded in market c */
+    double *ct_ysum, *ct_capsum, *ct_revsum, *ct_costsum; /* [nc*nk] this step */
+    double *ct_local_cap_rate; /* [nc*nk] share of capex paid by local governments */
+    double *ct_local_cap_paid; /* [nc*nk] local capacity subsidies paid so far this year */
+    double *k_capsum, *k_nf, *k_ebar, *k_ssum; /* [nk] */
+    /* yearly sums [nc*nk] */
+    double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons;
+    double *yr_entries, *yr_exits, *yr_bailouts;
+    double *yr_fund_in, *yr_fund_ret, *yr_fund_exits; /* [nc] */
+    double *q_scratch;         /* [nf_max] for quantiles */
+    double *ct_qsum;           /* [nc*nk] sum of productivity of live firms, this step */
+    int *k_off;                /* [nk+1] scratch */
+    double *k_lgcut;           /* [nk] little-giant productivity threshold */
+
+    /* localgov.c */
+    int nl;                    /* local governments, all countries */
+    int *l_country;            /* [nl] */
+    int *l_backs;              /* [nl * picks_max] technologies backed, -1 = none */
+    int picks_max;
+    double *l_score;           /* [nk] scratch */
+    double *ct_backers;        /* [nc*nk] local governments backing */
+    double *ct_local_entry;    /* [nc*nk] US$ bn a year for entry subsidies */
+    double *ct_local_cap;      /* [nc*nk] US$ bn a year for capacity subsidies */
+
     /* yearly accumulators and the report */
     int W;                     /* tracker window, years */
     int ring_pos;              /* slot of the current year in the rings */
@@ -111,5 +202,17 @@ void knowledge_step(tr_sim *sim);
 void talent_init(tr_sim *sim);
 void talent_step(tr_sim *sim, double year);
 void tracker_year(tr_sim *sim);
+int firms_init(tr_sim *sim);
+void firms_innovate(tr_sim *sim, double year);
+void market_init(tr_sim *sim);
+void market_step(tr_sim *sim, double year);
+void entry_step(tr_sim *sim, double year);
+void exit_year(tr_sim *sim);
+void firms_year_metrics(tr_sim *sim);
+int localgov_init(tr_sim *sim);
+void localgov_step(tr_sim *sim, double year);
+void funds_year(tr_sim *sim, double year);
+
+enum { TR_FIRM_SOE = 0, TR_FIRM_PRIVATE = 1, TR_FIRM_SME = 2, TR_FIRM_FOREIGN = 3 };
 
 #endif

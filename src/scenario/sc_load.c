@@ -21,6 +21,7 @@ extern const size_t tr_default_scenario_yaml_len;
 
 static const char *const kind_names[TR_EV_KIND_COUNT] = {
     "rd_funding", "megaproject", "priority_list", "talent_programme", "visa_restriction", "joint_research",
+    "subsidy", "self_sufficiency_target", "tariff", "buy_domestic", "investment_screening",
 };
 
 static const char *const ref_names[] = {"item", "category", "technology", "country"};

@@ -70,6 +70,8 @@ static const sc_field technology_fields[] = {
     NUM(tr_technology, "dual_use", dual_use, 0, 0, 0, 1, "fraction", "military relevance"),
     NUM(tr_technology, "paper_cost", paper_cost, SC_MIN_EXCL, 1, 0, 100, "relative",
         "cost of a paper in this field (1 = average)"),
+    NUM(tr_technology, "price_elasticity", price_elasticity, 0, 1.0, 0, 10, "elasticity",
+        "of world demand (in units) to the average price"),
     {"spillovers", SC_F_SPILL, offsetof(tr_technology, links), offsetof(tr_technology, n_links), 0, 0, 0, 1,
      0, 0, 0, NULL, "fraction",
      "technology id -> share of this technology's new knowledge spilling to it (0..1); none by default"},
@@ -92,6 +94,44 @@ static const sc_field inst_gen_fields[] = {
 };
 static const sc_schema inst_gen_schema = {"institutions", sizeof(tr_inst_gen), inst_gen_fields,
                                           ARRAY_LEN(inst_gen_fields), NULL};
+
+static const sc_field firm_gen_fields[] = {
+    INT(tr_firm_gen, "count", count, 0, 0, 0, 1000000, "firms",
+        "firms at the start, spread over technologies by field strength times market size"),
+    NUM(tr_firm_gen, "soe_share", soe_share, 0, 0.1, 0, 1, "fraction", "share that are state-owned"),
+    NUM(tr_firm_gen, "foreign_share", foreign_share, 0, 0.1, 0, 1, "fraction",
+        "share that are foreign-invested"),
+    NUM(tr_firm_gen, "sme_share", sme_share, 0, 0.5, 0, 1, "fraction",
+        "share of the private firms that are small specialised firms (SMEs)"),
+    NUM(tr_firm_gen, "productivity", productivity, SC_MIN_EXCL, 1, 0, 10, "relative",
+        "mean quality-adjusted productivity at the start (world frontier = 1)"),
+    NUM(tr_firm_gen, "productivity_sd", productivity_sd, 0, 0.3, 0, 5, "log sd",
+        "sd of log productivity across firms"),
+    NUM(tr_firm_gen, "size_sigma", size_sigma, 0, 1.2, 0, 5, "log sd", "sd of log initial capacity"),
+    NUM(tr_firm_gen, "rd_share", rd_share, 0, 0.05, 0, 1, "fraction", "R&D spending as a share of revenue"),
+    NUM(tr_firm_gen, "max_factor", max_factor, 0, 3, 1, 100, "factor",
+        "room for entrants: at most this times `count` firms alive at once"),
+    NUM(tr_firm_gen, "size", size, SC_MIN_EXCL, 1, 0, 1e6, "relative",
+        "mean initial capacity of its firms relative to a world-average firm (1)"),
+    NUM(tr_firm_gen, "represents", represents, SC_MIN_EXCL, 1, 0, 1e6, "firms",
+        "real firms one model firm stands for: scales the reported counts of firms, SMEs and little giants"),
+};
+static const sc_schema firm_gen_schema = {"firms", sizeof(tr_firm_gen), firm_gen_fields,
+                                          ARRAY_LEN(firm_gen_fields), NULL};
+
+static const sc_field local_gen_fields[] = {
+    INT(tr_local_gen, "count", count, 0, 0, 0, 10000, "governments", "local governments (0 = none)"),
+    INT(tr_local_gen, "picks", picks, 0, 5, 1, 1000, "technologies", "technologies each backs per plan cycle"),
+    INT(tr_local_gen, "cycle", cycle, 0, 5, 1, 50, "years", "years between choices (an official's term)"),
+    NUM(tr_local_gen, "herding", herding, 0, 1, 0, 100, "weight", "weight of what peer localities back"),
+    NUM(tr_local_gen, "priority", priority, 0, 1, 0, 100, "weight", "weight of the central priority list"),
+    NUM(tr_local_gen, "growth", growth, 0, 1, 0, 100, "weight",
+        "weight of visible recent output growth (promotion incentive)"),
+    NUM(tr_local_gen, "entry_share", entry_share, 0, 0.5, 0, 1, "fraction",
+        "share of the budget spent on entry subsidies; the rest subsidises capacity"),
+};
+static const sc_schema local_gen_schema = {"local_governments", sizeof(tr_local_gen), local_gen_fields,
+                                           ARRAY_LEN(local_gen_fields), NULL};
 
 static const sc_field country_fields[] = {
     ID(tr_country, "e.g. `CN`"),
@@ -139,6 +179,16 @@ static const sc_field country_fields[] = {
     SUB(tr_country, "institutions", inst, 0, inst_gen_schema, "generated research institutions (keys below)"),
     {"ranked", SC_F_BOOL, offsetof(tr_country, ranked), 0, 0, 1, 0, 1, 0, 0, 0, NULL, "-",
      "false for aggregate blocs (EU, rest of world) that the tracker reports but never ranks as leader"},
+    SUB(tr_country, "firms", firms, 0, firm_gen_schema, "its firms at the start (keys below)"),
+    SUB(tr_country, "local_governments", local, 0, local_gen_schema, "its local governments (keys below)"),
+    PATH(tr_country, "local_budget", local_budget, 0, 0, 0, 1e5, "US$ bn / year",
+         "local governments' industrial support: entry and capacity subsidies (time path)"),
+    PATH(tr_country, "guidance_fund", fund_budget, 0, 0, 0, 1e5, "US$ bn / year",
+         "government guidance funds' equity injections into firms (time path)"),
+    NUM(tr_country, "home_bias", home_bias, 0, 0.2, 0, 10, "relative",
+        "extra preference of its buyers for domestic products (0.2 = +20%)"),
+    PATH(tr_country, "commercialization", commercialization, 0, 0.1, 0, 1, "fraction",
+         "share of national knowledge growth that reaches its firms' productivity (time path)"),
 };
 static const sc_schema country_schema = {"country", sizeof(tr_country), country_fields,
                                          ARRAY_LEN(country_fields), sc_check_country};
@@ -226,10 +276,66 @@ static const sc_field tracker_fields[] = {
 static const sc_schema tracker_schema = {"parameters.tracker", sizeof(tr_params_tracker), tracker_fields,
                                          ARRAY_LEN(tracker_fields), sc_check_tracker};
 
+#define FP(key, mem, fl, d, lo, hi, unit, doc) NUM(tr_params_firms, key, mem, fl, d, lo, hi, unit, doc)
+static const sc_field firms_fields[] = {
+    FP("innovation_zeta", innovation_zeta, 0, 0.005, 0, 100, "per US$ m",
+       "innovation probability a year is 1 - exp(-zeta x R&D in US$ m)"),
+    FP("innovation_gain", innovation_gain, 0, 0.2, 0, 10, "fraction",
+       "largest productivity gain of one innovation (gain x Beta(1, 3))"),
+    FP("imitation_rate", imitation_rate, 0, 0.1, 0, 100, "per year",
+       "imitation chances a year at full absorptive capacity and openness"),
+    FP("imitation_catchup", imitation_catchup, 0, 0.2, 0, 1, "fraction",
+       "share of the gap to the frontier closed by one imitation"),
+    FP("learning_spill", learning_spill, 0, 0.1, 0, 10, "weight",
+       "weight of the national industry's cumulative output in a firm's experience"),
+    FP("replicator_speed", replicator_speed, 0, 0.1, 0, 100, "per year",
+       "speed at which shares follow relative competitiveness"),
+    FP("price_weight", price_weight, 0, 1.0, 0, 20, "exponent", "of price in competitiveness"),
+    FP("quality_weight", quality_weight, 0, 0.5, 0, 20, "exponent", "of productivity (quality) in competitiveness"),
+    FP("trade_cost", trade_cost, 0, 0.1, 0, 10, "fraction", "ad-valorem cost of selling abroad"),
+    FP("markup", markup, 0, 0.6, 0, 10, "fraction", "price over unit cost in a concentrated market at full use"),
+    FP("markup_competition", markup_competition, 0, 0.5, 0, 1, "fraction",
+       "how much competition (1 - HHI) squeezes the markup"),
+    FP("markup_utilization", markup_utilization, 0, 1.0, 0, 10, "elasticity",
+       "of the markup to capacity utilization (overcapacity squeezes margins)"),
+    FP("capacity_cost", capacity_cost, 0, 0.1, 0, 10, "fraction",
+       "yearly cost of a unit of capacity as a share of unit cost"),
+    FP("capex", capex, 0, 1.0, 0, 100, "multiple", "cost of a new unit of capacity as a multiple of unit cost"),
+    FP("capacity_depreciation", capacity_depreciation, 0, 0.1, 0, 1, "per year", "capacity wear-out"),
+    FP("target_utilization", target_utilization, SC_MIN_EXCL, 0.85, 0, 1, "fraction",
+       "utilization firms invest toward"),
+    FP("investment_speed", investment_speed, 0, 2.0, 0, 10, "per year", "share of the capacity gap closed a year"),
+    FP("entry_rate", entry_rate, 0, 0.03, 0, 10, "per year", "entrants a year per existing firm at zero margin"),
+    FP("entry_margin", entry_margin, 0, 1.0, 0, 100, "per margin", "rise of entry per unit of operating margin"),
+    FP("entry_subsidy_effect", entry_subsidy_effect, 0, 0.1, 0, 1000, "per US$ bn",
+       "rise of the entry rate per US$ bn a year of entry subsidies"),
+    FP("exit_net_worth", exit_net_worth, 0, 0.5, 0, 100, "fraction of revenue",
+       "a private firm exits when its net worth falls below -this x its revenue"),
+    FP("exit_share", exit_share, 0, 1e-5, 0, 1, "fraction",
+       "a private firm exits when its share of the technology's world sales falls below this"),
+    FP("bailout_limit", bailout_limit, 0, 0.5, 0, 100, "fraction of revenue",
+       "state-owned firms are recapitalised to zero net worth below -this x revenue (soft budget)"),
+    FP("jobs_per_busd", jobs_per_busd, 0, 3.0, 0, 1e4, "thousand jobs / US$ bn", "jobs per unit of output"),
+    FP("little_giant_quantile", little_giant_quantile, 0, 0.9, 0, 1, "quantile",
+       "productivity quantile (within its technology) an SME must reach to be a little giant"),
+    FP("little_giant_rd", little_giant_rd, 0, 0.05, 0, 1, "fraction",
+       "R&D share of revenue an SME must reach to be a little giant"),
+    FP("target_preference", target_preference, 0, 1.0, 0, 100, "per unit gap",
+       "domestic preference added per unit of gap to a self-sufficiency target"),
+    FP("target_subsidy", target_subsidy, 0, 0.2, 0, 10, "per unit gap",
+       "per-output subsidy (share of unit cost) per unit of gap to a self-sufficiency target"),
+    FP("fund_return_target", fund_return_target, 0, 0.08, -1, 10, "per year", "guidance funds' target return"),
+    INT(tr_params_firms, "fund_horizon", fund_horizon, 0, 7, 1, 100, "years",
+        "years before a guidance fund exits a stake"),
+};
+static const sc_schema firms_schema = {"parameters.firms", sizeof(tr_params_firms), firms_fields,
+                                       ARRAY_LEN(firms_fields), NULL};
+
 static const sc_field params_fields[] = {
     SUB(tr_params, "research", research, 0, research_schema, "research production (keys below)"),
     SUB(tr_params, "talent", talent, 0, talent_schema, "researcher flows (keys below)"),
     SUB(tr_params, "tracker", tracker, 0, tracker_schema, "monopoly-risk tracker (keys below)"),
+    SUB(tr_params, "firms", firms, 0, firms_schema, "firms, markets, entry and exit (keys below)"),
 };
 static const sc_schema params_schema = {"parameters", sizeof(tr_params), params_fields,
                                         ARRAY_LEN(params_fields), NULL};
@@ -243,13 +349,19 @@ static const sc_schema params_schema = {"parameters", sizeof(tr_params), params_
 #define EV_TAL K(TR_EV_TALENT_PROGRAMME)
 #define EV_VISA K(TR_EV_VISA_RESTRICTION)
 #define EV_JOINT K(TR_EV_JOINT_RESEARCH)
+#define EV_SUB K(TR_EV_SUBSIDY)
+#define EV_SS K(TR_EV_SELF_SUFFICIENCY)
+#define EV_TARIFF K(TR_EV_TARIFF)
+#define EV_BUY K(TR_EV_BUY_DOMESTIC)
+#define EV_SCREEN K(TR_EV_INVESTMENT_SCREENING)
 #define EVNUM(key, mem, fl, d, lo, hi, kinds, unit, doc) ENUM(tr_event, key, mem, fl, d, lo, hi, kinds, unit, doc)
 
 static const sc_field event_fields[] = {
     ID(tr_event, "unique among events"),
     {"type", SC_F_KIND, offsetof(tr_event, kind), 0, SC_REQ, 0, 0, 0, 0, 0, 0, NULL, "-",
-     "`rd_funding`, `megaproject`, `priority_list`, `talent_programme`, `visa_restriction` or "
-     "`joint_research`"},
+     "`rd_funding`, `megaproject`, `priority_list`, `talent_programme`, `visa_restriction`, "
+     "`joint_research`, `subsidy`, `self_sufficiency_target`, `tariff`, `buy_domestic` or "
+     "`investment_screening`"},
     STR(tr_event, "name", name, 0, "description"),
     {"actor", SC_F_REF, offsetof(tr_event, actor), 0, SC_REQ, 0, 0, 0, SC_REF_COUNTRY, 0, 0, NULL, "-",
      "country that enacts the policy"},
@@ -258,12 +370,14 @@ static const sc_field event_fields[] = {
     {"end", SC_F_YEAR, offsetof(tr_event, end), 0, SC_DEF_INF, 0, 1900, 2201, 0, 0, 0, NULL, "year",
      "exclusive end, after `start`; absent = never ends"},
     {"countries", SC_F_REFLIST, offsetof(tr_event, countries), offsetof(tr_event, n_countries), 0, 0, 1,
-     1000, SC_REF_COUNTRY, EV_VISA | EV_JOINT, EV_VISA | EV_JOINT, NULL, "-",
-     "country ids: the targets (visa_restriction) or partners (joint_research); not the actor"},
+     1000, SC_REF_COUNTRY, EV_VISA | EV_JOINT | EV_TARIFF, EV_VISA | EV_JOINT, NULL, "-",
+     "country ids: the targets (visa_restriction; tariff, where none = every other country) or partners "
+     "(joint_research); not the actor"},
     {"technologies", SC_F_TECHLIST, offsetof(tr_event, techs), offsetof(tr_event, n_techs), SC_DEF_ALL, 0, 1, 10000,
-     SC_REF_TECH, EV_MEGA | EV_PRIO | EV_JOINT, EV_MEGA | EV_PRIO, NULL, "-",
-     "technology ids, category ids (all their technologies) or `all`; for joint_research the default "
-     "is all"},
+     SC_REF_TECH, EV_MEGA | EV_PRIO | EV_JOINT | EV_SUB | EV_SS | EV_TARIFF | EV_BUY | EV_SCREEN,
+     EV_MEGA | EV_PRIO | EV_SS, NULL, "-",
+     "technology ids, category ids (all their technologies) or `all`; required for megaproject, "
+     "priority_list and self_sufficiency_target, default all for the others"},
     EVNUM("rd_intensity_scale", rd_intensity_scale, SC_MIN_EXCL, 1, 0, 10, EV_RD, "factor",
           "multiplies the actor's R&D intensity"),
     EVNUM("basic_share_add", basic_share_add, 0, 0, -1, 1, EV_RD, "fraction",
@@ -278,10 +392,22 @@ static const sc_field event_fields[] = {
           "relative rise of the diaspora return rate (0.5 = +50%)"),
     EVNUM("attract_boost", attract_boost, 0, 0, 0, 100, EV_TAL, "relative",
           "relative rise of attractiveness to foreign researchers"),
-    EVNUM("severity", severity, 0, 0.5, 0, 1, EV_VISA, "fraction",
-          "share of researcher flows from `countries` to the actor that is blocked"),
+    EVNUM("severity", severity, 0, 0.5, 0, 1, EV_VISA | EV_SCREEN, "fraction",
+          "visa_restriction: share of researcher flows from `countries` to the actor that is blocked; "
+          "investment_screening: share of foreign-invested entry into the actor that is blocked"),
     EVNUM("knowledge_share", knowledge_share, 0, 0.2, 0, 1, EV_JOINT, "fraction",
           "extra share of the partners' new knowledge exchanged"),
+    {"local", SC_F_BOOL, offsetof(tr_event, local), 0, 0, 0, 0, 1, 0, EV_SUB, 0, NULL, "-",
+     "true: paid by the actor's local governments; false (default): by the central government"},
+    EVNUM("per_output", per_output, 0, 0, 0, 10, EV_SUB, "fraction of unit cost", "paid per unit sold"),
+    EVNUM("per_capacity", per_capacity, 0, 0, 0, 1, EV_SUB, "fraction", "share of capacity investment paid"),
+    EVNUM("per_entrant", per_entrant, 0, 0, 0, 1e3, EV_SUB, "US$ bn", "paid to each entrant"),
+    EVNUM("target", target, 0, 0.5, 0, 1, EV_SS, "fraction", "domestic share of the actor's market aimed at"),
+    {"by", SC_F_YEAR, offsetof(tr_event, by), 0, 0, 2025, 1900, 2201, 0, EV_SS, 0, NULL, "year",
+     "year the target is for; the gap is measured against a straight path from the start"},
+    EVNUM("rate", rate, 0, 0.25, 0, 100, EV_TARIFF, "fraction", "ad-valorem tariff on imports from `countries`"),
+    EVNUM("preference", preference, 0, 0.5, 0, 100, EV_BUY, "relative",
+          "extra preference of the actor's buyers for domestic products (0.5 = +50%)"),
 };
 static const sc_schema event_schema = {"event", sizeof(tr_event), event_fields, ARRAY_LEN(event_fields),
                                        sc_check_event};
