@@ -33,6 +33,7 @@ test-asan: deps
 
 bench: build
 	./$(BUILD)/bench_run
+	./$(BUILD)/bench_firms
 
 install: build
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
