@@ -23,21 +23,56 @@
 
 /* ---- schema ------------------------------------------------------------ */
 
-/* The REAL columns of country_year, in order: one per double field of
- * tr_country_year (techs_led, an int, is written separately). */
-static const struct {
+/* A REAL column: one double field of a report struct. */
+typedef struct real_column {
     const char *name;
     size_t off;
-} cy_fields[] = {
+} real_column;
+
+/* The REAL columns of country_year, in order: one per double field of
+ * tr_country_year (techs_led, an int, is written separately, last). */
+static const real_column cy_fields[] = {
 #define CY(f) {#f, offsetof(tr_country_year, f)}
     CY(gdp), CY(rd_intensity), CY(gerd), CY(gov_funding), CY(central_funding),
     CY(local_funding), CY(business_funding), CY(other_funding), CY(basic), CY(applied),
     CY(experimental), CY(public_research), CY(megaproject), CY(researchers),
     CY(diaspora), CY(outbound), CY(returnees), CY(inbound_foreign),
     CY(talent_quality), CY(papers), CY(hi_papers), CY(world_rd_share),
+    /* firms and markets */
+    CY(production), CY(exports), CY(consumption), CY(jobs), CY(firm_rd),
+    CY(subsidies_central), CY(subsidies_local), CY(fund_invested), CY(fund_return),
+    CY(bailouts), CY(firms), CY(smes), CY(little_giants), CY(entries), CY(exits),
 #undef CY
 };
 #define N_CY_FIELDS (sizeof cy_fields / sizeof cy_fields[0])
+
+/* The REAL columns of country_tech_year, in order: one per field of
+ * tr_ct_year (all doubles). */
+static const real_column ct_fields[] = {
+#define CT(f) {#f, offsetof(tr_ct_year, f)}
+    CT(budget), CT(papers), CT(hi_papers), CT(knowledge), CT(hi_share),
+    /* firms and markets */
+    CT(production), CT(exports), CT(consumption), CT(world_share), CT(self_sufficiency),
+    CT(jobs), CT(capacity), CT(utilization), CT(price_cost), CT(unit_cost),
+    CT(loss_share), CT(subsidies), CT(subsidy_per_unit), CT(commercialization_gap),
+    CT(firms), CT(entries), CT(exits), CT(local_backers),
+#undef CT
+};
+#define N_CT_FIELDS (sizeof ct_fields / sizeof ct_fields[0])
+
+/* A field added to sim.h but not to these tables fails to compile. */
+_Static_assert((sizeof(tr_country_year) - sizeof(int)) / sizeof(double) ==
+                   sizeof cy_fields / sizeof cy_fields[0],
+               "cy_fields must list every double field of tr_country_year");
+_Static_assert(sizeof(tr_ct_year) == sizeof(double) * (sizeof ct_fields / sizeof ct_fields[0]),
+               "ct_fields must list every field of tr_ct_year");
+
+static double field_value(const void *row, const real_column *f)
+{
+    double v;
+    memcpy(&v, (const char *)row + f->off, sizeof v);
+    return v;
+}
 
 static const char schema_sql[] =
     "CREATE TABLE meta(\n"
@@ -97,11 +132,7 @@ static const char schema_sql[] =
     "  year INTEGER NOT NULL,\n"
     "  country TEXT NOT NULL,\n"
     "  tech TEXT NOT NULL,\n"
-    "  budget REAL,\n"
-    "  papers REAL,\n"
-    "  hi_papers REAL,\n"
-    "  knowledge REAL,\n"
-    "  hi_share REAL,\n"
+    "%s" /* the REAL columns */
     "  PRIMARY KEY (run_id, year, country, tech),\n"
     "  FOREIGN KEY (run_id, country) REFERENCES countries(run_id, id) ON DELETE CASCADE,\n"
     "  FOREIGN KEY (run_id, tech) REFERENCES technologies(run_id, id) ON DELETE CASCADE);\n"
@@ -289,24 +320,86 @@ static char *query_text(tr_results *r, const char *sql, int *rc)
     return out;
 }
 
+/* A growing string; on allocation failure it stays failed (p == NULL). */
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s)
+{
+    if (b->oom)
+        return;
+    size_t n = strlen(s);
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (b->len + n + 1 > cap)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            free(b->p);
+            memset(b, 0, sizeof *b);
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n + 1);
+    b->len += n;
+}
+
+/* before NAME after, for each column. */
+static void sb_columns(sbuf *b, const real_column *f, size_t n, const char *before,
+                       const char *after)
+{
+    for (size_t i = 0; i < n; i++) {
+        sb_add(b, before);
+        sb_add(b, f[i].name);
+        sb_add(b, after);
+    }
+}
+
+/* "INSERT INTO table(keys, REAL columns[, tail]) VALUES (?, ...)" with
+ * n_keys key columns (given comma-separated in keys) and tail (or NULL). */
+static char *insert_sql(const char *table, const char *keys, int n_keys, const real_column *f,
+                        size_t n, const char *tail)
+{
+    sbuf b = {0};
+    sb_add(&b, "INSERT INTO ");
+    sb_add(&b, table);
+    sb_add(&b, "(");
+    sb_add(&b, keys);
+    sb_columns(&b, f, n, ", ", "");
+    if (tail) {
+        sb_add(&b, ", ");
+        sb_add(&b, tail);
+    }
+    sb_add(&b, ") VALUES (?");
+    size_t params = (size_t)n_keys + n + (tail ? 1 : 0);
+    for (size_t i = 1; i < params; i++)
+        sb_add(&b, ", ?");
+    sb_add(&b, ")");
+    return b.p;
+}
+
 static int create_schema(tr_results *r, tr_diag *diag)
 {
-    size_t cols_len = 0;
-    for (size_t i = 0; i < N_CY_FIELDS; i++)
-        cols_len += strlen(cy_fields[i].name) + 16;
-    char *cols = malloc(cols_len + 1);
-    char *sql = malloc(sizeof schema_sql + cols_len + 1);
-    if (!cols || !sql) {
-        free(cols);
-        free(sql);
+    sbuf cy = {0}, ct = {0};
+    sb_columns(&cy, cy_fields, N_CY_FIELDS, "  ", " REAL,\n");
+    sb_columns(&ct, ct_fields, N_CT_FIELDS, "  ", " REAL,\n");
+    size_t n = sizeof schema_sql + cy.len + ct.len + 1;
+    char *sql = cy.p && ct.p ? malloc(n) : NULL;
+    if (!sql) {
+        free(cy.p);
+        free(ct.p);
         tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "out of memory");
         return TR_ERR_NOMEM;
     }
-    size_t at = 0;
-    for (size_t i = 0; i < N_CY_FIELDS; i++)
-        at += (size_t)snprintf(cols + at, cols_len + 1 - at, "  %s REAL,\n", cy_fields[i].name);
-    snprintf(sql, sizeof schema_sql + cols_len + 1, schema_sql, cols);
-    free(cols);
+    snprintf(sql, n, schema_sql, cy.p, ct.p);
+    free(cy.p);
+    free(ct.p);
     int status = exec_sql(r, sql, diag, "cannot create the results schema");
     free(sql);
     if (status)
@@ -374,22 +467,18 @@ static int check_schema(tr_results *r, tr_diag *diag)
 
 static int prepare_all(tr_results *r, tr_diag *diag)
 {
-    /* country_year: run_id, year, country, the REAL fields, techs_led. */
-    size_t n = 128;
-    for (size_t i = 0; i < N_CY_FIELDS; i++)
-        n += strlen(cy_fields[i].name) + 4;
-    char *cy = malloc(n);
-    if (!cy) {
+    /* country_year: run_id, year, country, the REAL fields, techs_led;
+     * country_tech_year: run_id, year, country, tech, the REAL fields. */
+    char *cy = insert_sql("country_year", "run_id, year, country", 3, cy_fields, N_CY_FIELDS,
+                          "techs_led");
+    char *cty = insert_sql("country_tech_year", "run_id, year, country, tech", 4, ct_fields,
+                           N_CT_FIELDS, NULL);
+    if (!cy || !cty) {
+        free(cy);
+        free(cty);
         tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "out of memory");
         return TR_ERR_NOMEM;
     }
-    size_t at = (size_t)snprintf(cy, n, "INSERT INTO country_year(run_id, year, country");
-    for (size_t i = 0; i < N_CY_FIELDS; i++)
-        at += (size_t)snprintf(cy + at, n - at, ", %s", cy_fields[i].name);
-    at += (size_t)snprintf(cy + at, n - at, ", techs_led) VALUES (?, ?, ?");
-    for (size_t i = 0; i <= N_CY_FIELDS; i++)
-        at += (size_t)snprintf(cy + at, n - at, ", ?");
-    snprintf(cy + at, n - at, ")");
 
     const char *sql[ST_COUNT] = {
         [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -406,9 +495,7 @@ static int prepare_all(tr_results *r, tr_diag *diag)
         [ST_INS_INST] =
             "INSERT INTO institutions(run_id, idx, name, country, size) VALUES (?, ?, ?, ?, ?)",
         [ST_INS_CY] = cy,
-        [ST_INS_CTY] =
-            "INSERT INTO country_tech_year(run_id, year, country, tech, budget, papers, "
-            "hi_papers, knowledge, hi_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [ST_INS_CTY] = cty,
         [ST_INS_TRACKER] =
             "INSERT INTO tracker(run_id, year, tech, leader, second, leader_share, "
             "second_share, lead_ratio, leader_top10, risk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -428,6 +515,7 @@ static int prepare_all(tr_results *r, tr_diag *diag)
             SQLITE_OK)
             status = db_fail(r, diag, "cannot prepare a results statement");
     free(cy);
+    free(cty);
     return status;
 }
 
@@ -724,8 +812,7 @@ int tr_results_write_year(tr_results *r, int64_t run_id, const tr_sim *sim,
         bind_text(st, 3, country_id(s, c));
         int col = 4;
         for (size_t f = 0; f < N_CY_FIELDS; f++)
-            sqlite3_bind_double(st, col++,
-                                *(const double *)(const void *)((const char *)cy + cy_fields[f].off));
+            sqlite3_bind_double(st, col++, field_value(cy, &cy_fields[f])); /* NaN -> NULL */
         sqlite3_bind_int(st, col, cy->techs_led);
         if (step_done(r, st)) {
             snprintf(what, sizeof what, "cannot write country_year for %d", rep->year);
@@ -741,11 +828,9 @@ int tr_results_write_year(tr_results *r, int64_t run_id, const tr_sim *sim,
             sqlite3_bind_int(st, 2, rep->year);
             bind_text(st, 3, country_id(s, c));
             bind_text(st, 4, tech_id(s, k));
-            sqlite3_bind_double(st, 5, ct->budget);
-            sqlite3_bind_double(st, 6, ct->papers);
-            sqlite3_bind_double(st, 7, ct->hi_papers);
-            sqlite3_bind_double(st, 8, ct->knowledge);
-            sqlite3_bind_double(st, 9, ct->hi_share);
+            int col = 5;
+            for (size_t f = 0; f < N_CT_FIELDS; f++)
+                sqlite3_bind_double(st, col++, field_value(ct, &ct_fields[f]));
             if (step_done(r, st)) {
                 snprintf(what, sizeof what, "cannot write country_tech_year for %d", rep->year);
                 status = db_fail(r, diag, what);
@@ -895,12 +980,7 @@ static const struct {
      "SELECT program_version, scenario_name, scenario_source, scenario_hash, seed, run_index, overrides, "
      "start_year, end_year, steps_per_year, status, last_year FROM runs WHERE run_id = ?1"},
     {"country_year.csv", NULL /* built from cy_fields */},
-    {"country_tech_year.csv",
-     "SELECT x.year, x.country, x.tech, x.budget, x.papers, x.hi_papers, x.knowledge, "
-     "x.hi_share FROM country_tech_year x "
-     "JOIN countries c ON c.run_id = x.run_id AND c.id = x.country "
-     "JOIN technologies t ON t.run_id = x.run_id AND t.id = x.tech "
-     "WHERE x.run_id = ?1 ORDER BY x.year, c.idx, t.idx"},
+    {"country_tech_year.csv", NULL /* built from ct_fields */},
     {"tracker.csv",
      "SELECT x.year, x.tech, x.leader, x.second, x.leader_share, x.second_share, x.lead_ratio, "
      "x.leader_top10, x.risk FROM tracker x "
@@ -917,22 +997,26 @@ static const struct {
 };
 #define N_CSV (sizeof csv_tables / sizeof csv_tables[0])
 
-static char *country_year_sql(void)
+/* The SELECT of country_year.csv or country_tech_year.csv: the table's
+ * columns in schema order, without run_id. */
+static char *year_table_sql(const char *file)
 {
-    size_t n = 512;
-    for (size_t i = 0; i < N_CY_FIELDS; i++)
-        n += strlen(cy_fields[i].name) + 8;
-    char *sql = malloc(n);
-    if (!sql)
-        return NULL;
-    size_t at = (size_t)snprintf(sql, n, "SELECT x.year, x.country");
-    for (size_t i = 0; i < N_CY_FIELDS; i++)
-        at += (size_t)snprintf(sql + at, n - at, ", x.%s", cy_fields[i].name);
-    snprintf(sql + at, n - at,
-             ", x.techs_led FROM country_year x "
-             "JOIN countries c ON c.run_id = x.run_id AND c.id = x.country "
-             "WHERE x.run_id = ?1 ORDER BY x.year, c.idx");
-    return sql;
+    sbuf b = {0};
+    if (strcmp(file, "country_year.csv") == 0) {
+        sb_add(&b, "SELECT x.year, x.country");
+        sb_columns(&b, cy_fields, N_CY_FIELDS, ", x.", "");
+        sb_add(&b, ", x.techs_led FROM country_year x "
+                   "JOIN countries c ON c.run_id = x.run_id AND c.id = x.country "
+                   "WHERE x.run_id = ?1 ORDER BY x.year, c.idx");
+    } else {
+        sb_add(&b, "SELECT x.year, x.country, x.tech");
+        sb_columns(&b, ct_fields, N_CT_FIELDS, ", x.", "");
+        sb_add(&b, " FROM country_tech_year x "
+                   "JOIN countries c ON c.run_id = x.run_id AND c.id = x.country "
+                   "JOIN technologies t ON t.run_id = x.run_id AND t.id = x.tech "
+                   "WHERE x.run_id = ?1 ORDER BY x.year, c.idx, t.idx");
+    }
+    return b.p;
 }
 
 static int export_one(tr_results *r, int64_t run_id, const char *dir, const char *file,
@@ -1018,7 +1102,7 @@ int tr_results_export_csv(tr_results *r, int64_t run_id, const char *dir, tr_dia
         char *built = NULL;
         const char *sql = csv_tables[i].sql;
         if (!sql) {
-            built = country_year_sql();
+            built = year_table_sql(csv_tables[i].file);
             if (!built) {
                 tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "out of memory");
                 status = TR_ERR_NOMEM;

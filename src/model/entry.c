@@ -90,7 +90,7 @@ void entry_step(tr_sim *sim, double year)
                 sim->f_demand[f] = sim->f_y[f] = 0;
                 sim->yr_entries[i] += 1;
                 sim->yr_sub[i] += paid;
-                sim->yr_sub_local[i] += per_entrant_local;
+                sim->yr_sub_local[i] += per_entrant_local + sim->sub_entrant_local[i];
                 sim->ct_n[i] += 1;
             }
         }

@@ -64,6 +64,7 @@ void market_init(tr_sim *sim)
         sim->ct_util[i] = P->target_utilization;
         sim->ct_lastK[i] = sim->K[i];
         sim->ct_dom[i] = NAN;
+        sim->ss_start[i] = NAN;
     }
     for (int k = 0; k < nk; k++) {
         sim->k_frontier[k] = 0;
@@ -121,10 +122,12 @@ void market_init(tr_sim *sim)
         sim->k_eref[k] = sim->k_nf[k] > 0 && sim->k_eref[k] > 0 ? sim->k_eref[k] / sim->k_nf[k] : 1.0;
 }
 
-/* Self-sufficiency targets: the gap between target and the current domestic
- * share (last step's) turns into extra domestic preference and a per-output
- * subsidy for the actor's firms. */
-static void self_sufficiency(tr_sim *sim)
+/* Self-sufficiency targets: the required share follows a straight path from
+ * the domestic share when the target was set to `target` in year `by`; the
+ * gap between that path and the current domestic share (last step's) turns
+ * into extra domestic preference and a per-output subsidy for the actor's
+ * firms. */
+static void self_sufficiency(tr_sim *sim, double year)
 {
     const tr_scenario *s = sim->s;
     const tr_params_firms *P = &s->params.firms;
@@ -138,7 +141,13 @@ static void self_sufficiency(tr_sim *sim)
         for (int j = 0; j < ev->n_techs; j++) {
             int i = ev->actor * nk + ev->techs[j];
             double dom = sim->ct_dom[i];
-            double gap = isnan(dom) ? 0 : ev->target - dom;
+            if (isnan(dom))
+                continue;
+            if (isnan(sim->ss_start[i]))
+                sim->ss_start[i] = dom;
+            double s0 = sim->ss_start[i];
+            double along = ev->by > ev->start ? clampd((year - ev->start) / (ev->by - ev->start), 0, 1) : 1;
+            double gap = s0 + (ev->target - s0) * along - dom;
             if (gap <= 0)
                 continue;
             if (P->target_preference * gap > sim->ss_pref[i])
@@ -158,7 +167,7 @@ void market_step(tr_sim *sim, double year)
     const double t = year - s->start_year;
 
     gdp_shares(sim);
-    self_sufficiency(sim);
+    self_sufficiency(sim, year);
     memset(sim->ct_sub_paid, 0, sizeof(double) * (size_t)(nc * nk));
 
     /* Per-technology and per-country-technology sums, one pass each. */
@@ -337,6 +346,7 @@ void market_step(tr_sim *sim, double year)
             /* Event subsidies pay their rate; local governments pay up to
              * 80% but never more than their capacity budget so far this year. */
             double ev_paid = capex * clampd(sim->sub_capacity[i], 0, 0.9);
+            double ev_local = sim->sub_capacity[i] > 0 ? ev_paid * sim->sub_capacity_local[i] / sim->sub_capacity[i] : 0;
             double room = sim->ct_local_cap[i] * dt * (sim->step % sim->spy + 1) - sim->ct_local_cap_paid[i];
             double loc_paid = clampd(capex * sim->ct_local_cap_rate[i], 0, room > 0 ? room : 0);
             if (ev_paid + loc_paid > 0.9 * capex)
@@ -344,7 +354,7 @@ void market_step(tr_sim *sim, double year)
             sim->f_W[f] -= capex - ev_paid - loc_paid;
             sim->f_cap[f] += inv;
             sim->ct_sub_paid[i] += ev_paid + loc_paid;
-            sim->yr_sub_local[i] += loc_paid;
+            sim->yr_sub_local[i] += loc_paid + ev_local;
             sim->ct_local_cap_paid[i] += loc_paid;
             sim->ct_capex[i] += capex;
         }

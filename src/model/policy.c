@@ -41,7 +41,9 @@ void policy_apply(tr_sim *sim, double year)
     memset(sim->sub_output, 0, sizeof(double) * (size_t)(nc * nk));
     memset(sim->sub_output_local, 0, sizeof(double) * (size_t)(nc * nk));
     memset(sim->sub_capacity, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(sim->sub_capacity_local, 0, sizeof(double) * (size_t)(nc * nk));
     memset(sim->sub_entrant, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(sim->sub_entrant_local, 0, sizeof(double) * (size_t)(nc * nk));
     memset(sim->tariff, 0, sizeof(double) * (size_t)(nc * nc * nk));
     memset(sim->buy_dom, 0, sizeof(double) * (size_t)(nc * nk));
     memset(sim->screen, 0, sizeof(double) * (size_t)(nc * nk));
@@ -104,6 +106,10 @@ void policy_apply(tr_sim *sim, double year)
                     sim->sub_output_local[i] += ev->per_output;
                 sim->sub_capacity[i] = maxd(sim->sub_capacity[i], ev->per_capacity);
                 sim->sub_entrant[i] += ev->per_entrant;
+                if (ev->local) {
+                    sim->sub_capacity_local[i] = maxd(sim->sub_capacity_local[i], ev->per_capacity);
+                    sim->sub_entrant_local[i] += ev->per_entrant;
+                }
             }
             break;
         case TR_EV_SELF_SUFFICIENCY:

@@ -199,6 +199,9 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->ct_costsum, nc * nk);
     ALLOC(sim->ct_local_cap_rate, nc * nk);
     ALLOC(sim->ct_local_cap_paid, nc * nk);
+    ALLOC(sim->sub_capacity_local, nc * nk);
+    ALLOC(sim->sub_entrant_local, nc * nk);
+    ALLOC(sim->ss_start, nc * nk);
     ALLOC(sim->ct_qsum, nc * nk);
     ALLOC(sim->ct_backers, nc * nk);
     ALLOC(sim->ct_local_entry, nc * nk);

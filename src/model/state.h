@@ -88,7 +88,10 @@ struct tr_sim {
     double *sub_output;        /* [nc*nk] per-output subsidy, share of unit cost (central + local events) */
     double *sub_output_local;  /* [nc*nk] of which paid by local governments */
     double *sub_capacity;      /* [nc*nk] share of capex paid by events */
+    double *sub_capacity_local;/* [nc*nk] of which by local events */
     double *sub_entrant;       /* [nc*nk] US$ bn per entrant from events */
+    double *sub_entrant_local; /* [nc*nk] of which by local events */
+    double *ss_start;          /* [nc*nk] domestic share when a self-sufficiency target began (NaN: none) */
     double *tariff;            /* [(importer*nc + origin)*nk + k] ad-valorem */
     double *buy_dom;           /* [nc*nk] extra domestic preference */
     double *screen;            /* [nc*nk] share of foreign-invested entry blocked */

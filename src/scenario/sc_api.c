@@ -77,12 +77,9 @@ int tr_scenario_find_tech(const tr_scenario *s, const char *id)
 
 const char *tr_event_kind_name(tr_event_kind k)
 {
-    static const char *const names[TR_EV_KIND_COUNT] = {
-        "rd_funding", "megaproject", "priority_list", "talent_programme", "visa_restriction", "joint_research",
-    };
     if ((int)k < 0 || k >= TR_EV_KIND_COUNT)
         return "unknown";
-    return names[k];
+    return sc_kind_names[k];
 }
 
 int tr_scenario_n_steps(const tr_scenario *s)

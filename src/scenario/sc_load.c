@@ -19,7 +19,8 @@ extern const size_t tr_default_scenario_yaml_len;
 
 #define K(k) (1u << (k))
 
-static const char *const kind_names[TR_EV_KIND_COUNT] = {
+/* The YAML name of each event kind: the one table (sc_internal.h). */
+const char *const sc_kind_names[TR_EV_KIND_COUNT] = {
     "rd_funding", "megaproject", "priority_list", "talent_programme", "visa_restriction", "joint_research",
     "subsidy", "self_sufficiency_target", "tariff", "buy_domestic", "investment_screening",
 };
@@ -1197,13 +1198,13 @@ static void convert_kind(sc_ctx *c, const sc_field *f, char *obj, const sc_node 
         return;
     }
     for (int k = 0; k < TR_EV_KIND_COUNT; k++) {
-        if (!strcmp(v->str, kind_names[k])) {
+        if (!strcmp(v->str, sc_kind_names[k])) {
             *(tr_event_kind *)(void *)(obj + f->off) = (tr_event_kind)k;
             c->kind = k;
             return;
         }
     }
-    const char *s = sc_suggest(v->str, kind_names, TR_EV_KIND_COUNT);
+    const char *s = sc_suggest(v->str, sc_kind_names, TR_EV_KIND_COUNT);
     if (s)
         sc_error(c, v, "unknown event type '%s' (did you mean '%s'?)", v->str, s);
     else
@@ -1240,7 +1241,7 @@ static void convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_nod
         if (!f)
             unknown_key(c, k, k->str, sch);
         else if (has_kind && f->kinds && c->kind >= 0 && !(f->kinds & K(c->kind)))
-            sc_error(c, k, "key '%s' does not apply to events of type '%s'", k->str, kind_names[c->kind]);
+            sc_error(c, k, "key '%s' does not apply to events of type '%s'", k->str, sc_kind_names[c->kind]);
     }
     /* fields in schema order */
     for (int i = 0; i < sch->n_fields; i++) {
@@ -1259,7 +1260,7 @@ static void convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_nod
                 sc_error(c, map, "missing required key '%s' in %s", f->key, item_label(sch, map, label, sizeof label));
             } else if (c->kind >= 0 && (f->req_kinds & K(c->kind))) {
                 sc_error(c, map, "missing key '%s' in %s (required for events of type '%s')", f->key,
-                         item_label(sch, map, label, sizeof label), kind_names[c->kind]);
+                         item_label(sch, map, label, sizeof label), sc_kind_names[c->kind]);
             } else if ((f->flags & SC_DEF_ALL) && applies && c->kind >= 0) {
                 /* technologies of a joint_research: default all */
                 if (f->type == SC_F_TECHLIST && c->s->n_tech > 0) {

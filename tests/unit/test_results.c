@@ -124,6 +124,78 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
+/* Every double field of the report structs, in the column order of
+ * docs/RESULTS.md. Written out here independently of src/io/results.c; the
+ * size checks below make a field added to sim.h but not here fail to build. */
+typedef struct field {
+    const char *name;
+    size_t off;
+} field;
+
+static const field cy_fields[] = {
+#define CY(f) {#f, offsetof(tr_country_year, f)}
+    CY(gdp), CY(rd_intensity), CY(gerd), CY(gov_funding), CY(central_funding),
+    CY(local_funding), CY(business_funding), CY(other_funding), CY(basic), CY(applied),
+    CY(experimental), CY(public_research), CY(megaproject), CY(researchers),
+    CY(diaspora), CY(outbound), CY(returnees), CY(inbound_foreign),
+    CY(talent_quality), CY(papers), CY(hi_papers), CY(world_rd_share),
+    CY(production), CY(exports), CY(consumption), CY(jobs), CY(firm_rd),
+    CY(subsidies_central), CY(subsidies_local), CY(fund_invested), CY(fund_return),
+    CY(bailouts), CY(firms), CY(smes), CY(little_giants), CY(entries), CY(exits),
+#undef CY
+};
+#define N_CY (sizeof cy_fields / sizeof cy_fields[0])
+
+static const field ct_fields[] = {
+#define CT(f) {#f, offsetof(tr_ct_year, f)}
+    CT(budget), CT(papers), CT(hi_papers), CT(knowledge), CT(hi_share),
+    CT(production), CT(exports), CT(consumption), CT(world_share), CT(self_sufficiency),
+    CT(jobs), CT(capacity), CT(utilization), CT(price_cost), CT(unit_cost),
+    CT(loss_share), CT(subsidies), CT(subsidy_per_unit), CT(commercialization_gap),
+    CT(firms), CT(entries), CT(exits), CT(local_backers),
+#undef CT
+};
+#define N_CT (sizeof ct_fields / sizeof ct_fields[0])
+
+/* tr_country_year: these doubles and the int techs_led; tr_ct_year: doubles only. */
+_Static_assert((sizeof(tr_country_year) - sizeof(int)) / sizeof(double) ==
+                   sizeof cy_fields / sizeof cy_fields[0],
+               "cy_fields must list every double field of tr_country_year");
+_Static_assert(sizeof(tr_ct_year) == sizeof(double) * (sizeof ct_fields / sizeof ct_fields[0]),
+               "ct_fields must list every field of tr_ct_year");
+
+static double field_of(const void *row, const field *f)
+{
+    double v;
+    memcpy(&v, (const char *)row + f->off, sizeof v);
+    return v;
+}
+
+/* Column i of the current row equals v bit for bit (NaN is stored as NULL). */
+static void check_real(sqlite3_stmt *st, int i, double v, const char *name, int year)
+{
+    if (isnan(v)) {
+        if (sqlite3_column_type(st, i) != SQLITE_NULL)
+            fail_msg("%d %s: NaN not stored as NULL", year, name);
+    } else if (sqlite3_column_type(st, i) == SQLITE_NULL || sqlite3_column_double(st, i) != v) {
+        fail_msg("%d %s: stored %.17g, reported %.17g", year, name,
+                 sqlite3_column_double(st, i), v);
+    }
+}
+
+/* "SELECT f1, f2, ... [, tail] FROM table WHERE where" into buf. */
+static const char *select_fields(char *buf, size_t n, const field *f, size_t nf,
+                                 const char *tail, const char *table, const char *where)
+{
+    size_t at = (size_t)snprintf(buf, n, "SELECT ");
+    for (size_t i = 0; i < nf; i++)
+        at += (size_t)snprintf(buf + at, n - at, "%s%s", i ? ", " : "", f[i].name);
+    at += (size_t)snprintf(buf + at, n - at, "%s%s FROM %s WHERE %s", tail ? ", " : "",
+                           tail ? tail : "", table, where);
+    assert_true(at < n);
+    return buf;
+}
+
 /* The default scenario cut to N_YEARS years. */
 static tr_scenario *short_scenario(void)
 {
@@ -170,9 +242,9 @@ static void check_year_in_db(const run_ctx *cx, const tr_sim *sim, const tr_year
     const tr_scenario *s = tr_sim_scenario(sim);
     sqlite3 *db = raw_open(cx->path);
     sqlite3_stmt *st = NULL;
-    const char *sql =
-        "SELECT gdp, rd_intensity, gerd, researchers, papers, hi_papers, world_rd_share, "
-        "techs_led FROM country_year WHERE run_id = ? AND year = ? AND country = ?";
+    char sqlbuf[2048];
+    const char *sql = select_fields(sqlbuf, sizeof sqlbuf, cy_fields, N_CY, "techs_led",
+                                    "country_year", "run_id = ? AND year = ? AND country = ?");
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     for (int c = 0; c < rep->n_countries; c++) {
         const tr_country_year *y = &rep->country[c];
@@ -180,20 +252,15 @@ static void check_year_in_db(const run_ctx *cx, const tr_sim *sim, const tr_year
         sqlite3_bind_int(st, 2, rep->year);
         sqlite3_bind_text(st, 3, s->countries[c].id, -1, SQLITE_STATIC);
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-        assert_true(sqlite3_column_double(st, 0) == y->gdp);
-        assert_true(sqlite3_column_double(st, 1) == y->rd_intensity);
-        assert_true(sqlite3_column_double(st, 2) == y->gerd);
-        assert_true(sqlite3_column_double(st, 3) == y->researchers);
-        assert_true(sqlite3_column_double(st, 4) == y->papers);
-        assert_true(sqlite3_column_double(st, 5) == y->hi_papers);
-        assert_true(sqlite3_column_double(st, 6) == y->world_rd_share);
-        assert_int_equal(sqlite3_column_int(st, 7), y->techs_led);
+        for (size_t f = 0; f < N_CY; f++)
+            check_real(st, (int)f, field_of(y, &cy_fields[f]), cy_fields[f].name, rep->year);
+        assert_int_equal(sqlite3_column_int(st, (int)N_CY), y->techs_led);
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
 
-    sql = "SELECT budget, papers, hi_papers, knowledge, hi_share FROM country_tech_year "
-          "WHERE run_id = ? AND year = ? AND country = ? AND tech = ?";
+    sql = select_fields(sqlbuf, sizeof sqlbuf, ct_fields, N_CT, NULL, "country_tech_year",
+                        "run_id = ? AND year = ? AND country = ? AND tech = ?");
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     for (int c = 0; c < rep->n_countries; c++) {
         for (int k = 0; k < rep->n_tech; k++) {
@@ -203,11 +270,9 @@ static void check_year_in_db(const run_ctx *cx, const tr_sim *sim, const tr_year
             sqlite3_bind_text(st, 3, s->countries[c].id, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 4, s->techs[k].id, -1, SQLITE_STATIC);
             assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-            assert_true(sqlite3_column_double(st, 0) == ct->budget);
-            assert_true(sqlite3_column_double(st, 1) == ct->papers);
-            assert_true(sqlite3_column_double(st, 2) == ct->hi_papers);
-            assert_true(sqlite3_column_double(st, 3) == ct->knowledge);
-            assert_true(sqlite3_column_double(st, 4) == ct->hi_share);
+            for (size_t f = 0; f < N_CT; f++)
+                check_real(st, (int)f, field_of(ct, &ct_fields[f]), ct_fields[f].name,
+                           rep->year);
             sqlite3_reset(st);
         }
     }
@@ -440,6 +505,69 @@ static void test_schema_created(void **state)
     remove_db(path);
 }
 
+/* Column names and types of a table, in order, must be: the given keys
+ * (not REAL), then one REAL column per field, then tail (INTEGER) if any. */
+static void check_columns(sqlite3 *db, const char *table, int n_keys, const field *f, size_t nf,
+                          const char *tail)
+{
+    char q[160];
+    snprintf(q, sizeof q, "SELECT name, type FROM pragma_table_info('%s') ORDER BY cid", table);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+    for (int i = 0; i < n_keys; i++)
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    for (size_t i = 0; i < nf; i++) {
+        if (sqlite3_step(st) != SQLITE_ROW)
+            fail_msg("%s: no column for field %s", table, f[i].name);
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        const char *type = (const char *)sqlite3_column_text(st, 1);
+        if (strcmp(name, f[i].name) != 0 || strcmp(type, "REAL") != 0)
+            fail_msg("%s: column %d is %s %s, want %s REAL", table, n_keys + (int)i, name, type,
+                     f[i].name);
+    }
+    if (tail) {
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_string_equal((const char *)sqlite3_column_text(st, 0), tail);
+        assert_string_equal((const char *)sqlite3_column_text(st, 1), "INTEGER");
+    }
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    /* Every REAL column is one of the fields (none left over). */
+    snprintf(q, sizeof q, "SELECT count(*) FROM pragma_table_info('%s') WHERE type = 'REAL'",
+             table);
+    assert_int_equal(q_int(db, q), (int64_t)nf);
+}
+
+/* Every double field of tr_country_year and tr_ct_year is a REAL column of
+ * its table, by name and in struct order; the test's field lists cover the
+ * structs (checked at compile time) and name distinct fields. */
+static void test_every_field_a_column(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N_CY; i++)
+        for (size_t j = i + 1; j < N_CY; j++)
+            assert_true(cy_fields[i].off != cy_fields[j].off);
+    for (size_t i = 0; i < N_CT; i++)
+        for (size_t j = i + 1; j < N_CT; j++)
+            assert_true(ct_fields[i].off != ct_fields[j].off);
+    assert_int_equal(N_CT * sizeof(double), sizeof(tr_ct_year));
+
+    const char *path = "test_results_columns.db";
+    remove_db(path);
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    sqlite3 *db = raw_open(path);
+    check_columns(db, "country_year", 3, cy_fields, N_CY, "techs_led");
+    check_columns(db, "country_tech_year", 4, ct_fields, N_CT, NULL);
+    sqlite3_close(db);
+    tr_results_close(r);
+    assert_int_equal(d.errors, 0);
+    tr_diag_free(&d);
+    remove_db(path);
+}
+
 static void test_schema_version_mismatch(void **state)
 {
     (void)state;
@@ -666,6 +794,17 @@ static void compare_dirs(const char *a, const char *b)
     }
 }
 
+/* "keys,f1,...,fn[,tail]\n" into buf. */
+static void csv_header(char *buf, size_t n, const char *keys, const field *f, size_t nf,
+                       const char *tail)
+{
+    size_t at = (size_t)snprintf(buf, n, "%s", keys);
+    for (size_t i = 0; i < nf; i++)
+        at += (size_t)snprintf(buf + at, n - at, ",%s", f[i].name);
+    at += (size_t)snprintf(buf + at, n - at, "%s%s\n", tail ? "," : "", tail ? tail : "");
+    assert_true(at < n);
+}
+
 static void test_csv_export(void **state)
 {
     (void)state;
@@ -705,11 +844,23 @@ static void test_csv_export(void **state)
     snprintf(p, sizeof p, "%s/country_year.csv", dir1);
     char *text = read_file(p, &len);
     assert_non_null(text);
-    assert_true(strncmp(text, "year,country,gdp,rd_intensity,", 30) == 0);
+    char header[2048];
+    csv_header(header, sizeof header, "year,country", cy_fields, N_CY, "techs_led");
+    assert_true(strncmp(text, header, strlen(header)) == 0);
     long lines = 0;
     for (size_t i = 0; i < len; i++)
         lines += text[i] == '\n';
     assert_int_equal(lines, 1 + N_YEARS * s->n_countries);
+    free(text);
+    snprintf(p, sizeof p, "%s/country_tech_year.csv", dir1);
+    text = read_file(p, &len);
+    assert_non_null(text);
+    csv_header(header, sizeof header, "year,country,tech", ct_fields, N_CT, NULL);
+    assert_true(strncmp(text, header, strlen(header)) == 0);
+    lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    assert_int_equal(lines, 1 + N_YEARS * s->n_countries * s->n_tech);
     free(text);
     snprintf(p, sizeof p, "%s/tracker.csv", dir1);
     text = read_file(p, &len);
@@ -828,6 +979,7 @@ int main(void)
         cmocka_unit_test(test_open_not_a_database),
         cmocka_unit_test(test_open_other_sqlite_database),
         cmocka_unit_test(test_schema_created),
+        cmocka_unit_test(test_every_field_a_column),
         cmocka_unit_test(test_schema_version_mismatch),
         cmocka_unit_test(test_end_run_errors),
         cmocka_unit_test(test_full_run),
