@@ -1,6 +1,7 @@
 /* cmd_run.c — `techrace run`: load a scenario, run it, store the results and
  * print a readable summary. */
 #include <errno.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <inttypes.h>
@@ -55,6 +56,10 @@ typedef struct summary {
     int n_years;
     int *led;          /* [year * nc + c] technologies led */
     double *rd;        /* [year * nc + c] R&D intensity */
+    double *prod;      /* [year * nc + c] sales of its firms, US$ bn */
+    double *util;      /* [year * nc + c] capacity utilization, output-weighted */
+    double *firms;     /* [year * 3 * nc + 3c + j] firms, SMEs, little giants */
+    double *subs;      /* [year * nc + c] subsidies to firms, US$ bn */
     int *leader;       /* [year * nk + k] */
     int *second;       /* [year * nk + k] */
     double *lshare;    /* [year * nk + k] */
@@ -76,6 +81,21 @@ static int on_year(void *ctx, const tr_sim *sim, const tr_year_report *rep)
         for (int c = 0; c < rep->n_countries; c++) {
             sm->led[y * rep->n_countries + c] = rep->country[c].techs_led;
             sm->rd[y * rep->n_countries + c] = rep->country[c].rd_intensity;
+            const tr_country_year *cy = &rep->country[c];
+            sm->prod[y * rep->n_countries + c] = cy->production;
+            sm->subs[y * rep->n_countries + c] = cy->subsidies_central + cy->subsidies_local;
+            sm->firms[(y * rep->n_countries + c) * 3 + 0] = cy->firms;
+            sm->firms[(y * rep->n_countries + c) * 3 + 1] = cy->smes;
+            sm->firms[(y * rep->n_countries + c) * 3 + 2] = cy->little_giants;
+            double wu = 0, w = 0;
+            for (int k = 0; k < rep->n_tech; k++) {
+                const tr_ct_year *ct = &rep->ct[c * rep->n_tech + k];
+                if (ct->production > 0 && !isnan(ct->utilization)) {
+                    wu += ct->production * ct->utilization;
+                    w += ct->production;
+                }
+            }
+            sm->util[y * rep->n_countries + c] = w > 0 ? wu / w : NAN;
         }
         for (int k = 0; k < rep->n_tech; k++) {
             const tr_tracker_row *t = &rep->tracker[k];
@@ -161,6 +181,45 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
         any_unranked |= !s->countries[c].ranked;
     if (any_unranked)
         fprintf(out, "  * aggregate bloc: reported, not ranked\n");
+
+    /* Industry: only when the scenario has firms. */
+    double any = 0;
+    for (int j = 0; j < ny; j++)
+        for (int c = 0; c < nc; c++)
+            any += sm->prod[(years[j] - s->start_year) * nc + c];
+    if (any > 0) {
+        int yl = years[ny - 1] - s->start_year;
+        fprintf(out, "\nShare of world sales of the technologies' products (%%)   in %d: capacity use, subsidies,"
+                     " firms\n", years[ny - 1]);
+        fprintf(out, "  %-28s", "country");
+        for (int j = 0; j < ny; j++)
+            fprintf(out, " %6d", years[j]);
+        fprintf(out, "   %6s %9s %9s %8s %8s\n", "use %", "US$ bn", "firms", "SMEs", "giants");
+        for (int c = 0; c < nc; c++) {
+            const tr_country *C = &s->countries[c];
+            char label[64];
+            snprintf(label, sizeof label, "%s %s", C->id, C->name ? C->name : "");
+            fprintf(out, "  %-28.28s", label);
+            for (int j = 0; j < ny; j++) {
+                int y = years[j] - s->start_year;
+                double world = 0;
+                for (int d = 0; d < nc; d++)
+                    world += sm->prod[y * nc + d];
+                fprintf(out, " %6.1f", world > 0 ? 100 * sm->prod[y * nc + c] / world : 0.0);
+            }
+            double u = sm->util[yl * nc + c];
+            if (isnan(u))
+                fprintf(out, "   %6s", "-");
+            else
+                fprintf(out, "   %6.0f", 100 * u);
+            fprintf(out, " %9.1f %9.0f %8.0f %8.0f\n", sm->subs[yl * nc + c], sm->firms[(yl * nc + c) * 3],
+                    sm->firms[(yl * nc + c) * 3 + 1], sm->firms[(yl * nc + c) * 3 + 2]);
+        }
+        double world = 0;
+        for (int c = 0; c < nc; c++)
+            world += sm->prod[yl * nc + c];
+        fprintf(out, "  world sales %d: US$ %.0f bn\n", years[ny - 1], world);
+    }
 
     int rule_shown = 0;
     for (int j = 0; j < ny; j++) {
@@ -357,12 +416,16 @@ int cmd_run(int argc, char **argv)
     size_t ny = (size_t)sm.n_years;
     sm.led = calloc(ny * (size_t)s->n_countries, sizeof *sm.led);
     sm.rd = calloc(ny * (size_t)s->n_countries, sizeof *sm.rd);
+    sm.prod = calloc(ny * (size_t)s->n_countries, sizeof *sm.prod);
+    sm.util = calloc(ny * (size_t)s->n_countries, sizeof *sm.util);
+    sm.subs = calloc(ny * (size_t)s->n_countries, sizeof *sm.subs);
+    sm.firms = calloc(ny * 3 * (size_t)s->n_countries, sizeof *sm.firms);
     sm.leader = calloc(ny * (size_t)s->n_tech, sizeof *sm.leader);
     sm.second = calloc(ny * (size_t)s->n_tech, sizeof *sm.second);
     sm.lshare = calloc(ny * (size_t)s->n_tech, sizeof *sm.lshare);
     sm.sshare = calloc(ny * (size_t)s->n_tech, sizeof *sm.sshare);
     sm.risk = calloc(ny * (size_t)s->n_tech, sizeof *sm.risk);
-    if (!sm.led || !sm.rd || !sm.leader || !sm.second || !sm.lshare || !sm.sshare || !sm.risk) {
+    if (!sm.led || !sm.rd || !sm.prod || !sm.util || !sm.subs || !sm.firms || !sm.leader || !sm.second || !sm.lshare || !sm.sshare || !sm.risk) {
         fprintf(stderr, "techrace run: out of memory\n");
         status = EXIT_RUNTIME;
         goto done;
@@ -432,6 +495,10 @@ int cmd_run(int argc, char **argv)
 done:
     free(sm.led);
     free(sm.rd);
+    free(sm.prod);
+    free(sm.util);
+    free(sm.subs);
+    free(sm.firms);
     free(sm.leader);
     free(sm.second);
     free(sm.lshare);
