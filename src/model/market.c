@@ -19,8 +19,9 @@
  * subsidy) x (1 + markup), the markup squeezed by competition (1 - HHI) and by
  * low capacity utilization (overcapacity). Output is demand capped by
  * capacity; profit = revenue + subsidy - cost x output - capacity_cost x cost
- * x capacity - R&D; capacity moves toward demand / target_utilization, paid
- * from net worth less capacity subsidies (events and local governments). */
+ * x capacity - R&D; capacity moves toward demand / target_utilization. Net
+ * worth counts capacity at cost, so investing with own money leaves it
+ * unchanged and capacity subsidies (events, local governments) add to it. */
 #include <math.h>
 #include <string.h>
 
@@ -330,6 +331,7 @@ void market_step(tr_sim *sim, double year)
         sim->yr_sub_local[i] += subsidy * dt * clampd(local_part, 0, 1);
         ys[i] += y;
         caps[i] += sim->f_cap[f];
+        sim->k_capsum[k] += sim->f_cap[f];
         sim->ct_qsum[i] += sim->f_q[f];
         revs[i] += R;
         costs[i] += cost * y;
@@ -351,7 +353,10 @@ void market_step(tr_sim *sim, double year)
             double loc_paid = clampd(capex * sim->ct_local_cap_rate[i], 0, room > 0 ? room : 0);
             if (ev_paid + loc_paid > 0.9 * capex)
                 loc_paid = fmax(0.0, 0.9 * capex - ev_paid);
-            sim->f_W[f] -= capex - ev_paid - loc_paid;
+            /* Net worth counts capacity at cost: buying it with own money
+             * changes nothing, a subsidy adds to it (the yearly cost of
+             * capacity, wear included, is in capacity_cost). */
+            sim->f_W[f] += ev_paid + loc_paid;
             sim->f_cap[f] += inv;
             sim->ct_sub_paid[i] += ev_paid + loc_paid;
             sim->yr_sub_local[i] += loc_paid + ev_local;
