@@ -57,7 +57,7 @@ typedef struct tr_technology {
     double learning_rate; /* `learning_rate`, unit-cost fall per doubling of cumulative output, 0..1 */
     double dual_use;      /* `dual_use`, military relevance 0..1 */
     double paper_cost;    /* `paper_cost`, relative cost of a paper in this field (1 = average) */
-    double price_elasticity; /* `price_elasticity`, of world demand to the average price (default 1.2) */
+    double price_elasticity; /* `price_elasticity`, of world demand to the average price (default 1) */
     int n_links;          /* `spillovers`: mapping tech id -> weight */
     tr_link *links;
 } tr_technology;
@@ -71,10 +71,11 @@ typedef struct tr_firm_gen {
     double productivity;  /* `firms.productivity`, mean quality-adjusted productivity, frontier = 1 at start */
     double productivity_sd; /* `firms.productivity_sd`, sd of log productivity across firms */
     double size_sigma;    /* `firms.size_sigma`, sd of log initial size (capacity) */
-    double rd_share;      /* `firms.rd_share`, R&D as share of revenue */
+    tr_path rd_share;     /* `firms.rd_share`, R&D as share of revenue (time path) */
     double max_factor;    /* `firms.max_factor`, room for entrants: at most max_factor x count firms alive */
     double size;          /* `firms.size`, mean capacity of its firms relative to the world average (1) */
     double represents;    /* `firms.represents`, real firms one model firm stands for (scales reported counts) */
+    tr_path cost;         /* `firms.cost`, relative unit cost of its producers (wages, inputs), 1 = world average */
 } tr_firm_gen;
 
 /* Local governments of a country ("mayor economy", MODEL.md section 2). */

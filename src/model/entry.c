@@ -30,7 +30,6 @@ void entry_step(tr_sim *sim, double year)
     const tr_params_firms *P = &s->params.firms;
     const int nc = sim->nc, nk = sim->nk;
     const double dt = sim->dt;
-    (void)year;
 
     for (int c = 0; c < nc; c++) {
         const tr_firm_gen *g = &s->countries[c].firms;
@@ -77,14 +76,18 @@ void entry_step(tr_sim *sim, double year)
                 sim->f_alive[f] = 1;
                 sim->f_lg[f] = 0;
                 sim->f_q[f] = 0.9 * qref * tr_rng_lognormal(&r, -0.5 * sd * sd, sd);
-                sim->f_cum[f] = 0;
+                /* A quarter-year of output at its capacity as its own
+                 * experience, plus what it shares of the national industry's. */
+                sim->f_cum[f] = 0.25 * capref * (type == TR_FIRM_SME ? 0.5 : 1.0) * P->target_utilization;
+                sim->f_E0[f] = sim->f_cum[f] + P->learning_spill * sim->ct_cum[i];
                 sim->f_cap[f] = capref * (type == TR_FIRM_SME ? 0.5 : 1.0);
-                double cost = sim->k_eref[k] > 0 ? 1.0 / sim->f_q[f] : 1.0;
+                double cost = sim->c_costlvl[c] / sim->f_q[f];
                 double paid = per_entrant_local + sim->sub_entrant[i];
                 sim->f_W[f] = 0.5 * P->capex * cost * sim->f_cap[f] + paid;
                 sim->f_rev[f] = sim->f_profit[f] = 0;
                 sim->f_rev_rate[f] = 0;
-                sim->f_rd_share[f] = g->rd_share;
+                sim->f_rd_mult[f] = 1.0;
+                sim->f_rd_share[f] = tr_path_at(&g->rd_share, year);
                 sim->f_stake[f] = 0;
                 sim->f_share[f] = sim->k_capsum[k] > 0 ? 0.5 * sim->f_cap[f] / sim->k_capsum[k] : 1e-6;
                 sim->f_demand[f] = sim->f_y[f] = 0;

@@ -9,6 +9,7 @@
  *
  * Each step a firm:
  *  - innovates with probability 1 - exp(-innovation_zeta x R&D[US$ m] x dt),
+ *    R&D being that of one of the `represents` real firms it stands for,
  *    raising q by innovation_gain x (1 - 0.8 x maturity) x Beta(1, 3)
  *    (bounded, mostly small, so innovation is lumpy; mature technologies
  *    improve less);
@@ -64,6 +65,8 @@ int firms_init(tr_sim *sim)
     FA(sim->f_key);
     FA(sim->f_q);
     FA(sim->f_cum);
+    FA(sim->f_rd_mult);
+    FA(sim->f_E0);
     FA(sim->f_cap);
     FA(sim->f_cost);
     FA(sim->f_price);
@@ -145,7 +148,8 @@ int firms_init(tr_sim *sim)
                 else if (type == TR_FIRM_SOE)
                     size *= 2.0;
                 sim->f_cap[f] = size;
-                sim->f_rd_share[f] = g->rd_share * (type == TR_FIRM_SME ? tr_rng_lognormal(&r, -0.125, 0.5) : 1.0);
+                sim->f_rd_mult[f] = type == TR_FIRM_SME ? tr_rng_lognormal(&r, -0.125, 0.5) : 1.0;
+                sim->f_rd_share[f] = tr_path_at(&g->rd_share, s->start_year) * sim->f_rd_mult[f];
             }
         }
     }
@@ -177,6 +181,11 @@ void firms_innovate(tr_sim *sim, double year)
     }
     for (int c = 0; c < sim->nc; c++)
         sim->ct_comm[c] = tr_path_at(&s->countries[c].commercialization, year);
+    if (sim->step % sim->spy == 0) /* firms follow their country's R&D intensity path */
+        for (int f = 0; f < sim->nf; f++)
+            if (sim->f_alive[f])
+                sim->f_rd_share[f] =
+                    tr_path_at(&s->countries[sim->f_country[f]].firms.rd_share, year) * sim->f_rd_mult[f];
 
     for (int f = 0; f < sim->nf; f++) {
         if (!sim->f_alive[f])
@@ -184,7 +193,8 @@ void firms_innovate(tr_sim *sim, double year)
         const int c = sim->f_country[f], k = sim->f_tech[f];
         tr_rng r;
         tr_rng_init(&r, sim->seed, sim->run, (uint32_t)sim->step, sim->f_key[f], TR_RNG_FIRM_STEP);
-        double rd_musd = sim->f_rd_share[f] * sim->f_rev_rate[f] * 1000.0; /* US$ m a year */
+        /* R&D of one of the real firms this model firm stands for, US$ m a year. */
+        double rd_musd = sim->f_rd_share[f] * sim->f_rev_rate[f] * 1000.0 / s->countries[c].firms.represents;
         double q = sim->f_q[f];
         if (tr_rng_uniform(&r) < 1.0 - exp(-P->innovation_zeta * rd_musd * dt)) {
             double u = tr_rng_uniform(&r);

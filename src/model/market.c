@@ -13,14 +13,19 @@
  * technology. World demand in units is the technology's market size (growing
  * at market_growth) at the start-year price, split over countries by GDP and
  * moved along the price elasticity by the average price.
- * Unit cost falls along the learning curve: cost = (E / E_ref)^(-b) / q with
- * b = -log2(1 - learning_rate) and experience E = own cumulative output +
- * learning_spill x the national industry's. Price = cost x (1 - per-output
+ * Unit cost falls along the learning curve: cost = (E / E_0)^(-b) x the
+ * country's cost level (wages, inputs: `firms.cost`) / q with
+ * b = -log2(1 - learning_rate), experience E = own cumulative output +
+ * learning_spill x the national industry's, and E_0 the firm's experience
+ * when it started: every firm starts at the cost its country and
+ * productivity give it, and learns as its experience multiplies (a large
+ * incumbent gets no cost edge from its size alone). Price = cost x (1 - per-output
  * subsidy) x (1 + markup), the markup squeezed by competition (1 - HHI) and by
  * low capacity utilization (overcapacity). Output is demand capped by
  * capacity; profit = revenue + subsidy - cost x output - capacity_cost x cost
- * x capacity - R&D; capacity moves toward demand / target_utilization. Net
- * worth counts capacity at cost, so investing with own money leaves it
+ * x capacity - R&D; capacity moves toward demand / target_utilization
+ * (lowered by half the capacity-subsidy rate: subsidised capacity is built
+ * ahead of demand). Net worth counts capacity at cost, so investing with own money leaves it
  * unchanged and capacity subsidies (events, local governments) add to it. */
 #include <math.h>
 #include <string.h>
@@ -94,14 +99,13 @@ void market_init(tr_sim *sim)
         int k = sim->f_tech[f];
         double mu = P->markup * (1 - P->markup_competition * (1 - sim->k_hhi[k])) *
                     pow(P->target_utilization, P->markup_utilization);
-        sim->f_cost[f] = 1.0 / sim->f_q[f];
+        sim->f_cost[f] = tr_path_at(&s->countries[sim->f_country[f]].firms.cost, s->start_year) / sim->f_q[f];
         sim->f_price[f] = sim->f_cost[f] * (1 + mu);
         pw[k] += sim->f_share[f] * sim->f_price[f];
     }
     for (int k = 0; k < nk; k++) {
         sim->k_price0[k] = pw[k] > 0 ? pw[k] : 1.0;
         sim->k_q0[k] = s->techs[k].market_size / sim->k_price0[k];
-        sim->k_eref[k] = 0;
         sim->k_nf[k] = 0;
     }
     for (int f = 0; f < sim->nf; f++) {
@@ -116,11 +120,9 @@ void market_init(tr_sim *sim)
         sim->f_rev_rate[f] = sim->f_price[f] * sim->f_cap[f] * P->target_utilization;
     }
     for (int f = 0; f < sim->nf; f++) {
-        sim->k_eref[sim->f_tech[f]] += experience(sim, f);
+        sim->f_E0[f] = experience(sim, f);
         sim->k_nf[sim->f_tech[f]] += 1;
     }
-    for (int k = 0; k < nk; k++)
-        sim->k_eref[k] = sim->k_nf[k] > 0 && sim->k_eref[k] > 0 ? sim->k_eref[k] / sim->k_nf[k] : 1.0;
 }
 
 /* Self-sufficiency targets: the required share follows a straight path from
@@ -190,21 +192,37 @@ void market_step(tr_sim *sim, double year)
         sim->f_share[f] = sh;
         sim->k_hhi[k] += sh * sh;
     }
+    /* Markups and price factors per country and technology, learning
+     * exponents per technology: computed once, used by every firm. */
+    for (int k = 0; k < nk; k++)
+        sim->k_b[k] = learning_b(&s->techs[k]);
+    for (int i = 0; i < nc * nk; i++) {
+        int k = i % nk;
+        double sub = clampd(sim->sub_output[i] + sim->ss_sub[i], 0, 0.9);
+        double mu = P->markup * (1 - P->markup_competition * (1 - sim->k_hhi[k])) *
+                    pow(clampd(sim->ct_util[i], 0.05, 1), P->markup_utilization);
+        sim->ct_pfactor[i] = (1 - sub) * (1 + mu);
+    }
+    const double qw = P->quality_weight, pw = P->price_weight;
+    for (int c = 0; c < nc; c++)
+        sim->c_costlvl[c] = tr_path_at(&s->countries[c].firms.cost, year);
     /* Costs, prices and competitiveness. */
     for (int f = 0; f < sim->nf; f++) {
         if (!sim->f_alive[f])
             continue;
         const int c = sim->f_country[f], k = sim->f_tech[f], i = c * nk + k;
-        double b = learning_b(&s->techs[k]);
+        double b = sim->k_b[k];
         double E = experience(sim, f);
-        double x = b > 0 ? pow((E > 1e-12 ? E : 1e-12) / sim->k_eref[k], -b) : 1.0;
-        double cost = x / sim->f_q[f];
-        double sub = clampd(sim->sub_output[i] + sim->ss_sub[i], 0, 0.9);
-        double mu = P->markup * (1 - P->markup_competition * (1 - sim->k_hhi[k])) *
-                    pow(clampd(sim->ct_util[i], 0.05, 1), P->markup_utilization);
+        double x = b > 0 && sim->f_E0[f] > 0 ? exp(-b * log(E / sim->f_E0[f])) : 1.0;
+        double cost = x * sim->c_costlvl[c] / sim->f_q[f];
+        double p = cost * sim->ct_pfactor[i];
         sim->f_cost[f] = cost;
-        sim->f_price[f] = cost * (1 - sub) * (1 + mu);
-        double E_f = pow(sim->f_q[f], P->quality_weight) / pow(sim->f_price[f], P->price_weight);
+        sim->f_price[f] = p;
+        double E_f;
+        if (qw == 0.5 && pw == 1.0) /* the default exponents, without pow */
+            E_f = sqrt(sim->f_q[f]) / p;
+        else
+            E_f = exp(qw * log(sim->f_q[f]) - pw * log(p));
         sim->f_y[f] = E_f; /* competitiveness, kept here until output is known */
         Ebar[k] += sim->f_share[f] * E_f;
     }
@@ -340,7 +358,10 @@ void market_step(tr_sim *sim, double year)
 
         /* Invest toward demand at target utilization; capacity subsidies from
          * events and from the local governments' capacity budget. */
-        double want = d * (1 + (T->market_growth > 0 ? T->market_growth : 0)) / P->target_utilization;
+        /* Cheap capacity (subsidised) is built further ahead of demand. */
+        double srate = clampd(sim->sub_capacity[i] + sim->ct_local_cap_rate[i], 0, 0.9);
+        double util_goal = P->target_utilization * (1 - 0.5 * srate);
+        double want = d * (1 + (T->market_growth > 0 ? T->market_growth : 0)) / util_goal;
         double gap = want - sim->f_cap[f];
         if (gap > 0 && (sim->f_W[f] > 0 || sim->f_type[f] == TR_FIRM_SOE)) {
             double inv = P->investment_speed * gap * dt;
@@ -365,16 +386,14 @@ void market_step(tr_sim *sim, double year)
         }
         sim->f_cap[f] -= P->capacity_depreciation * sim->f_cap[f] * dt;
     }
-    /* Shares carried to the next step are the realised shares of output:
-     * a firm grows only as fast as its capacity lets it. */
-    for (int k = 0; k < nk; k++)
-        unmet[k] = 0;
+    /* The competitive share carried to the next step: a firm that could not
+     * serve its demand keeps only the part it served (it grows no faster
+     * than its capacity); demand a firm picked up from others' shortfall, and
+     * what home bias or tariffs bring it, are not added to it (they are
+     * re-applied by each market every step, so they do not compound). */
     for (int f = 0; f < sim->nf; f++)
-        if (sim->f_alive[f])
-            unmet[sim->f_tech[f]] += sim->f_y[f];
-    for (int f = 0; f < sim->nf; f++)
-        if (sim->f_alive[f] && unmet[sim->f_tech[f]] > 0)
-            sim->f_share[f] = sim->f_y[f] / unmet[sim->f_tech[f]];
+        if (sim->f_alive[f] && sim->f_demand[f] > sim->f_cap[f] && sim->f_demand[f] > 0)
+            sim->f_share[f] *= sim->f_cap[f] / sim->f_demand[f];
     for (int i = 0; i < nc * nk; i++) {
         sim->ct_util[i] = caps[i] > 0 ? ys[i] / caps[i] : P->target_utilization;
         sim->ct_margin[i] = revs[i] > 0 ? (revs[i] - costs[i]) / revs[i] : 0;

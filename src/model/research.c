@@ -14,9 +14,11 @@
  *               * staffing_c * noise_i
  *   quality Q = quality_i * (K[c,k] / frontier_k)^quality_elasticity
  *               * talent_quality_c^talent_elasticity * (basic_share_c / basic_ref)^basic_elasticity
- *   high-impact papers ~ Poisson(p * min(hi_cap, hi_base * Q)).
- * The draws are keyed by (seed, run, step, institution, technology), so the
- * result does not depend on the order in which institutions are visited. */
+ *   expected high-impact papers  p * min(hi_cap, hi_base * Q).
+ * Knowledge grows with the expected counts each step; the counts the tracker
+ * sees are drawn once a year, ~ Poisson(the year's expected count), keyed by
+ * (seed, run, year, institution, technology), so the result does not depend
+ * on the order in which institutions are visited. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -207,13 +209,8 @@ static void produce(tr_sim *sim, int expected)
                 if (rate > P->hi_cap)
                     rate = P->hi_cap;
                 double hi = papers * rate;
-                if (!expected) {
-                    tr_rng r;
-                    tr_rng_init(&r, sim->seed, sim->run, (uint32_t)sim->step, sim->inst_key[i],
-                                papers_purpose(k));
-                    hi = (double)tr_rng_poisson(&r, hi);
-                }
-                hi_year[k] += hi;
+                if (!expected)
+                    hi_year[k] += hi; /* the year's expected count; drawn at its end */
                 sim->papers_step[c * nk + k] += papers;
                 sim->hi_step[c * nk + k] += hi;
             }
@@ -229,4 +226,30 @@ void research_step(tr_sim *sim)
 void research_expected(tr_sim *sim)
 {
     produce(sim, 1);
+}
+
+/* End of a year: the year's high-impact papers of each institution in each
+ * technology ~ Poisson(expected count over the year's steps), one draw keyed
+ * by (year, institution, technology); the countries' counts are their sums. */
+void research_year_draw(tr_sim *sim)
+{
+    const int nk = sim->nk;
+    const uint32_t year_index = (uint32_t)(sim->step / sim->spy);
+    for (int c = 0; c < sim->nc; c++) {
+        for (int k = 0; k < nk; k++)
+            sim->cty[c * nk + k].hi_papers = 0;
+        sim->cy[c].hi_papers = 0;
+        for (int i = sim->inst_first[c]; i < sim->inst_first[c + 1]; i++) {
+            double *hy = &sim->inst_hi_year[(size_t)i * (size_t)nk];
+            for (int k = 0; k < nk; k++) {
+                if (hy[k] <= 0)
+                    continue;
+                tr_rng r;
+                tr_rng_init(&r, sim->seed, sim->run, year_index, sim->inst_key[i], papers_purpose(k));
+                hy[k] = (double)tr_rng_poisson(&r, hy[k]);
+                sim->cty[c * nk + k].hi_papers += hy[k];
+                sim->cy[c].hi_papers += hy[k];
+            }
+        }
+    }
 }

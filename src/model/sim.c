@@ -60,9 +60,7 @@ static void year_accumulate(tr_sim *sim)
             y->megaproject += w * sim->mega[c * nk + k];
             ct->budget += w * sim->rbudget[c * nk + k];
             ct->papers += sim->papers_step[c * nk + k];
-            ct->hi_papers += sim->hi_step[c * nk + k];
             y->papers += sim->papers_step[c * nk + k];
-            y->hi_papers += sim->hi_step[c * nk + k];
         }
     }
 }
@@ -90,6 +88,7 @@ static void year_finish(tr_sim *sim)
     }
     exit_year(sim);
     funds_year(sim, tr_scenario_step_year(sim->s, sim->step));
+    research_year_draw(sim);
     tracker_year(sim);
     firms_year_metrics(sim);
     sim->years_done++;
@@ -202,6 +201,8 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->sub_capacity_local, nc * nk);
     ALLOC(sim->sub_entrant_local, nc * nk);
     ALLOC(sim->ss_start, nc * nk);
+    ALLOC(sim->ct_pfactor, nc * nk);
+    ALLOC(sim->k_b, nk);
     ALLOC(sim->ct_qsum, nc * nk);
     ALLOC(sim->ct_backers, nc * nk);
     ALLOC(sim->ct_local_entry, nc * nk);
@@ -223,13 +224,13 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->den, nc);
     ALLOC(sim->gdp_share, nc);
     ALLOC(sim->ct_comm, nc);
+    ALLOC(sim->c_costlvl, nc);
     ALLOC(sim->yr_fund_in, nc);
     ALLOC(sim->yr_fund_ret, nc);
     ALLOC(sim->yr_fund_exits, nc);
     ALLOC(sim->k_frontier, nk);
     ALLOC(sim->k_price0, nk);
     ALLOC(sim->k_q0, nk);
-    ALLOC(sim->k_eref, nk);
     ALLOC(sim->k_price, nk);
     ALLOC(sim->k_hhi, nk);
     ALLOC(sim->k_capsum, nk);

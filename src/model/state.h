@@ -106,6 +106,7 @@ struct tr_sim {
     uint32_t *f_key;           /* entity word of its random streams */
     double *f_q;               /* quality-adjusted productivity (frontier 1 at start) */
     double *f_cum;             /* cumulative output, units */
+    double *f_E0;              /* experience when it started (learning-curve origin) */
     double *f_cap;             /* capacity, units a year */
     double *f_cost;            /* unit cost this step */
     double *f_price;           /* price this step */
@@ -116,6 +117,7 @@ struct tr_sim {
     double *f_rev;             /* revenue this year, US$ bn */
     double *f_profit;          /* profit this year, US$ bn */
     double *f_rd_share;        /* R&D share of revenue */
+    double *f_rd_mult;         /* its R&D share relative to its country's path */
     double *f_stake;           /* guidance-fund equity, US$ bn (0 = none) */
     double *f_stake_W0;        /* net worth when the stake was taken */
     int *f_stake_year;         /* year the stake was taken */
@@ -139,7 +141,6 @@ struct tr_sim {
     double *k_frontier;        /* [nk] best productivity */
     double *k_price0;          /* [nk] average price at start */
     double *k_q0;              /* [nk] world demand in units at start */
-    double *k_eref;            /* [nk] reference experience */
     double *k_price;           /* [nk] average price this step */
     double *k_hhi;             /* [nk] */
     double *ss_pref;           /* [nc*nk] preference from self-sufficiency targets */
@@ -149,6 +150,7 @@ struct tr_sim {
     int *ct_tmp_int;           /* [nk] scratch */
     double *ct_kgrowth;        /* [nc*nk] knowledge growth this step */
     double *ct_comm;           /* [nc] commercialization rate this step */
+    double *c_costlvl;         /* [nc] producers' cost level this step */
     double *ct_sub_paid;       /* [nc*nk] subsidies paid this step, US$ bn */
     double *ct_dom;            /* [nc*nk] domestic share of the market (units), last step */
     double *ct_D;              /* [nc*nk] units demanded per unit of share from c's firms */
@@ -157,7 +159,8 @@ struct tr_sim {
     double *ct_ysum, *ct_capsum, *ct_revsum, *ct_costsum; /* [nc*nk] this step */
     double *ct_local_cap_rate; /* [nc*nk] share of capex paid by local governments */
     double *ct_local_cap_paid; /* [nc*nk] local capacity subsidies paid so far this year */
-    double *k_capsum, *k_nf, *k_ebar, *k_ssum; /* [nk] */
+    double *k_capsum, *k_nf, *k_ebar, *k_ssum, *k_b; /* [nk] */
+    double *ct_pfactor;        /* [nc*nk] price over unit cost this step */
     /* yearly sums [nc*nk] */
     double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons;
     double *yr_entries, *yr_exits, *yr_bailouts;
@@ -197,6 +200,7 @@ void budget_step(tr_sim *sim, double year);
 int research_init(tr_sim *sim);
 void research_year_start(tr_sim *sim);
 void research_step(tr_sim *sim);
+void research_year_draw(tr_sim *sim);
 /* Like research_step but with expected instead of drawn counts (initial conditions). */
 void research_expected(tr_sim *sim);
 void knowledge_init(tr_sim *sim);

@@ -340,7 +340,7 @@ static void test_sizes_right_skewed(void **state)
         } else {
             /* capacity: one giant inflates the sd; the top 1% hold far more
              * than a normal law with the same mean and sd would give them */
-            assert_true(top_share > 0.15);
+            assert_true(top_share > 0.12);
             assert_true(top_share > 2 * normal_top);
         }
     }
