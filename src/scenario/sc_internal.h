@@ -201,4 +201,6 @@ void sc_idmap_put(sc_ctx *c, sc_idmap *m, const char *key, int val);
 
 extern const char *const sc_kind_names[TR_EV_KIND_COUNT];
 
+uint64_t sc_hash_str(const char *s);
+
 #endif

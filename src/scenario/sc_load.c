@@ -1411,15 +1411,6 @@ void sc_check_event(sc_ctx *c, void *obj, const sc_node *map)
 
 /* ---- the whole load ---------------------------------------------------- */
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 static int load_impl(sc_ctx *c, const tr_scenario_source *src)
 {
@@ -1479,7 +1470,7 @@ static int load_impl(sc_ctx *c, const tr_scenario_source *src)
     if (!resolved)
         sc_oom(c);
     s->resolved_text = sc_strdup(c, c->out, resolved);
-    snprintf(s->hash, sizeof s->hash, "%016" PRIx64, fnv1a(resolved));
+    snprintf(s->hash, sizeof s->hash, "%016" PRIx64, sc_hash_str(resolved));
     s->source_name = sc_strdup(c, c->out, src->path ? src->path : name);
     s->n_overrides = c->n_overrides;
     if (c->n_overrides > 0) {

@@ -604,7 +604,8 @@ const char *sc_suggest_id(const char *word, const char *const *cands, int n)
 
 /* ---- id maps ----------------------------------------------------------- */
 
-static uint64_t hash_str(const char *s)
+/* FNV-1a, 64 bits: map keys here, the resolved text's hash in sc_load.c. */
+uint64_t sc_hash_str(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
     for (; *s; s++) {
@@ -636,7 +637,7 @@ int sc_idmap_get(const sc_idmap *m, const char *key)
 {
     if (!m)
         return -1;
-    size_t i = (size_t)hash_str(key) & (m->cap - 1);
+    size_t i = (size_t)sc_hash_str(key) & (m->cap - 1);
     while (m->key[i]) {
         if (!strcmp(m->key[i], key))
             return m->val[i];
@@ -654,7 +655,7 @@ void sc_idmap_put(sc_ctx *c, sc_idmap *m, const char *key, int val)
             if (old.key[i])
                 sc_idmap_put(c, m, old.key[i], old.val[i]);
     }
-    size_t i = (size_t)hash_str(key) & (m->cap - 1);
+    size_t i = (size_t)sc_hash_str(key) & (m->cap - 1);
     while (m->key[i]) {
         if (!strcmp(m->key[i], key)) {
             m->val[i] = val;
