@@ -75,7 +75,10 @@ void firms_year_metrics(tr_sim *sim)
             /* Memory for next year's choices and subsidy rates. */
             sim->ct_prod_prev[i] = sim->ct_prod_last[i];
             sim->ct_prod_last[i] = sim->yr_rev[i];
-            sim->ct_capex_prev[i] = sim->ct_capex[i];
+            /* Capex expected next year: a moving average, so that one year's
+             * boom or bust does not swing the subsidy rate (localgov.c). */
+            sim->ct_capex_prev[i] = sim->years_done == 0 ? sim->ct_capex[i]
+                                                         : 0.7 * sim->ct_capex_prev[i] + 0.3 * sim->ct_capex[i];
             sim->ct_capex[i] = 0;
         }
     }

@@ -121,8 +121,9 @@ void localgov_step(tr_sim *sim, double year)
             double b = L->count > 0 && picks > 0 ? budget * sim->ct_backers[i] / ((double)L->count * picks) : 0;
             sim->ct_local_entry[i] = b * L->entry_share;
             sim->ct_local_cap[i] = b * (1 - L->entry_share);
-            /* Capacity subsidy rate: the budget over last year's capex, at most
-             * 80% (market.c also stops paying when the year's budget is spent). */
+            /* Capacity subsidy rate: the budget over expected capex (a moving
+             * average of past years'), at most 80%; market.c also stops paying
+             * when the year's budget is spent. */
             double capex = sim->ct_capex_prev[i];
             double rate = capex > 0 ? sim->ct_local_cap[i] / capex : (sim->ct_local_cap[i] > 0 ? 0.8 : 0);
             sim->ct_local_cap_rate[i] = rate < 0.8 ? rate : 0.8;

@@ -134,7 +134,7 @@ struct tr_sim {
     double *ct_prod_prev;      /* [nc*nk] production the year before last, for growth */
     double *ct_prod_last;      /* [nc*nk] production last year */
     double *ct_capex;          /* [nc*nk] capex spent this year, US$ bn */
-    double *ct_capex_prev;     /* [nc*nk] capex spent last year */
+    double *ct_capex_prev;     /* [nc*nk] expected capex: moving average of past years' */
     double *ct_lastK;          /* [nc*nk] knowledge at the previous step (commercialization) */
     double *access;            /* [(m*nc + c)] scratch for one technology */
     double *den;               /* [nc] scratch */
