@@ -100,10 +100,37 @@ void entry_step(tr_sim *sim, double year)
     }
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest of v[0..n-1] (0-based), reordering v: Hoare's
+ * selection with a median-of-three pivot, O(n) on average, no allocation. */
+static double select_kth(double *v, int n, int k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        double a = v[lo], b = v[mid], c = v[hi];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
 }
 
 void exit_year(tr_sim *sim)
@@ -139,7 +166,8 @@ void exit_year(tr_sim *sim)
     }
     /* Little giants: small specialised firms in the top productivity
      * quantile of their technology with enough R&D. Productivities are
-     * grouped by technology in one pass, then each group is sorted. */
+     * grouped by technology in one pass, then the quantile of each group is
+     * selected in linear time. */
     int *off = sim->k_off;
     for (int k = 0; k <= nk; k++)
         off[k] = 0;
@@ -157,8 +185,7 @@ void exit_year(tr_sim *sim)
         int n = off[k + 1] - off[k];
         double *q = sim->q_scratch + off[k];
         if (n > 0) {
-            qsort(q, (size_t)n, sizeof(double), cmp_double);
-            sim->k_lgcut[k] = q[(int)floor(P->little_giant_quantile * (n - 1))];
+            sim->k_lgcut[k] = select_kth(q, n, (int)floor(P->little_giant_quantile * (n - 1)));
         } else {
             sim->k_lgcut[k] = INFINITY;
         }
