@@ -51,7 +51,8 @@ void entry_step(tr_sim *sim, double year)
             double qref = m > 0 ? qsum / m : (g->productivity > 0 ? g->productivity : 0.5);
             double capref = m > 0 ? 0.3 * capsum / m : 0.3 * sim->k_q0[k] / (sim->k_nf[k] > 0 ? sim->k_nf[k] : 1);
             double per_entrant_local = lam > 0 ? sim->ct_local_entry[i] * dt / lam : 0;
-            for (uint64_t e = 0; e < N && sim->n_free > 0; e++) {
+            int *stack = sim->free_slots + sim->c_first[c];
+            for (uint64_t e = 0; e < N && sim->c_nfree[c] > 0; e++) {
                 double u = tr_rng_uniform(&r);
                 unsigned char type;
                 if (u < g->foreign_share) {
@@ -65,9 +66,7 @@ void entry_step(tr_sim *sim, double year)
                 } else {
                     type = TR_FIRM_PRIVATE;
                 }
-                int f = sim->free_slots[--sim->n_free];
-                if (f >= sim->nf)
-                    sim->nf = f + 1;
+                int f = stack[--sim->c_nfree[c]];
                 double sd = g->productivity_sd > 0 ? g->productivity_sd : 0.3;
                 sim->f_key[f] = firms_new_key(sim, c);
                 sim->f_country[f] = c;
@@ -82,12 +81,16 @@ void entry_step(tr_sim *sim, double year)
                 sim->f_E0[f] = sim->f_cum[f] + P->learning_spill * sim->ct_cum[i];
                 sim->f_cap[f] = capref * (type == TR_FIRM_SME ? 0.5 : 1.0);
                 double cost = sim->c_costlvl[c] / sim->f_q[f];
+                sim->f_cost[f] = cost;
+                sim->f_price[f] = cost * sim->ct_pfactor[i];
                 double paid = per_entrant_local + sim->sub_entrant[i];
                 sim->f_W[f] = 0.5 * P->capex * cost * sim->f_cap[f] + paid;
                 sim->f_rev[f] = sim->f_profit[f] = 0;
                 sim->f_rev_rate[f] = 0;
-                sim->f_rd_mult[f] = 1.0;
-                sim->f_rd_share[f] = tr_path_at(&g->rd_share, year);
+                double rsd = 0.5; /* SMEs' R&D varies around the national path, as at the start */
+                sim->f_rd_mult[f] = type == TR_FIRM_SME ? tr_rng_lognormal(&r, -0.5 * rsd * rsd, rsd) : 1.0;
+                sim->f_rd_share[f] = tr_path_at(&g->rd_share, year) * sim->f_rd_mult[f];
+                sim->f_born[f] = sim->step;
                 sim->f_stake[f] = 0;
                 sim->f_share[f] = sim->k_capsum[k] > 0 ? 0.5 * sim->f_cap[f] / sim->k_capsum[k] : 1e-6;
                 sim->f_demand[f] = sim->f_y[f] = 0;
@@ -138,9 +141,10 @@ void exit_year(tr_sim *sim)
     const tr_scenario *s = sim->s;
     const tr_params_firms *P = &s->params.firms;
     const int nk = sim->nk;
+    const int year_first_step = sim->step - sim->step % sim->spy;
     for (int f = 0; f < sim->nf; f++) {
-        if (!sim->f_alive[f])
-            continue;
+        if (!sim->f_alive[f] || sim->f_born[f] >= year_first_step)
+            continue; /* dead, or entered this year: judged after a full year */
         const int i = sim->f_country[f] * nk + sim->f_tech[f];
         double rev = sim->f_rev[f] > 1e-12 ? sim->f_rev[f] : 1e-12;
         if (sim->f_type[f] == TR_FIRM_SOE) {
@@ -161,7 +165,7 @@ void exit_year(tr_sim *sim)
                 sim->yr_fund_exits[c] += 1;
                 sim->f_stake[f] = 0;
             }
-            sim->free_slots[sim->n_free++] = f;
+            sim->free_slots[sim->c_first[sim->f_country[f]] + sim->c_nfree[sim->f_country[f]]++] = f;
         }
     }
     /* Little giants: small specialised firms in the top productivity

@@ -46,10 +46,21 @@ int firms_init(tr_sim *sim)
     const int nc = sim->nc, nk = sim->nk;
     tr_arena *A = &sim->arena;
 
-    double total = 0;
-    for (int c = 0; c < nc; c++)
-        total += s->countries[c].firms.count * s->countries[c].firms.max_factor;
-    sim->nf_max = (int)ceil(total);
+    /* Each country owns a contiguous range of slots, max_factor x count of
+     * them: entry in one country never takes another's room. */
+    sim->c_first = tr_arena_calloc(A, (size_t)nc + 1, sizeof(int));
+    sim->c_nfree = tr_arena_calloc(A, (size_t)nc + 1, sizeof(int));
+    if (!sim->c_first || !sim->c_nfree)
+        return TR_ERR_NOMEM;
+    int total = 0;
+    for (int c = 0; c < nc; c++) {
+        const tr_firm_gen *g = &s->countries[c].firms;
+        sim->c_first[c] = total;
+        int room = (int)ceil(g->count * g->max_factor);
+        total += room > g->count ? room : g->count;
+    }
+    sim->c_first[nc] = total;
+    sim->nf_max = total;
     size_t n = (size_t)sim->nf_max + 1;
 #define FA(ptr)                                       \
     do {                                              \
@@ -81,6 +92,7 @@ int firms_init(tr_sim *sim)
     FA(sim->f_stake_W0);
     FA(sim->f_stake_year);
     FA(sim->free_slots);
+    FA(sim->f_born);
     FA(sim->f_rev_rate);
     FA(sim->q_scratch);
 #undef FA
@@ -90,10 +102,10 @@ int firms_init(tr_sim *sim)
 
     /* Firms of a country are spread over technologies in proportion to field
      * strength x world market size, by largest remainders (deterministic). */
-    int f = 0;
     for (int c = 0; c < nc; c++) {
         const tr_country *C = &s->countries[c];
         const tr_firm_gen *g = &C->firms;
+        int f = sim->c_first[c];
         if (g->count <= 0)
             continue;
         double wsum = 0;
@@ -139,6 +151,7 @@ int firms_init(tr_sim *sim)
                 sim->f_tech[f] = k;
                 sim->f_type[f] = type;
                 sim->f_alive[f] = 1;
+                sim->f_born[f] = -1;
                 sim->f_q[f] = g->productivity * tr_rng_lognormal(&r, -0.5 * sd * sd, sd);
                 /* Capacity in relative units for now; market_init scales it. */
                 double z = g->size_sigma;
@@ -153,11 +166,16 @@ int firms_init(tr_sim *sim)
             }
         }
     }
-    sim->nf = f;
-    /* Free slots, handed out from the lowest index up. */
-    sim->n_free = 0;
-    for (int i = sim->nf_max - 1; i >= f; i--)
-        sim->free_slots[sim->n_free++] = i;
+    sim->nf = sim->nf_max;
+    /* Each country's free slots: a stack inside its own range of free_slots,
+     * handed out from the lowest index up. */
+    for (int c = 0; c < nc; c++) {
+        int *stack = sim->free_slots + sim->c_first[c];
+        int used = s->countries[c].firms.count > 0 ? s->countries[c].firms.count : 0;
+        sim->c_nfree[c] = 0;
+        for (int i = sim->c_first[c + 1] - 1; i >= sim->c_first[c] + used; i--)
+            stack[sim->c_nfree[c]++] = i;
+    }
     return TR_OK;
 }
 

@@ -77,6 +77,8 @@ void market_init(tr_sim *sim)
         sim->k_capsum[k] = 0;
     }
     for (int f = 0; f < sim->nf; f++) {
+        if (!sim->f_alive[f])
+            continue;
         int k = sim->f_tech[f];
         sim->k_capsum[k] += sim->f_cap[f];
         if (sim->f_q[f] > sim->k_frontier[k])
@@ -90,12 +92,16 @@ void market_init(tr_sim *sim)
         sim->k_hhi[k] = 0;
     }
     for (int f = 0; f < sim->nf; f++) {
+        if (!sim->f_alive[f])
+            continue;
         int k = sim->f_tech[f];
         double sh = sim->k_capsum[k] > 0 ? sim->f_cap[f] / sim->k_capsum[k] : 0;
         sim->f_share[f] = sh;
         sim->k_hhi[k] += sh * sh;
     }
     for (int f = 0; f < sim->nf; f++) {
+        if (!sim->f_alive[f])
+            continue;
         int k = sim->f_tech[f];
         double mu = P->markup * (1 - P->markup_competition * (1 - sim->k_hhi[k])) *
                     pow(P->target_utilization, P->markup_utilization);
@@ -109,6 +115,8 @@ void market_init(tr_sim *sim)
         sim->k_nf[k] = 0;
     }
     for (int f = 0; f < sim->nf; f++) {
+        if (!sim->f_alive[f])
+            continue;
         int k = sim->f_tech[f];
         double units = sim->k_q0[k] / P->target_utilization;
         sim->f_cap[f] = sim->f_share[f] * units;
@@ -120,6 +128,8 @@ void market_init(tr_sim *sim)
         sim->f_rev_rate[f] = sim->f_price[f] * sim->f_cap[f] * P->target_utilization;
     }
     for (int f = 0; f < sim->nf; f++) {
+        if (!sim->f_alive[f])
+            continue;
         sim->f_E0[f] = experience(sim, f);
         sim->k_nf[sim->f_tech[f]] += 1;
     }
@@ -265,6 +275,7 @@ void market_step(tr_sim *sim, double year)
                 else
                     a = pow(1 + P->trade_cost + sim->tariff[(m * nc + c) * nk + k], -P->price_weight);
                 sim->access[m * nc + c] = a;
+                sim->access_k[(k * nc + m) * nc + c] = a;
                 den += a * sim->ct_S[c * nk + k];
             }
             sim->den[m] = den;
@@ -333,6 +344,13 @@ void market_step(tr_sim *sim, double year)
         double cost = sim->f_cost[f], p = sim->f_price[f];
         double d = sim->f_demand[f];
         double y = sim->f_y[f];
+        /* The competitive share carried to the next step: a firm that could
+         * not serve its demand keeps only the part it served (it grows no
+         * faster than its capacity); demand it picked up from others'
+         * shortfall, and what home bias or tariffs bring it, are not added
+         * (markets re-apply them every step, so they do not compound). */
+        if (d > 0 && y < d)
+            sim->f_share[f] *= y / d;
         double R = p * y;
         double sub = clampd(sim->sub_output[i] + sim->ss_sub[i], 0, 0.9);
         double subsidy = sub * cost * y;
@@ -354,12 +372,12 @@ void market_step(tr_sim *sim, double year)
         revs[i] += R;
         costs[i] += cost * y;
         sim->yr_rd[i] += rd * dt;
-        sim->yr_exports[i] += D[i] > 0 ? R * Dabroad[i] / D[i] * dt : 0;
 
         /* Invest toward demand at target utilization; capacity subsidies from
          * events and from the local governments' capacity budget. */
         /* Cheap capacity (subsidised) is built further ahead of demand. */
-        double srate = clampd(sim->sub_capacity[i] + sim->ct_local_cap_rate[i], 0, 0.9);
+        double loc_room = sim->ct_local_cap[i] * dt * (sim->step % sim->spy + 1) - sim->ct_local_cap_paid[i];
+        double srate = clampd(sim->sub_capacity[i] + (loc_room > 0 ? sim->ct_local_cap_rate[i] : 0), 0, 0.9);
         double util_goal = P->target_utilization * (1 - 0.5 * srate);
         double want = d * (1 + (T->market_growth > 0 ? T->market_growth : 0)) / util_goal;
         double gap = want - sim->f_cap[f];
@@ -386,14 +404,6 @@ void market_step(tr_sim *sim, double year)
         }
         sim->f_cap[f] -= P->capacity_depreciation * sim->f_cap[f] * dt;
     }
-    /* The competitive share carried to the next step: a firm that could not
-     * serve its demand keeps only the part it served (it grows no faster
-     * than its capacity); demand a firm picked up from others' shortfall, and
-     * what home bias or tariffs bring it, are not added to it (they are
-     * re-applied by each market every step, so they do not compound). */
-    for (int f = 0; f < sim->nf; f++)
-        if (sim->f_alive[f] && sim->f_demand[f] > sim->f_cap[f] && sim->f_demand[f] > 0)
-            sim->f_share[f] *= sim->f_cap[f] / sim->f_demand[f];
     for (int i = 0; i < nc * nk; i++) {
         sim->ct_util[i] = caps[i] > 0 ? ys[i] / caps[i] : P->target_utilization;
         sim->ct_margin[i] = revs[i] > 0 ? (revs[i] - costs[i]) / revs[i] : 0;
@@ -403,6 +413,35 @@ void market_step(tr_sim *sim, double year)
         sim->yr_rev[i] += revs[i] * dt;
         sim->yr_cost[i] += costs[i] * dt;
         sim->yr_sub[i] += sim->ct_sub_paid[i];
-        sim->yr_cons[i] += sim->ct_Q[i] * pbar[i % nk] * dt;
+    }
+    /* Where each country's sales went: its firms' revenue splits over the
+     * markets in proportion to the demand each market addressed to them; this
+     * gives exports, each market's purchases (consumption) and the part its
+     * own firms supplied (self-sufficiency), all consistent with production. */
+    for (int k = 0; k < nk; k++) {
+        for (int m = 0; m < nc; m++) {
+            double den = 0;
+            for (int c = 0; c < nc; c++) {
+                const double a = sim->access_k[(k * nc + m) * nc + c];
+                den += a * sim->ct_S[c * nk + k];
+            }
+            sim->den[m] = den;
+        }
+        for (int c = 0; c < nc; c++) {
+            const int i = c * nk + k;
+            if (revs[i] <= 0 || D[i] <= 0)
+                continue;
+            for (int m = 0; m < nc; m++) {
+                if (sim->den[m] <= 0)
+                    continue;
+                double part = sim->ct_Q[m * nk + k] * sim->access_k[(k * nc + m) * nc + c] / sim->den[m] / D[i];
+                double v = revs[i] * part * dt;
+                sim->yr_cons[m * nk + k] += v;
+                if (m == c)
+                    sim->yr_dom[i] += v;
+                else
+                    sim->yr_exports[i] += v;
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ static void year_reset(tr_sim *sim)
     memset(sim->ret_y, 0, sizeof(double) * (size_t)nc);
     memset(sim->in_y, 0, sizeof(double) * (size_t)nc);
     double *yr[] = {sim->yr_rd, sim->yr_exports, sim->yr_y, sim->yr_cap, sim->yr_rev, sim->yr_cost, sim->yr_sub,
-                    sim->yr_sub_local, sim->yr_cons, sim->yr_entries, sim->yr_exits, sim->yr_bailouts};
+                    sim->yr_sub_local, sim->yr_cons, sim->yr_dom, sim->yr_entries, sim->yr_exits, sim->yr_bailouts};
     for (size_t j = 0; j < sizeof yr / sizeof yr[0]; j++)
         memset(yr[j], 0, sizeof(double) * (size_t)(nc * nk));
     memset(sim->yr_fund_in, 0, sizeof(double) * (size_t)nc);
@@ -202,6 +202,8 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->sub_entrant_local, nc * nk);
     ALLOC(sim->ss_start, nc * nk);
     ALLOC(sim->ct_pfactor, nc * nk);
+    ALLOC(sim->yr_dom, nc * nk);
+    ALLOC(sim->access_k, nk * nc * nc);
     ALLOC(sim->k_b, nk);
     ALLOC(sim->ct_qsum, nc * nk);
     ALLOC(sim->ct_backers, nc * nk);
@@ -269,7 +271,8 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
         goto nomem;
     market_init(sim);
     for (int f = 0; f < sim->nf; f++)
-        sim->ct_n[sim->f_country[f] * nk + sim->f_tech[f]] += 1;
+        if (sim->f_alive[f])
+            sim->ct_n[sim->f_country[f] * nk + sim->f_tech[f]] += 1;
 
     sim->rep.n_countries = nc;
     sim->rep.n_tech = nk;

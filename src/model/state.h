@@ -122,8 +122,10 @@ struct tr_sim {
     double *f_stake_W0;        /* net worth when the stake was taken */
     int *f_stake_year;         /* year the stake was taken */
     double *f_rev_rate;        /* revenue this step, US$ bn a year */
-    int *free_slots;           /* stack of free slots */
-    int n_free;
+    int *free_slots;           /* per country, a stack of its free slots at free_slots + c_first[c] */
+    int *c_first;              /* [nc+1] country c's slots are c_first[c] .. c_first[c+1]-1 */
+    int *c_nfree;              /* [nc] free slots on country c's stack */
+    int *f_born;               /* step it entered (-1 for firms present at the start) */
 
     /* market.c: per country x technology and per technology */
     double *ct_cum;            /* [nc*nk] national cumulative output, units */
@@ -137,6 +139,7 @@ struct tr_sim {
     double *ct_capex_prev;     /* [nc*nk] expected capex: moving average of past years' */
     double *ct_lastK;          /* [nc*nk] knowledge at the previous step (commercialization) */
     double *access;            /* [(m*nc + c)] scratch for one technology */
+    double *access_k;          /* [(k*nc + m)*nc + c] this step's access factors */
     double *den;               /* [nc] scratch */
     double *k_frontier;        /* [nk] best productivity */
     double *k_price0;          /* [nk] average price at start */
@@ -162,7 +165,7 @@ struct tr_sim {
     double *k_capsum, *k_nf, *k_ebar, *k_ssum, *k_b; /* [nk] */
     double *ct_pfactor;        /* [nc*nk] price over unit cost this step */
     /* yearly sums [nc*nk] */
-    double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons;
+    double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons, *yr_dom;
     double *yr_entries, *yr_exits, *yr_bailouts;
     double *yr_fund_in, *yr_fund_ret, *yr_fund_exits; /* [nc] */
     double *q_scratch;         /* [nf_max] for quantiles */

@@ -768,11 +768,13 @@ static void test_loss_makers_exit_soes_bailed_out(void **state)
 static void test_local_subsidy_raises_entry(void **state)
 {
     (void)state;
+    /* Room for 20x the initial firms, so that entry is never capped by the
+     * country's slots in either run. */
     const char *sets[] = {"countries.AA.local_governments.count=10", "countries.AA.local_governments.picks=1",
                           "parameters.firms.entry_rate=0.1", "countries.AA.firms.count=200",
-                          "countries.AA.local_budget=40"};
-    tr_scenario *base = load2(MECH, NULL, sets, 4);
-    tr_scenario *sub = load2(MECH, NULL, sets, 5);
+                          "countries.AA.firms.max_factor=20", "countries.AA.local_budget=40"};
+    tr_scenario *base = load2(MECH, NULL, sets, 5);
+    tr_scenario *sub = load2(MECH, NULL, sets, 6);
     fm_run *a = malloc(sizeof *a), *b = malloc(sizeof *b);
     assert_true(a && b);
     run_mech(base, 3, a, NULL, NULL);
