@@ -252,6 +252,7 @@ typedef struct tr_event {
     double gov_share_add;      /* `gov_share_add`: added to government share (default 0) */
     /* megaproject */
     double budget;          /* `budget`: US$ bn per year, split evenly over `technologies` */
+    double firm_share;      /* `firm_share`: share of the budget given to the actor's firms as R&D grants (default 0) */
     /* priority_list */
     double weight;          /* `weight`: multiplier of research funding weight of listed technologies (default 1.5) */
     /* talent_programme */

@@ -52,7 +52,8 @@ typedef struct tr_country_year {
     double exports;         /* US$ bn sold abroad */
     double consumption;     /* US$ bn bought in its market */
     double jobs;            /* thousands */
-    double firm_rd;         /* US$ bn of R&D by its firms */
+    double firm_rd;         /* US$ bn of R&D its firms fund themselves (share of revenue) */
+    double firm_rd_grants;  /* US$ bn of R&D grants its firms received (megaproject firm_share) */
     double subsidies_central; /* US$ bn paid to firms by the central government */
     double subsidies_local;   /* US$ bn paid to firms by local governments */
     double fund_invested;   /* US$ bn of guidance-fund equity put in this year */

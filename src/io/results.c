@@ -39,7 +39,7 @@ static const real_column cy_fields[] = {
     CY(diaspora), CY(outbound), CY(returnees), CY(inbound_foreign),
     CY(talent_quality), CY(papers), CY(hi_papers), CY(world_rd_share),
     /* firms and markets */
-    CY(production), CY(exports), CY(consumption), CY(jobs), CY(firm_rd),
+    CY(production), CY(exports), CY(consumption), CY(jobs), CY(firm_rd), CY(firm_rd_grants),
     CY(subsidies_central), CY(subsidies_local), CY(fund_invested), CY(fund_return),
     CY(bailouts), CY(firms), CY(smes), CY(little_giants), CY(entries), CY(exits),
 #undef CY

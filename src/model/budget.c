@@ -31,9 +31,11 @@ void budget_step(tr_sim *sim, double year)
         if (ashare > 1 - bshare)
             ashare = 1 - bshare;
         double central = tr_path_at(&C->central_share, year);
-        double mega_total = 0;
-        for (int k = 0; k < nk; k++)
+        double mega_total = 0, mega_firms = 0;
+        for (int k = 0; k < nk; k++) {
             mega_total += sim->mega[c * nk + k];
+            mega_firms += sim->mega_firm[c * nk + k];
+        }
 
         sim->gdp[c] = gdp;
         sim->rd_int[c] = rd;
@@ -55,11 +57,11 @@ void budget_step(tr_sim *sim, double year)
         /* Megaproject money is central-government R&D on top of the path
          * (applied research, performed by public institutions): it counts in
          * GERD and its shares, so R&D intensity reported rises with it. */
-        sim->gerd[c] += mega_total;
+        sim->gerd[c] += mega_total + mega_firms;
         sim->rd_int[c] = gdp > 0 ? sim->gerd[c] / gdp : 0;
-        sim->gov[c] += mega_total;
-        sim->central[c] += mega_total;
-        sim->applied[c] += mega_total;
+        sim->gov[c] += mega_total + mega_firms;
+        sim->central[c] += mega_total + mega_firms;
+        sim->applied[c] += mega_total + mega_firms;
 
         double wsum = 0;
         for (int k = 0; k < nk; k++)

@@ -14,7 +14,8 @@ void firms_year_metrics(tr_sim *sim)
     const tr_scenario *s = sim->s;
     const tr_params_firms *P = &s->params.firms;
     const int nc = sim->nc, nk = sim->nk;
-    double *loss = sim->ct_qsum, *capv = sim->ct_revsum; /* scratch, recomputed next step */
+    /* scratch arrays that the next market step recomputes before reading */
+    double *loss = sim->ct_qsum, *capv = sim->ct_costsum;
     memset(loss, 0, sizeof(double) * (size_t)(nc * nk));
     memset(capv, 0, sizeof(double) * (size_t)(nc * nk));
     for (int c = 0; c < nc; c++) {
@@ -66,6 +67,7 @@ void firms_year_metrics(tr_sim *sim)
             cy->consumption += y->consumption;
             cy->jobs += y->jobs;
             cy->firm_rd += sim->yr_rd[i];
+            cy->firm_rd_grants += sim->yr_grants[i];
             cy->subsidies_local += sim->yr_sub_local[i];
             cy->subsidies_central += sim->yr_sub[i] - sim->yr_sub_local[i];
             cy->bailouts += sim->yr_bailouts[i];

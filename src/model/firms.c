@@ -199,6 +199,9 @@ void firms_innovate(tr_sim *sim, double year)
     }
     for (int c = 0; c < sim->nc; c++)
         sim->ct_comm[c] = tr_path_at(&s->countries[c].commercialization, year);
+    for (int i = 0; i < sim->nc * nk; i++) /* grants are paid where the country has sales */
+        if (sim->ct_revsum[i] > 0)
+            sim->yr_grants[i] += sim->mega_firm[i] * dt;
     if (sim->step % sim->spy == 0) /* firms follow their country's R&D intensity path */
         for (int f = 0; f < sim->nf; f++)
             if (sim->f_alive[f])
@@ -211,8 +214,12 @@ void firms_innovate(tr_sim *sim, double year)
         const int c = sim->f_country[f], k = sim->f_tech[f];
         tr_rng r;
         tr_rng_init(&r, sim->seed, sim->run, (uint32_t)sim->step, sim->f_key[f], TR_RNG_FIRM_STEP);
-        /* R&D of one of the real firms this model firm stands for, US$ m a year. */
-        double rd_musd = sim->f_rd_share[f] * sim->f_rev_rate[f] * 1000.0 / s->countries[c].firms.represents;
+        /* R&D of one of the real firms this model firm stands for, US$ m a
+         * year: self-funded (share of revenue) plus its part of the R&D grants
+         * to its country's firms in its technology (in proportion to sales). */
+        double rev_ck = sim->ct_revsum[c * nk + k];
+        double grant = rev_ck > 0 ? sim->mega_firm[c * nk + k] * sim->f_rev_rate[f] / rev_ck : 0;
+        double rd_musd = (sim->f_rd_share[f] * sim->f_rev_rate[f] + grant) * 1000.0 / s->countries[c].firms.represents;
         double q = sim->f_q[f];
         if (tr_rng_uniform(&r) < 1.0 - exp(-P->innovation_zeta * rd_musd * dt)) {
             double u = tr_rng_uniform(&r);

@@ -35,6 +35,7 @@ void policy_apply(tr_sim *sim, double year)
     for (int i = 0; i < nc * nk; i++) {
         sim->priority[i] = 1.0;
         sim->mega[i] = 0.0;
+        sim->mega_firm[i] = 0.0;
     }
     memset(sim->visa, 0, sizeof(double) * (size_t)(nc * nc));
     memset(sim->joint, 0, sizeof(double) * (size_t)(nc * nc * nk));
@@ -66,8 +67,10 @@ void policy_apply(tr_sim *sim, double year)
         case TR_EV_MEGAPROJECT:
             if (ev->n_techs > 0) {
                 double per = ev->budget / ev->n_techs;
-                for (int j = 0; j < ev->n_techs; j++)
-                    sim->mega[a * nk + ev->techs[j]] += per;
+                for (int j = 0; j < ev->n_techs; j++) {
+                    sim->mega[a * nk + ev->techs[j]] += per * (1 - ev->firm_share);
+                    sim->mega_firm[a * nk + ev->techs[j]] += per * ev->firm_share;
+                }
             }
             break;
         case TR_EV_PRIORITY_LIST:

@@ -24,7 +24,8 @@ static void year_reset(tr_sim *sim)
     memset(sim->ret_y, 0, sizeof(double) * (size_t)nc);
     memset(sim->in_y, 0, sizeof(double) * (size_t)nc);
     double *yr[] = {sim->yr_rd, sim->yr_exports, sim->yr_y, sim->yr_cap, sim->yr_rev, sim->yr_cost, sim->yr_sub,
-                    sim->yr_sub_local, sim->yr_cons, sim->yr_dom, sim->yr_entries, sim->yr_exits, sim->yr_bailouts};
+                    sim->yr_sub_local, sim->yr_cons, sim->yr_dom, sim->yr_entries, sim->yr_exits, sim->yr_bailouts,
+                    sim->yr_grants};
     for (size_t j = 0; j < sizeof yr / sizeof yr[0]; j++)
         memset(yr[j], 0, sizeof(double) * (size_t)(nc * nk));
     memset(sim->yr_fund_in, 0, sizeof(double) * (size_t)nc);
@@ -57,7 +58,7 @@ static void year_accumulate(tr_sim *sim)
         y->public_research += w * sim->pubres[c];
         for (int k = 0; k < nk; k++) {
             tr_ct_year *ct = &sim->cty[c * nk + k];
-            y->megaproject += w * sim->mega[c * nk + k];
+            y->megaproject += w * (sim->mega[c * nk + k] + sim->mega_firm[c * nk + k]);
             ct->budget += w * sim->rbudget[c * nk + k];
             ct->papers += sim->papers_step[c * nk + k];
             y->papers += sim->papers_step[c * nk + k];
@@ -126,6 +127,8 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->gov_add, nc);
     ALLOC(sim->priority, nc * nk);
     ALLOC(sim->mega, nc * nk);
+    ALLOC(sim->mega_firm, nc * nk);
+    ALLOC(sim->yr_grants, nc * nk);
     ALLOC(sim->return_boost, nc);
     ALLOC(sim->attract_boost, nc);
     ALLOC(sim->visa, nc * nc);

@@ -40,7 +40,9 @@ struct tr_sim {
     double *basic_add;         /* [nc] */
     double *gov_add;           /* [nc] */
     double *priority;          /* [nc*nk] multiplier of research funding weight */
-    double *mega;              /* [nc*nk] megaproject US$ bn per year */
+    double *mega;              /* [nc*nk] megaproject US$ bn per year for research institutions */
+    double *mega_firm;         /* [nc*nk] megaproject US$ bn per year as R&D grants to firms */
+    double *yr_grants;         /* [nc*nk] R&D grants paid this year */
     double *return_boost;      /* [nc] */
     double *attract_boost;     /* [nc] */
     double *visa;              /* [dest*nc + origin] share of flows from origin blocked by dest */

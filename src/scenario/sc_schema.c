@@ -389,6 +389,9 @@ static const sc_field event_fields[] = {
           "added to the actor's government-funded share (result clamped to 0..1 by the model)"),
     EVNUM("budget", budget, 0, 0, 0, 1e4, EV_MEGA, "US$ bn / year",
           "extra funding, split evenly over `technologies`"),
+    EVNUM("firm_share", firm_share, 0, 0, 0, 1, EV_MEGA, "fraction",
+          "share of the budget given to the actor's firms in `technologies` as R&D grants (in proportion to "
+          "their sales); the rest funds research institutions"),
     EVNUM("weight", weight, SC_MIN_EXCL, 1.5, 0, 100, EV_PRIO, "factor",
           "multiplies the research funding weight of the listed technologies"),
     EVNUM("return_boost", return_boost, 0, 0, 0, 100, EV_TAL, "relative",
