@@ -189,12 +189,13 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
             any += sm->prod[(years[j] - s->start_year) * nc + c];
     if (any > 0) {
         int yl = years[ny - 1] - s->start_year;
-        fprintf(out, "\nShare of world sales of the technologies' products (%%)   in %d: capacity use, subsidies,"
-                     " firms\n", years[ny - 1]);
+        fprintf(out, "\nShare of world sales of the technologies' products (%%); in %d: capacity use (%%, output-weighted),\n"
+                     "subsidies to firms (US$ bn), firms, small specialised firms (SMEs) and little giants\n",
+                years[ny - 1]);
         fprintf(out, "  %-28s", "country");
         for (int j = 0; j < ny; j++)
             fprintf(out, " %6d", years[j]);
-        fprintf(out, "   %6s %9s %9s %8s %8s\n", "use %", "US$ bn", "firms", "SMEs", "giants");
+        fprintf(out, "   %6s %9s %9s %8s %8s\n", "use %", "subsidy", "firms", "SMEs", "giants");
         for (int c = 0; c < nc; c++) {
             const tr_country *C = &s->countries[c];
             char label[64];

@@ -78,9 +78,15 @@ void entry_step(tr_sim *sim, double year)
                 /* A quarter-year of output at its capacity as its own
                  * experience, plus what it shares of the national industry's. */
                 sim->f_cum[f] = 0.25 * capref * (type == TR_FIRM_SME ? 0.5 : 1.0) * P->target_utilization;
-                sim->f_E0[f] = sim->f_cum[f] + P->learning_spill * sim->ct_cum[i];
+                /* It starts where its national industry stands on the learning
+                 * curve (the world's, if the country has no firms here): its
+                 * origin is set so that its learning factor equals theirs. */
+                double xref = m > 0 ? sim->ct_xsum[i] / m : (sim->k_xn[k] > 0 ? sim->k_xsum[k] / sim->k_xn[k] : 1.0);
+                double E = sim->f_cum[f] + P->learning_spill * sim->ct_cum[i];
+                double b = sim->k_b[k];
+                sim->f_E0[f] = b > 0 && xref > 0 ? E * exp(log(xref) / b) : E;
                 sim->f_cap[f] = capref * (type == TR_FIRM_SME ? 0.5 : 1.0);
-                double cost = sim->c_costlvl[c] / sim->f_q[f];
+                double cost = xref * sim->c_costlvl[c] / sim->f_q[f];
                 sim->f_cost[f] = cost;
                 sim->f_price[f] = cost * sim->ct_pfactor[i];
                 double paid = per_entrant_local + sim->sub_entrant[i];

@@ -46,7 +46,7 @@ void firms_year_metrics(tr_sim *sim)
             y->exports = sim->yr_exports[i];
             y->consumption = sim->yr_cons[i];
             y->world_share = world > 0 ? sim->yr_rev[i] / world : 0;
-            y->self_sufficiency = sim->yr_cons[i] > 0 ? sim->yr_dom[i] / sim->yr_cons[i] : NAN;
+            y->self_sufficiency = sim->yr_cons_u[i] > 0 ? sim->yr_dom_u[i] / sim->yr_cons_u[i] : NAN;
             y->jobs = sim->yr_rev[i] * P->jobs_per_busd;
             y->capacity = capv[i];
             y->utilization = sim->yr_cap[i] > 0 ? sim->yr_y[i] / sim->yr_cap[i] : NAN;

@@ -111,15 +111,19 @@ int firms_init(tr_sim *sim)
         double wsum = 0;
         for (int k = 0; k < nk; k++)
             wsum += C->strength[k] * (s->techs[k].market_size > 0 ? s->techs[k].market_size : 0);
-        int placed = 0;
+        /* A country with at least one firm per technology has one in each
+         * (no technology starts as one country's monopoly by rounding); the
+         * rest are spread by weight. */
+        int placed = 0, base = g->count >= nk ? 1 : 0;
+        int spread = g->count - base * nk;
         int *cnt = sim->ct_tmp_int;
         double *rem = sim->l_score;
         for (int k = 0; k < nk; k++) {
-            double want = wsum > 0 ? g->count * C->strength[k] * s->techs[k].market_size / wsum
-                                   : (double)g->count / nk;
+            double want = wsum > 0 ? spread * C->strength[k] * s->techs[k].market_size / wsum
+                                   : (double)spread / nk;
             cnt[k] = (int)floor(want);
             rem[k] = want - cnt[k];
-            placed += cnt[k];
+            placed += cnt[k] + base;
         }
         while (placed < g->count) { /* largest remainder, lowest index on ties */
             int best = 0;
@@ -130,6 +134,8 @@ int firms_init(tr_sim *sim)
             rem[best] = -1;
             placed++;
         }
+        for (int k = 0; k < nk; k++)
+            cnt[k] += base;
         for (int k = 0; k < nk; k++) {
             for (int j = 0; j < cnt[k]; j++, f++) {
                 tr_rng r;

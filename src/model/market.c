@@ -214,6 +214,9 @@ void market_step(tr_sim *sim, double year)
         sim->ct_pfactor[i] = (1 - sub) * (1 + mu);
     }
     const double qw = P->quality_weight, pw = P->price_weight;
+    memset(sim->ct_xsum, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(sim->k_xsum, 0, sizeof(double) * (size_t)nk);
+    memset(sim->k_xn, 0, sizeof(double) * (size_t)nk);
     for (int c = 0; c < nc; c++)
         sim->c_costlvl[c] = tr_path_at(&s->countries[c].firms.cost, year);
     /* Costs, prices and competitiveness. */
@@ -224,6 +227,9 @@ void market_step(tr_sim *sim, double year)
         double b = sim->k_b[k];
         double E = experience(sim, f);
         double x = b > 0 && sim->f_E0[f] > 0 ? exp(-b * log(E / sim->f_E0[f])) : 1.0;
+        sim->ct_xsum[i] += x;
+        sim->k_xsum[k] += x;
+        sim->k_xn[k] += 1;
         double cost = x * sim->c_costlvl[c] / sim->f_q[f];
         double p = cost * sim->ct_pfactor[i];
         sim->f_cost[f] = cost;
@@ -416,8 +422,10 @@ void market_step(tr_sim *sim, double year)
     }
     /* Where each country's sales went: its firms' revenue splits over the
      * markets in proportion to the demand each market addressed to them; this
-     * gives exports, each market's purchases (consumption) and the part its
-     * own firms supplied (self-sufficiency), all consistent with production. */
+     * gives exports, each market's purchases (consumption, in value and in
+     * units) and the part its own firms supplied (self-sufficiency, in units,
+     * so that a subsidy that cuts prices does not look like a loss of
+     * supply), all consistent with production. */
     for (int k = 0; k < nk; k++) {
         for (int m = 0; m < nc; m++) {
             double den = 0;
@@ -436,9 +444,11 @@ void market_step(tr_sim *sim, double year)
                     continue;
                 double part = sim->ct_Q[m * nk + k] * sim->access_k[(k * nc + m) * nc + c] / sim->den[m] / D[i];
                 double v = revs[i] * part * dt;
+                double u = ys[i] * part * dt;
                 sim->yr_cons[m * nk + k] += v;
+                sim->yr_cons_u[m * nk + k] += u;
                 if (m == c)
-                    sim->yr_dom[i] += v;
+                    sim->yr_dom_u[i] += u;
                 else
                     sim->yr_exports[i] += v;
             }

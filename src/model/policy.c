@@ -7,9 +7,10 @@
  * step it falls in (for the whole step). Active events are folded into plain
  * modifier arrays that the other modules read; events of the same kind
  * combine (R&D scales and priority weights multiply; budgets, share changes,
- * per-output subsidies and tariffs add; restrictions, preferences, capacity
- * subsidy rates and boosts take the strongest), so the result does not
- * depend on the order of events in the file. */
+ * per-output subsidies and tariffs add; restrictions, preferences and boosts
+ * take the strongest; capacity subsidy rates take the strongest central and
+ * the strongest local rate, which add up), so the result does not depend on
+ * the order of events in the file. */
 #include <math.h>
 #include <string.h>
 
@@ -107,11 +108,12 @@ void policy_apply(tr_sim *sim, double year)
                 sim->sub_output[i] += ev->per_output;
                 if (ev->local)
                     sim->sub_output_local[i] += ev->per_output;
-                sim->sub_capacity[i] = maxd(sim->sub_capacity[i], ev->per_capacity);
                 sim->sub_entrant[i] += ev->per_entrant;
                 if (ev->local) {
                     sim->sub_capacity_local[i] = maxd(sim->sub_capacity_local[i], ev->per_capacity);
                     sim->sub_entrant_local[i] += ev->per_entrant;
+                } else {
+                    sim->sub_capacity[i] = maxd(sim->sub_capacity[i], ev->per_capacity);
                 }
             }
             break;
@@ -144,4 +146,8 @@ void policy_apply(tr_sim *sim, double year)
             break;
         }
     }
+    /* Capacity subsidies: the strongest central and the strongest local
+     * rate add up (sub_capacity then holds the total). */
+    for (int i = 0; i < nc * nk; i++)
+        sim->sub_capacity[i] += sim->sub_capacity_local[i];
 }

@@ -24,7 +24,7 @@ static void year_reset(tr_sim *sim)
     memset(sim->ret_y, 0, sizeof(double) * (size_t)nc);
     memset(sim->in_y, 0, sizeof(double) * (size_t)nc);
     double *yr[] = {sim->yr_rd, sim->yr_exports, sim->yr_y, sim->yr_cap, sim->yr_rev, sim->yr_cost, sim->yr_sub,
-                    sim->yr_sub_local, sim->yr_cons, sim->yr_dom, sim->yr_entries, sim->yr_exits, sim->yr_bailouts,
+                    sim->yr_sub_local, sim->yr_cons, sim->yr_cons_u, sim->yr_dom_u, sim->yr_entries, sim->yr_exits, sim->yr_bailouts,
                     sim->yr_grants};
     for (size_t j = 0; j < sizeof yr / sizeof yr[0]; j++)
         memset(yr[j], 0, sizeof(double) * (size_t)(nc * nk));
@@ -205,7 +205,11 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->sub_entrant_local, nc * nk);
     ALLOC(sim->ss_start, nc * nk);
     ALLOC(sim->ct_pfactor, nc * nk);
-    ALLOC(sim->yr_dom, nc * nk);
+    ALLOC(sim->ct_xsum, nc * nk);
+    ALLOC(sim->k_xsum, nk);
+    ALLOC(sim->k_xn, nk);
+    ALLOC(sim->yr_cons_u, nc * nk);
+    ALLOC(sim->yr_dom_u, nc * nk);
     ALLOC(sim->access_k, nk * nc * nc);
     ALLOC(sim->k_b, nk);
     ALLOC(sim->ct_qsum, nc * nk);

@@ -166,8 +166,10 @@ struct tr_sim {
     double *ct_local_cap_paid; /* [nc*nk] local capacity subsidies paid so far this year */
     double *k_capsum, *k_nf, *k_ebar, *k_ssum, *k_b; /* [nk] */
     double *ct_pfactor;        /* [nc*nk] price over unit cost this step */
+    double *ct_xsum;           /* [nc*nk] sum of firms' learning factors this step */
+    double *k_xsum, *k_xn;     /* [nk] sum and count of learning factors, world */
     /* yearly sums [nc*nk] */
-    double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons, *yr_dom;
+    double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons, *yr_cons_u, *yr_dom_u;
     double *yr_entries, *yr_exits, *yr_bailouts;
     double *yr_fund_in, *yr_fund_ret, *yr_fund_exits; /* [nc] */
     double *q_scratch;         /* [nf_max] for quantiles */

@@ -1400,6 +1400,11 @@ void sc_check_event(sc_ctx *c, void *obj, const sc_node *map)
             sc_error(c, node_or(map, "end"), "event ends (%s) before or when it starts (%s)",
                      fmt_num(a, sizeof a, e->end), fmt_num(b, sizeof b, e->start));
     }
+    if (e->kind == TR_EV_SELF_SUFFICIENCY && e->start >= 1900 && e->by <= e->start) {
+        const sc_node *bn = sc_map_get(map, "by");
+        sc_error(c, bn ? bn : map, "a self-sufficiency target must be for a year after the event starts: 'by' is %s, "
+                 "'start' %s", fmt_num(a, sizeof a, e->by), fmt_num(b, sizeof b, e->start));
+    }
     if (e->actor >= 0)
         for (int i = 0; i < e->n_countries; i++)
             if (e->countries[i] == e->actor) {
