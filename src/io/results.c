@@ -779,6 +779,21 @@ static int set_last_year(tr_results *r, int64_t run_id, int year, tr_diag *diag)
     return 0;
 }
 
+/* End a transaction that writes a year or ends a run: the events held for
+ * it go in with it, and the whole transaction commits or rolls back. */
+static int finish_with_events(tr_results *r, int64_t run_id, tr_diag *diag)
+{
+    int status = flush_events(r, run_id, diag);
+    if (!status)
+        status = commit(r, diag);
+    if (status) {
+        rollback(r);
+        return status;
+    }
+    drop_events(r, run_id);
+    return TR_OK;
+}
+
 int tr_results_write_year(tr_results *r, int64_t run_id, const tr_sim *sim,
                           const tr_year_report *rep, tr_diag *diag)
 {
@@ -877,13 +892,7 @@ int tr_results_write_year(tr_results *r, int64_t run_id, const tr_sim *sim,
             }
         }
     }
-    status = flush_events(r, run_id, diag);
-    if (status)
-        goto fail;
-    status = commit(r, diag);
-    if (!status)
-        drop_events(r, run_id);
-    return status;
+    return finish_with_events(r, run_id, diag);
 fail:
     rollback(r);
     return status;
@@ -958,13 +967,7 @@ int tr_results_end_run(tr_results *r, int64_t run_id, const char *status_text,
         status = TR_ERR_INPUT;
         goto fail;
     }
-    status = flush_events(r, run_id, diag);
-    if (status)
-        goto fail;
-    status = commit(r, diag);
-    if (!status)
-        drop_events(r, run_id);
-    return status;
+    return finish_with_events(r, run_id, diag);
 fail:
     rollback(r);
     return status;
