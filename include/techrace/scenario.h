@@ -123,6 +123,7 @@ typedef struct tr_country {
     double return_rate;   /* `return_rate`, base share of the diaspora returning per year */
     tr_path talent_quality; /* `talent_quality`, quality of researchers trained at home, 1 = world average (time path) */
     double *strength;     /* `strength`: n_tech field strengths (category or technology keys), default 1 */
+    double *industry;     /* `industry_strength`: n_tech multipliers of `strength` for where its firms are, default 1 */
     tr_inst_gen inst;     /* `institutions` */
     tr_firm_gen firms;    /* `firms` */
     tr_local_gen local;   /* `local_governments` */

@@ -110,7 +110,7 @@ int firms_init(tr_sim *sim)
             continue;
         double wsum = 0;
         for (int k = 0; k < nk; k++)
-            wsum += C->strength[k] * (s->techs[k].market_size > 0 ? s->techs[k].market_size : 0);
+            wsum += C->strength[k] * C->industry[k] * (s->techs[k].market_size > 0 ? s->techs[k].market_size : 0);
         /* A country with at least one firm per technology has one in each
          * (no technology starts as one country's monopoly by rounding); the
          * rest are spread by weight. */
@@ -119,7 +119,7 @@ int firms_init(tr_sim *sim)
         int *cnt = sim->ct_tmp_int;
         double *rem = sim->l_score;
         for (int k = 0; k < nk; k++) {
-            double want = wsum > 0 ? spread * C->strength[k] * s->techs[k].market_size / wsum
+            double want = wsum > 0 ? spread * C->strength[k] * C->industry[k] * s->techs[k].market_size / wsum
                                    : (double)spread / nk;
             cnt[k] = (int)floor(want);
             rem[k] = want - cnt[k];

@@ -179,6 +179,10 @@ static const sc_field country_fields[] = {
      "relative",
      "category or technology id -> relative field strength; technology keys override their "
      "category's; unlisted = 1"},
+    {"industry_strength", SC_F_STRENGTH, offsetof(tr_country, industry), 0, SC_MIN_EXCL, 1, 0, 1000, 0, 0, 0, NULL,
+     "relative",
+     "category or technology id -> multiplier of `strength` for placing its firms at the start (industry "
+     "can differ from research); unlisted = 1"},
     SUB(tr_country, "institutions", inst, 0, inst_gen_schema, "generated research institutions (keys below)"),
     {"ranked", SC_F_BOOL, offsetof(tr_country, ranked), 0, 0, 1, 0, 1, 0, 0, 0, NULL, "-",
      "false for aggregate blocs (EU, rest of world) that the tracker reports but never ranks as leader"},
