@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX     ?= /usr/local
 DEPS       := cmake gcc make pkg-config libyaml-dev libsqlite3-dev librandom123-dev libcmocka-dev sqlite3
 
-.PHONY: all deps build run test test-asan bench install clean
+.PHONY: all deps build run test test-asan bench fuzz install clean
 
 all: build
 
@@ -34,6 +34,15 @@ test-asan: deps
 bench: build
 	./$(BUILD)/bench_run
 	./$(BUILD)/bench_firms
+
+# libFuzzer on the scenario loader (clang): FUZZ_SECONDS of new inputs, the
+# checked-in corpus as seeds. Crashes are written as crash-* files here.
+FUZZ_SECONDS ?= 60
+fuzz: build
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
+	    src/*/*.c $(BUILD)/generated/default_scenario.c fuzz/fuzz_scenario.c -lyaml -lsqlite3 -lm -o $(BUILD)/fuzz_scenario
+	mkdir -p $(BUILD)/fuzz-corpus && cp fuzz/corpus/scenario/* $(BUILD)/fuzz-corpus/
+	./$(BUILD)/fuzz_scenario $(BUILD)/fuzz-corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096
 
 install: build
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
