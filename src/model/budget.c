@@ -70,7 +70,7 @@ void budget_step(tr_sim *sim, double year)
             double w = C->strength[k] * sim->priority[c * nk + k];
             /* Grants meant for firms go to research where the country has no
              * firms in the technology. */
-            double nofirms = sim->ct_n && sim->ct_n[c * nk + k] <= 0 ? sim->mega_firm[c * nk + k] : 0;
+            double nofirms = sim->ct_n[c * nk + k] <= 0 ? sim->mega_firm[c * nk + k] : 0;
             sim->rbudget[c * nk + k] = (wsum > 0 ? pub * w / wsum : 0) + sim->mega[c * nk + k] + nofirms;
         }
     }

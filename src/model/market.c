@@ -266,8 +266,9 @@ void market_step(tr_sim *sim, double year)
 
     /* Demand per unit of share, for each country's firms, and the domestic
      * share of each market. */
-    double *D = sim->ct_D, *Dabroad = sim->ct_Dabroad;
+    double *D = sim->ct_D;
     for (int k = 0; k < nk; k++) {
+        double *acc = &sim->access[k * nc * nc], *den_k = &sim->den[k * nc];
         const tr_technology *T = &s->techs[k];
         double level = sim->k_q0[k] * pow(1 + T->market_growth, t);
         double pr = pbar[k] > 0 ? pbar[k] / sim->k_price0[k] : 1;
@@ -280,27 +281,19 @@ void market_step(tr_sim *sim, double year)
                     a = 1 + s->countries[m].home_bias + sim->buy_dom[m * nk + k] + sim->ss_pref[m * nk + k];
                 else
                     a = pow(1 + P->trade_cost + sim->tariff[(m * nc + c) * nk + k], -P->price_weight);
-                sim->access[m * nc + c] = a;
-                sim->access_k[(k * nc + m) * nc + c] = a;
+                acc[m * nc + c] = a;
                 den += a * sim->ct_S[c * nk + k];
             }
-            sim->den[m] = den;
+            den_k[m] = den;
             sim->ct_Q[m * nk + k] = Qworld * sim->gdp_share[m];
-            sim->ct_dom[m * nk + k] =
-                den > 0 ? sim->access[m * nc + m] * sim->ct_S[m * nk + k] / den : NAN;
+            sim->ct_dom[m * nk + k] = den > 0 ? acc[m * nc + m] * sim->ct_S[m * nk + k] / den : NAN;
         }
         for (int c = 0; c < nc; c++) {
-            double d = 0, abroad = 0;
-            for (int m = 0; m < nc; m++) {
-                if (sim->den[m] <= 0)
-                    continue;
-                double x = sim->ct_Q[m * nk + k] * sim->access[m * nc + c] / sim->den[m];
-                d += x;
-                if (m != c)
-                    abroad += x;
-            }
+            double d = 0;
+            for (int m = 0; m < nc; m++)
+                if (den_k[m] > 0)
+                    d += sim->ct_Q[m * nk + k] * acc[m * nc + c] / den_k[m];
             D[c * nk + k] = d;
-            Dabroad[c * nk + k] = abroad;
         }
     }
 
@@ -427,22 +420,15 @@ void market_step(tr_sim *sim, double year)
      * so that a subsidy that cuts prices does not look like a loss of
      * supply), all consistent with production. */
     for (int k = 0; k < nk; k++) {
-        for (int m = 0; m < nc; m++) {
-            double den = 0;
-            for (int c = 0; c < nc; c++) {
-                const double a = sim->access_k[(k * nc + m) * nc + c];
-                den += a * sim->ct_S[c * nk + k];
-            }
-            sim->den[m] = den;
-        }
+        const double *acc = &sim->access[k * nc * nc], *den_k = &sim->den[k * nc];
         for (int c = 0; c < nc; c++) {
             const int i = c * nk + k;
             if (revs[i] <= 0 || D[i] <= 0)
                 continue;
             for (int m = 0; m < nc; m++) {
-                if (sim->den[m] <= 0)
+                if (den_k[m] <= 0)
                     continue;
-                double part = sim->ct_Q[m * nk + k] * sim->access_k[(k * nc + m) * nc + c] / sim->den[m] / D[i];
+                double part = sim->ct_Q[m * nk + k] * acc[m * nc + c] / den_k[m] / D[i];
                 double v = revs[i] * part * dt;
                 double u = ys[i] * part * dt;
                 sim->yr_cons[m * nk + k] += v;

@@ -193,7 +193,6 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->ct_sub_paid, nc * nk);
     ALLOC(sim->ct_dom, nc * nk);
     ALLOC(sim->ct_D, nc * nk);
-    ALLOC(sim->ct_Dabroad, nc * nk);
     ALLOC(sim->ct_Q, nc * nk);
     ALLOC(sim->ct_ysum, nc * nk);
     ALLOC(sim->ct_capsum, nc * nk);
@@ -210,7 +209,6 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->k_xn, nk);
     ALLOC(sim->yr_cons_u, nc * nk);
     ALLOC(sim->yr_dom_u, nc * nk);
-    ALLOC(sim->access_k, nk * nc * nc);
     ALLOC(sim->k_b, nk);
     ALLOC(sim->ct_qsum, nc * nk);
     ALLOC(sim->ct_backers, nc * nk);
@@ -229,8 +227,8 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
     ALLOC(sim->yr_exits, nc * nk);
     ALLOC(sim->yr_bailouts, nc * nk);
     ALLOC(sim->tariff, nc * nc * nk);
-    ALLOC(sim->access, nc * nc);
-    ALLOC(sim->den, nc);
+    ALLOC(sim->access, nk * nc * nc);
+    ALLOC(sim->den, nk * nc);
     ALLOC(sim->gdp_share, nc);
     ALLOC(sim->ct_comm, nc);
     ALLOC(sim->c_costlvl, nc);

@@ -140,9 +140,8 @@ struct tr_sim {
     double *ct_capex;          /* [nc*nk] capex spent this year, US$ bn */
     double *ct_capex_prev;     /* [nc*nk] expected capex: moving average of past years' */
     double *ct_lastK;          /* [nc*nk] knowledge at the previous step (commercialization) */
-    double *access;            /* [(m*nc + c)] scratch for one technology */
-    double *access_k;          /* [(k*nc + m)*nc + c] this step's access factors */
-    double *den;               /* [nc] scratch */
+    double *access;            /* [(k*nc + m)*nc + c] this step's access of c's firms to market m */
+    double *den;               /* [k*nc + m] market m's sum of access x shares this step */
     double *k_frontier;        /* [nk] best productivity */
     double *k_price0;          /* [nk] average price at start */
     double *k_q0;              /* [nk] world demand in units at start */
@@ -159,7 +158,6 @@ struct tr_sim {
     double *ct_sub_paid;       /* [nc*nk] subsidies paid this step, US$ bn */
     double *ct_dom;            /* [nc*nk] domestic share of the market (units), last step */
     double *ct_D;              /* [nc*nk] units demanded per unit of share from c's firms */
-    double *ct_Dabroad;        /* [nc*nk] of which abroad */
     double *ct_Q;              /* [nc*nk] units demanded in market c */
     double *ct_ysum, *ct_capsum, *ct_revsum, *ct_costsum; /* [nc*nk] this step */
     double *ct_local_cap_rate; /* [nc*nk] share of capex paid by local governments */
