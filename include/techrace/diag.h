@@ -8,6 +8,8 @@
 #ifndef TECHRACE_DIAG_H
 #define TECHRACE_DIAG_H
 
+#include "techrace/api.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -45,18 +47,18 @@ typedef struct tr_diag {
     size_t max_errors; /* stop collecting after this many errors (0 = 100) */
 } tr_diag;
 
-void tr_diag_init(tr_diag *d);
-void tr_diag_free(tr_diag *d);
+TR_API void tr_diag_init(tr_diag *d);
+TR_API void tr_diag_free(tr_diag *d);
 /* Append a message. Never fails visibly: on allocation failure the message is
  * dropped but the error count still rises, so callers still see failure. */
-void tr_diag_add(tr_diag *d, tr_diag_level level, const char *file, int line,
+TR_API void tr_diag_add(tr_diag *d, tr_diag_level level, const char *file, int line,
                  int col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-void tr_diag_vadd(tr_diag *d, tr_diag_level level, const char *file, int line,
+TR_API void tr_diag_vadd(tr_diag *d, tr_diag_level level, const char *file, int line,
                   int col, const char *fmt, va_list ap);
 /* Print every message as "file:line:col: error: text", one per line. */
-void tr_diag_print(const tr_diag *d, FILE *out);
-const char *tr_strerror(int status);
+TR_API void tr_diag_print(const tr_diag *d, FILE *out);
+TR_API const char *tr_strerror(int status);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef TECHRACE_RESULTS_H
 #define TECHRACE_RESULTS_H
 
+#include "techrace/api.h"
+
 #include <stdint.h>
 
 #include "techrace/diag.h"
@@ -25,25 +27,25 @@ typedef struct tr_results tr_results;
 #define TR_RESULTS_SCHEMA_VERSION 1
 
 /* Open (creating if needed) a results database. */
-int tr_results_open(tr_results **out, const char *path, tr_diag *diag);
-void tr_results_close(tr_results *r);
+TR_API int tr_results_open(tr_results **out, const char *path, tr_diag *diag);
+TR_API void tr_results_close(tr_results *r);
 
 /* Start a run: writes the runs row (status 'running'), the scenario's
  * countries, technologies and the run's institutions. */
-int tr_results_begin_run(tr_results *r, const tr_scenario *s, const tr_sim *sim,
+TR_API int tr_results_begin_run(tr_results *r, const tr_scenario *s, const tr_sim *sim,
                          uint64_t seed, int64_t *run_id, tr_diag *diag);
-int tr_results_write_year(tr_results *r, int64_t run_id, const tr_sim *sim,
+TR_API int tr_results_write_year(tr_results *r, int64_t run_id, const tr_sim *sim,
                           const tr_year_report *rep, tr_diag *diag);
-int tr_results_write_event(tr_results *r, int64_t run_id, const tr_sim *sim,
+TR_API int tr_results_write_event(tr_results *r, int64_t run_id, const tr_sim *sim,
                            const tr_event_applied *ev, tr_diag *diag);
 /* status: "complete", "interrupted" or "failed". */
-int tr_results_end_run(tr_results *r, int64_t run_id, const char *status,
+TR_API int tr_results_end_run(tr_results *r, int64_t run_id, const char *status,
                        tr_diag *diag);
 
 /* Write one CSV per results table of the run into dir (created if needed):
  * country_year.csv, country_tech_year.csv, tracker.csv, tracker_top10.csv,
  * events_applied.csv. Deterministic: the same run gives the same bytes. */
-int tr_results_export_csv(tr_results *r, int64_t run_id, const char *dir,
+TR_API int tr_results_export_csv(tr_results *r, int64_t run_id, const char *dir,
                           tr_diag *diag);
 
 #ifdef __cplusplus

@@ -52,6 +52,8 @@
 #ifndef TECHRACE_RNG_H
 #define TECHRACE_RNG_H
 
+#include "techrace/api.h"
+
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -86,22 +88,22 @@ typedef struct tr_rng {
     int has_spare;
 } tr_rng;
 
-void tr_rng_init(tr_rng *r, uint64_t seed, uint32_t run, uint32_t step,
+TR_API void tr_rng_init(tr_rng *r, uint64_t seed, uint32_t run, uint32_t step,
                  uint32_t entity, uint32_t purpose);
-uint32_t tr_rng_u32(tr_rng *r);
-uint64_t tr_rng_u64(tr_rng *r);
+TR_API uint32_t tr_rng_u32(tr_rng *r);
+TR_API uint64_t tr_rng_u64(tr_rng *r);
 /* Uniform on the open interval (0, 1): never 0, never 1. */
-double tr_rng_uniform(tr_rng *r);
-double tr_rng_normal(tr_rng *r, double mean, double sd);
+TR_API double tr_rng_uniform(tr_rng *r);
+TR_API double tr_rng_normal(tr_rng *r, double mean, double sd);
 /* exp(N(mu, sigma^2)) */
-double tr_rng_lognormal(tr_rng *r, double mu, double sigma);
-double tr_rng_gamma(tr_rng *r, double shape, double scale);
-double tr_rng_beta(tr_rng *r, double a, double b);
+TR_API double tr_rng_lognormal(tr_rng *r, double mu, double sigma);
+TR_API double tr_rng_gamma(tr_rng *r, double shape, double scale);
+TR_API double tr_rng_beta(tr_rng *r, double a, double b);
 /* Poisson with mean lambda >= 0; exact for small lambda, PTRS above 10. */
-uint64_t tr_rng_poisson(tr_rng *r, double lambda);
+TR_API uint64_t tr_rng_poisson(tr_rng *r, double lambda);
 /* Pareto type I: x_min * U^(-1/alpha), support [x_min, inf). */
-double tr_rng_pareto(tr_rng *r, double x_min, double alpha);
-double tr_rng_exponential(tr_rng *r, double rate);
+TR_API double tr_rng_pareto(tr_rng *r, double x_min, double alpha);
+TR_API double tr_rng_exponential(tr_rng *r, double rate);
 
 #ifdef __cplusplus
 }

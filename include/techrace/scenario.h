@@ -14,6 +14,8 @@
 #ifndef TECHRACE_SCENARIO_H
 #define TECHRACE_SCENARIO_H
 
+#include "techrace/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,7 +36,7 @@ typedef struct tr_path {
     double *value;
 } tr_path;
 
-double tr_path_at(const tr_path *p, double year);
+TR_API double tr_path_at(const tr_path *p, double year);
 
 typedef struct tr_category {
     char id[TR_ID_MAX];   /* `id`, short name used in references, e.g. "energy" */
@@ -318,24 +320,24 @@ typedef struct tr_scenario_source {
 /* Read, resolve and check a scenario. Returns 0 and *out on success; on any
  * error returns TR_ERR_INPUT (or TR_ERR_IO / TR_ERR_NOMEM) with every problem
  * found appended to diag and *out = NULL. Never crashes on any input. */
-int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *diag);
-void tr_scenario_destroy(tr_scenario *s);
+TR_API int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *diag);
+TR_API void tr_scenario_destroy(tr_scenario *s);
 
 /* The embedded default scenario (scenarios/default.yaml compiled in). */
-const char *tr_scenario_default_text(void);
-int tr_scenario_load_default(tr_scenario **out, const char *const *overrides,
+TR_API const char *tr_scenario_default_text(void);
+TR_API int tr_scenario_load_default(tr_scenario **out, const char *const *overrides,
                              int n_overrides, tr_diag *diag);
 
 /* Canonical flattened form "path = value" one per line, sorted by path as
  * declared, used by `scenario diff`. Returns malloc'd text. */
-char *tr_scenario_flatten(const tr_scenario *s);
+TR_API char *tr_scenario_flatten(const tr_scenario *s);
 
-int tr_scenario_find_country(const tr_scenario *s, const char *id);
-int tr_scenario_find_tech(const tr_scenario *s, const char *id);
-const char *tr_event_kind_name(tr_event_kind k);
+TR_API int tr_scenario_find_country(const tr_scenario *s, const char *id);
+TR_API int tr_scenario_find_tech(const tr_scenario *s, const char *id);
+TR_API const char *tr_event_kind_name(tr_event_kind k);
 /* Step index (0-based) of a calendar year, e.g. 2006.25 -> (2006.25 - start) * spy. */
-int tr_scenario_n_steps(const tr_scenario *s);
-double tr_scenario_step_year(const tr_scenario *s, int step);
+TR_API int tr_scenario_n_steps(const tr_scenario *s);
+TR_API double tr_scenario_step_year(const tr_scenario *s, int step);
 
 #ifdef __cplusplus
 }

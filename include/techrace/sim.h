@@ -9,6 +9,8 @@
 #ifndef TECHRACE_SIM_H
 #define TECHRACE_SIM_H
 
+#include "techrace/api.h"
+
 #include <signal.h>
 #include <stdint.h>
 
@@ -140,27 +142,27 @@ typedef struct tr_sim_hooks {
     volatile sig_atomic_t *interrupt;
 } tr_sim_hooks;
 
-int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed,
+TR_API int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed,
                   uint32_t run, tr_diag *diag);
-void tr_sim_destroy(tr_sim *sim);
+TR_API void tr_sim_destroy(tr_sim *sim);
 /* Run every remaining step, calling hooks. Returns 0 when the run is
  * complete, TR_ERR_INTERRUPTED when hooks->interrupt was set, or the first
  * non-zero value a hook returned. */
-int tr_sim_run(tr_sim *sim, const tr_sim_hooks *hooks);
+TR_API int tr_sim_run(tr_sim *sim, const tr_sim_hooks *hooks);
 /* Advance one step; fills *rep_out (and returns 1) when a year ended. */
-int tr_sim_step(tr_sim *sim, const tr_year_report **rep_out);
+TR_API int tr_sim_step(tr_sim *sim, const tr_year_report **rep_out);
 
-const tr_scenario *tr_sim_scenario(const tr_sim *sim);
-int tr_sim_current_step(const tr_sim *sim);
-uint64_t tr_sim_seed(const tr_sim *sim);
+TR_API const tr_scenario *tr_sim_scenario(const tr_sim *sim);
+TR_API int tr_sim_current_step(const tr_sim *sim);
+TR_API uint64_t tr_sim_seed(const tr_sim *sim);
 /* The run index given to tr_sim_create (second key of the random streams). */
-uint32_t tr_sim_run_index(const tr_sim *sim);
-int tr_sim_n_institutions(const tr_sim *sim);
-const char *tr_sim_inst_name(const tr_sim *sim, int inst);
-int tr_sim_inst_country(const tr_sim *sim, int inst);
-double tr_sim_inst_size(const tr_sim *sim, int inst);
+TR_API uint32_t tr_sim_run_index(const tr_sim *sim);
+TR_API int tr_sim_n_institutions(const tr_sim *sim);
+TR_API const char *tr_sim_inst_name(const tr_sim *sim, int inst);
+TR_API int tr_sim_inst_country(const tr_sim *sim, int inst);
+TR_API double tr_sim_inst_size(const tr_sim *sim, int inst);
 /* High-impact papers of an institution in a technology over the tracker window. */
-double tr_sim_inst_hi_window(const tr_sim *sim, int inst, int tech);
+TR_API double tr_sim_inst_hi_window(const tr_sim *sim, int inst, int tech);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef TECHRACE_TECHRACE_H
 #define TECHRACE_TECHRACE_H
 
+#include "techrace/api.h"
+#include "techrace/alloc.h"
 #include "techrace/version.h"
 #include "techrace/diag.h"
 #include "techrace/rng.h"

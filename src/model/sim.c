@@ -108,7 +108,7 @@ int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed, uint32_t ru
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory creating the run");
         return TR_ERR_NOMEM;
     }
-    tr_arena_init(&sim->arena);
+    tr_arena_init(&sim->arena, NULL);
     sim->s = s;
     sim->seed = seed;
     sim->run = run;

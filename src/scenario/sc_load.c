@@ -1460,7 +1460,7 @@ static int load_impl(sc_ctx *c, const tr_scenario_source *src)
     sc_owner *own = tr_xcalloc(1, sizeof *own);
     if (!own)
         sc_oom(c);
-    tr_arena_init(&own->arena);
+    tr_arena_init(&own->arena, NULL);
     c->owner = own;
     c->out = &own->arena;
     tr_scenario *s = &own->s;
@@ -1506,7 +1506,7 @@ int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *
         return c ? TR_ERR_INPUT : TR_ERR_NOMEM;
     }
     c->diag = diag ? diag : &local;
-    tr_arena_init(&c->tmp);
+    tr_arena_init(&c->tmp, NULL);
     c->overrides = src->n_overrides > 0 ? src->overrides : NULL;
     c->n_overrides = c->overrides ? src->n_overrides : 0;
     c->set_file = "--set";
