@@ -4,7 +4,10 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX     ?= /usr/local
-DEPS       := cmake gcc make pkg-config libyaml-dev libsqlite3-dev librandom123-dev libcmocka-dev sqlite3
+# clang builds the sanitizer test build (and so checks that results are
+# bit-identical across compilers) and the fuzzers.
+DEPS       := cmake gcc clang libclang-rt-14-dev make pkg-config libyaml-dev libsqlite3-dev \
+              librandom123-dev libcmocka-dev sqlite3
 
 .PHONY: all deps build run test test-asan bench fuzz install clean
 
@@ -26,8 +29,10 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan
 
+# The sanitizer build uses clang while `build` uses gcc: the byte-identity test
+# (tests/cli/test_identical.sh) then holds the two compilers to the same results.
 test-asan: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTR_SANITIZE=ON >/dev/null
+	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTR_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 

@@ -867,7 +867,7 @@ static void test_fuzz(void **state)
         "? [a, b]\n: c\n",
         "!!map {calendar: !!str x}\n",
         "%YAML 1.1\n---\ncalendar: 1\n",
-        "\xef\xbb\xbf" "calendar: {}\n",
+        "\357\273\277calendar: {}\n", /* UTF-8 byte-order mark */
         "events: [{id: e, type: megaproject, start: 2000Q9}]\n",
     };
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
