@@ -45,6 +45,8 @@ typedef struct tr_diag {
     size_t cap;
     size_t errors;   /* number of TR_DIAG_ERROR messages */
     size_t max_errors; /* stop collecting after this many errors (0 = 100) */
+    const struct tr_allocator *alloc; /* for the messages; NULL = malloc (set after tr_diag_init) */
+    size_t dropped;  /* messages lost because memory ran out (still counted in errors) */
 } tr_diag;
 
 TR_API void tr_diag_init(tr_diag *d);

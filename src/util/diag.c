@@ -1,6 +1,8 @@
 /* diag.c — the diagnostics list (see include/techrace/diag.h). */
 #include "techrace/diag.h"
 
+#include "util/arena.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,24 +17,16 @@ void tr_diag_free(tr_diag *d)
 {
     if (!d)
         return;
+    const tr_allocator *a = d->alloc;
     for (size_t i = 0; i < d->count; i++) {
-        free(d->msgs[i].file);
-        free(d->msgs[i].text);
+        tr_mem_free(a, d->msgs[i].file);
+        tr_mem_free(a, d->msgs[i].text);
     }
-    free(d->msgs);
+    tr_mem_free(a, d->msgs);
     memset(d, 0, sizeof *d);
+    d->alloc = a;
 }
 
-static char *dupstr(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
 
 void tr_diag_vadd(tr_diag *d, tr_diag_level level, const char *file, int line,
                   int col, const char *fmt, va_list ap)
@@ -47,9 +41,11 @@ void tr_diag_vadd(tr_diag *d, tr_diag_level level, const char *file, int line,
     }
     if (d->count == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
-        tr_diag_msg *m = realloc(d->msgs, cap * sizeof *m);
-        if (!m)
+        tr_diag_msg *m = tr_mem_realloc(d->alloc, d->msgs, cap * sizeof *m);
+        if (!m) {
+            d->dropped++;
             return;
+        }
         d->msgs = m;
         d->cap = cap;
     }
@@ -57,12 +53,14 @@ void tr_diag_vadd(tr_diag *d, tr_diag_level level, const char *file, int line,
     vsnprintf(buf, sizeof buf, fmt, ap);
     tr_diag_msg *m = &d->msgs[d->count];
     m->level = level;
-    m->file = dupstr(file);
+    m->file = file ? tr_mem_strdup(d->alloc, file) : NULL;
     m->line = line;
     m->col = col;
-    m->text = dupstr(buf);
-    if (!m->text) {
-        free(m->file);
+    m->text = tr_mem_strdup(d->alloc, buf);
+    if (!m->text || (file && !m->file)) {
+        tr_mem_free(d->alloc, m->file);
+        tr_mem_free(d->alloc, m->text);
+        d->dropped++;
         return;
     }
     d->count++;
@@ -101,6 +99,8 @@ void tr_diag_print(const tr_diag *d, FILE *out)
     size_t max = d->max_errors ? d->max_errors : 100;
     if (d->errors > max)
         fprintf(out, "techrace: note: %zu more errors not shown\n", d->errors - max);
+    if (d->dropped)
+        fprintf(out, "techrace: note: %zu messages lost: out of memory\n", d->dropped);
 }
 
 const char *tr_strerror(int status)
