@@ -74,6 +74,8 @@ typedef enum {
     TR_RNG_FIRM_STEP = 9,
     TR_RNG_ENTRY = 10,
     TR_RNG_LOCAL = 11,
+    TR_RNG_DESIGN = 12,      /* experimental designs (analysis.h) */
+    TR_RNG_BOOTSTRAP = 13,   /* bootstrap resampling (analysis.h) */
     TR_RNG_PAPERS_BASE = 0x1000, /* + technology index: high-impact paper draws */
     TR_RNG_TEST = 1000
 } tr_rng_purpose;
