@@ -13,6 +13,8 @@ static void usage(FILE *out)
           "\n"
           "commands:\n"
           "  run [SCENARIO]             run a scenario (default: the embedded US-China 2000-2035 scenario)\n"
+          "  ensemble [SCENARIO] --runs N --out EXP.db\n"
+          "                             N runs with independent random streams, on threads\n"
           "  scenario check FILE...     check scenario files and report every error\n"
           "  scenario show [default|FILE]  print the embedded default scenario, or a resolved file\n"
           "  scenario diff A B          show how two scenarios differ (exit 1 when they do)\n"
@@ -44,6 +46,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ensemble"))
+        return cmd_ensemble(argc - 1, argv + 1);
     if (!strcmp(cmd, "scenario"))
         return cmd_scenario(argc - 1, argv + 1);
     fprintf(stderr, "techrace: unknown command '%s'\n\n", cmd);

@@ -10,5 +10,7 @@
 #include "techrace/scenario.h"
 #include "techrace/sim.h"
 #include "techrace/results.h"
+#include "techrace/analysis.h"
+#include "techrace/experiment.h"
 
 #endif

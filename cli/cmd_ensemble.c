@@ -1,0 +1,238 @@
+/* cmd_ensemble.c — `techrace ensemble`: N runs of a scenario on threads into
+ * an experiment database, with progress on a terminal, and a table of the
+ * headline metrics' ensemble bands at the end. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "techrace/techrace.h"
+
+static volatile sig_atomic_t ens_interrupted = 0;
+
+static void ens_on_signal(int sig)
+{
+    (void)sig;
+    ens_interrupted = 1;
+}
+
+static void ens_usage(FILE *out)
+{
+    fputs("usage: techrace ensemble [SCENARIO] --runs N --out EXP.db [options]\n"
+          "\n"
+          "Run the scenario N times with independent random streams (run index 0..N-1 in every\n"
+          "stream's key) on T threads, and store every run and per-metric aggregates (mean, sd,\n"
+          "5/50/95% quantiles) in the experiment database EXP.db (docs/RESULTS.md, \"Experiment\n"
+          "databases\"). The database does not depend on T.\n"
+          "\n"
+          "options:\n"
+          "  --runs N         number of runs (required)\n"
+          "  --out FILE       experiment database to write (required; never silently overwritten)\n"
+          "  --threads T      worker threads (default: the number of online processors)\n"
+          "  --seed S         random seed (default: the scenario's `seed`)\n"
+          "  --set K=V        override a scenario value (repeatable)\n"
+          "  --keep WHAT      per-run data kept: compact (default), all, aggregates\n"
+          "  --resume         continue an interrupted ensemble in FILE (same scenario, seed and options)\n"
+          "  --force          replace FILE if it exists\n"
+          "  --quiet          print nothing but errors\n"
+          "  -h, --help       show this help\n"
+          "\n"
+          "exit status: 0 ok, 1 runtime failure or interrupted (finished runs are kept: --resume),\n"
+          "             2 bad input\n",
+          out);
+}
+
+typedef struct progress {
+    int tty;
+    struct timespec t0;
+} progress;
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static void on_progress(void *ctx, uint32_t done, uint32_t total)
+{
+    progress *p = ctx;
+    if (!p->tty)
+        return;
+    double el = since(&p->t0), rate = el > 0 ? done / el : 0;
+    double left = rate > 0 ? (total - done) / rate : 0;
+    fprintf(stderr, "\r  %u/%u runs  %.1f runs/s  %.0f s left   ", done, total, rate, left);
+    if (done == total)
+        fputc('\n', stderr);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cmd_ensemble(int argc, char **argv)
+{
+    enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_KEEP, O_RESUME, O_FORCE, O_QUIET };
+    static const struct option opts[] = {
+        {"runs", required_argument, NULL, O_RUNS},   {"out", required_argument, NULL, O_OUT},
+        {"threads", required_argument, NULL, O_THREADS}, {"seed", required_argument, NULL, O_SEED},
+        {"set", required_argument, NULL, O_SET},     {"keep", required_argument, NULL, O_KEEP},
+        {"resume", no_argument, NULL, O_RESUME},     {"force", no_argument, NULL, O_FORCE},
+        {"quiet", no_argument, NULL, O_QUIET},       {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    tr_ensemble_options eo = TR_ENSEMBLE_OPTIONS_INIT;
+    long np = sysconf(_SC_NPROCESSORS_ONLN);
+    eo.threads = np > 0 ? (int)np : 1;
+    uint64_t runs = 0, seed = 0, thr = 0;
+    int have_seed = 0, quiet = 0;
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    int n_sets = 0;
+    if (!sets) {
+        fputs("techrace ensemble: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    opterr = 0;
+    optind = 1;
+    int c, bad = 0;
+    while (!bad && (c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_RUNS:
+            if (parse_u64(optarg, &runs) || runs < 1 || runs > UINT32_MAX) {
+                fprintf(stderr, "techrace ensemble: --runs wants a whole number from 1, not '%s'\n", optarg);
+                bad = 1;
+            }
+            break;
+        case O_OUT: eo.out = optarg; break;
+        case O_THREADS:
+            if (parse_u64(optarg, &thr) || thr < 1 || thr > 1024) {
+                fprintf(stderr, "techrace ensemble: --threads wants a whole number from 1 to 1024, not '%s'\n",
+                        optarg);
+                bad = 1;
+            }
+            eo.threads = (int)thr;
+            break;
+        case O_SEED:
+            if (parse_u64(optarg, &seed)) {
+                fprintf(stderr, "techrace ensemble: --seed wants a whole number, not '%s'\n", optarg);
+                bad = 1;
+            }
+            have_seed = 1;
+            break;
+        case O_SET: sets[n_sets++] = optarg; break;
+        case O_KEEP:
+            if (tr_keep_parse(optarg, &eo.keep)) {
+                fprintf(stderr, "techrace ensemble: --keep is one of compact, all, aggregates, not '%s'\n", optarg);
+                bad = 1;
+            }
+            break;
+        case O_RESUME: eo.resume = 1; break;
+        case O_FORCE: eo.force = 1; break;
+        case O_QUIET: quiet = 1; break;
+        case 'h': ens_usage(stdout); free(sets); return EXIT_OK;
+        case ':':
+            fprintf(stderr, "techrace ensemble: option '%s' needs a value\n", argv[optind - 1]);
+            bad = 1;
+            break;
+        default:
+            fprintf(stderr, "techrace ensemble: unknown option '%s' (see techrace ensemble --help)\n",
+                    argv[optind - 1]);
+            bad = 1;
+        }
+    }
+    const char *path = NULL;
+    if (!bad && optind < argc)
+        path = argv[optind++];
+    if (!bad && optind < argc) {
+        fprintf(stderr, "techrace ensemble: one scenario at most, got '%s' too\n", argv[optind]);
+        bad = 1;
+    }
+    if (!bad && (!runs || !eo.out)) {
+        fputs("techrace ensemble: --runs N and --out FILE are required (see techrace ensemble --help)\n", stderr);
+        bad = 1;
+    }
+    if (bad) {
+        free(sets);
+        return EXIT_INPUT;
+    }
+    eo.runs = (uint32_t)runs;
+
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    int rc;
+    if (path) {
+        tr_scenario_source src = {0};
+        src.path = path;
+        src.overrides = sets;
+        src.n_overrides = n_sets;
+        rc = tr_scenario_load(&s, &src, &d);
+    } else {
+        rc = tr_scenario_load_default(&s, sets, n_sets, &d);
+    }
+    if (rc != TR_OK) {
+        tr_diag_print(&d, stderr);
+        tr_diag_free(&d);
+        free(sets);
+        return rc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
+    }
+    eo.seed = have_seed ? seed : s->seed;
+
+    struct sigaction sa, old_int, old_term, old_hup;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = ens_on_signal;
+    sigemptyset(&sa.sa_mask);
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction *olds[] = {&old_int, &old_term, &old_hup};
+    for (int i = 0; i < 3; i++) {
+        sigaction(sigs[i], NULL, olds[i]);
+        if (olds[i]->sa_handler != SIG_IGN) /* `trap '' INT` stays in force */
+            sigaction(sigs[i], &sa, NULL);
+    }
+    progress pr = {isatty(2) && !quiet, {0, 0}};
+    clock_gettime(CLOCK_MONOTONIC, &pr.t0);
+    eo.interrupt = &ens_interrupted;
+    eo.progress = on_progress;
+    eo.ctx = &pr;
+    if (!quiet)
+        fprintf(stderr, "%s: %u runs, seed %" PRIu64 ", %d threads -> %s\n", s->name, eo.runs, eo.seed, eo.threads,
+                eo.out);
+    rc = tr_ensemble_run(s, &eo, &d);
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], olds[i], NULL);
+    if (pr.tty && rc != TR_OK)
+        fputc('\n', stderr);
+    tr_diag_print(&d, stderr);
+    int status = EXIT_OK;
+    if (rc == TR_ERR_INTERRUPTED) {
+        fprintf(stderr, "techrace ensemble: interrupted; finished runs are kept in %s (continue with --resume)\n",
+                eo.out);
+        status = EXIT_RUNTIME;
+    } else if (rc == TR_ERR_INPUT) {
+        status = EXIT_INPUT;
+    } else if (rc != TR_OK) {
+        fprintf(stderr, "techrace ensemble: %s\n", tr_strerror(rc));
+        status = EXIT_RUNTIME;
+    } else if (!quiet) {
+        printf("%u runs in %.1f s: %s (aggregates: table aggregates_named)\n", eo.runs, since(&pr.t0), eo.out);
+    }
+    tr_diag_free(&d);
+    tr_scenario_destroy(s);
+    free(sets);
+    return status;
+}

@@ -1,0 +1,65 @@
+/* experiment.h — ensembles: many runs of one scenario with independent
+ * random streams (the run index is a key of every stream), run on threads,
+ * streamed into one experiment database with per-metric aggregates.
+ *
+ * Each finished run is committed atomically, so an interrupted ensemble
+ * (Ctrl-C, SIGKILL, a crash) keeps every finished run and can be resumed:
+ * the same call with resume = 1 computes only the missing runs and ends with
+ * the same database as an uninterrupted one. Results do not depend on the
+ * number of threads: run r is a pure function of (scenario, seed, r), and
+ * aggregates are computed in run order. The schema is in docs/RESULTS.md,
+ * "Experiment databases". */
+#ifndef TECHRACE_EXPERIMENT_H
+#define TECHRACE_EXPERIMENT_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "techrace/alloc.h"
+#include "techrace/api.h"
+#include "techrace/diag.h"
+#include "techrace/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What an ensemble keeps per run (aggregates are always kept). */
+typedef enum tr_keep {
+    TR_KEEP_COMPACT = 0,    /* country-year and tracker rows, the compact country-technology metrics */
+    TR_KEEP_ALL = 1,        /* also every country-technology metric, as rows */
+    TR_KEEP_AGGREGATES = 2  /* nothing per run once the ensemble is complete */
+} tr_keep;
+
+typedef struct tr_ensemble_options {
+    uint64_t seed;          /* key of every random stream */
+    uint32_t runs;          /* number of runs, run indices 0 .. runs - 1 */
+    int threads;            /* worker threads (>= 1) */
+    const char *out;        /* experiment database to write */
+    tr_keep keep;
+    int force;              /* replace an existing out file */
+    int resume;             /* continue an interrupted ensemble in out */
+    const tr_allocator *alloc;           /* NULL: malloc */
+    volatile sig_atomic_t *interrupt;    /* non-zero: stop after the runs in progress */
+    /* Called on the calling thread after each run is committed. */
+    void (*progress)(void *ctx, uint32_t done, uint32_t total);
+    void *ctx;
+} tr_ensemble_options;
+
+#define TR_ENSEMBLE_OPTIONS_INIT {1, 10, 1, NULL, TR_KEEP_COMPACT, 0, 0, NULL, NULL, NULL, NULL}
+
+/* Run the ensemble. Returns TR_OK when every run is in the database and
+ * the aggregates are written; TR_ERR_INTERRUPTED when stopped (finished runs
+ * kept, status 'interrupted'); TR_ERR_INPUT for bad options or a refused
+ * out file (exists without force/resume; resume of a different scenario,
+ * seed or option set); TR_ERR_DB / TR_ERR_IO / TR_ERR_NOMEM otherwise. */
+TR_API int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag *diag);
+
+TR_API const char *tr_keep_name(tr_keep k);
+/* Parses "compact", "all" or "aggregates"; returns 0 on success. */
+TR_API int tr_keep_parse(const char *name, tr_keep *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

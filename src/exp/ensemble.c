@@ -1,0 +1,313 @@
+/* ensemble.c — many runs of one scenario on worker threads, one writer.
+ *
+ * Workers take run indices from a shared counter, run the simulation into a
+ * run buffer (the year reports copied out, so the writer never touches a
+ * live simulation) and hand the buffer to the calling thread, which commits
+ * each run in one transaction. A fixed pool of 2 x threads buffers bounds
+ * memory whatever the number of runs: a worker waits for a free buffer.
+ * Aggregates are computed at the end from the stored runs, in run order, so
+ * the database does not depend on the thread count or completion order. */
+#include "techrace/experiment.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "exp/expdb.h"
+#include "exp/fields.h"
+#include "techrace/analysis.h"
+#include "techrace/sim.h"
+#include "techrace/version.h"
+#include "util/arena.h"
+
+const char *tr_keep_name(tr_keep k)
+{
+    switch (k) {
+    case TR_KEEP_ALL: return "all";
+    case TR_KEEP_AGGREGATES: return "aggregates";
+    default: return "compact";
+    }
+}
+
+int tr_keep_parse(const char *name, tr_keep *out)
+{
+    static const tr_keep all[] = {TR_KEEP_COMPACT, TR_KEEP_ALL, TR_KEEP_AGGREGATES};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (name && strcmp(name, tr_keep_name(all[i])) == 0) {
+            *out = all[i];
+            return 0;
+        }
+    return -1;
+}
+
+/* ---- run buffers ---- */
+
+typedef struct run_buf {
+    uint32_t run;
+    int status;       /* TR_OK, or why the run failed */
+    int years_seen;
+    exp_run_data data;
+    tr_diag diag;     /* the run's own messages (workers never share one) */
+    struct run_buf *next;
+} run_buf;
+
+typedef struct ensemble {
+    const tr_scenario *s;
+    const tr_ensemble_options *o;
+    exp_dims dims;
+    const tr_allocator *alloc;
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv_free, cv_done;
+    run_buf *free_list, *done_list, *done_tail;
+    const uint32_t *todo; /* run indices still to compute */
+    uint32_t n_todo, next;
+    int active;           /* workers still running */
+    int stop;             /* no more runs to start */
+} ensemble;
+
+static int buf_on_year(void *ctx, const tr_sim *sim, const tr_year_report *rep)
+{
+    (void)sim;
+    run_buf *b = ctx;
+    exp_run_data_put_year(&b->data, rep);
+    b->years_seen++;
+    return 0;
+}
+
+static void compute_run(ensemble *e, run_buf *b)
+{
+    tr_diag_free(&b->diag);
+    tr_diag_init(&b->diag);
+    b->diag.alloc = e->alloc;
+    b->years_seen = 0;
+    exp_run_data_clear(&b->data);
+    tr_sim *sim = NULL;
+    int rc = tr_sim_create(&sim, e->s, e->o->seed, b->run, &b->diag);
+    if (rc == TR_OK) {
+        tr_sim_hooks h = {buf_on_year, NULL, b, e->o->interrupt};
+        rc = tr_sim_run(sim, &h);
+    }
+    tr_sim_destroy(sim);
+    b->status = rc;
+}
+
+static void *worker(void *arg)
+{
+    ensemble *e = arg;
+    pthread_mutex_lock(&e->mu);
+    for (;;) {
+        while (!e->stop && e->next < e->n_todo && !e->free_list)
+            pthread_cond_wait(&e->cv_free, &e->mu);
+        if (e->stop || e->next >= e->n_todo)
+            break;
+        run_buf *b = e->free_list;
+        e->free_list = b->next;
+        b->run = e->todo[e->next++];
+        pthread_mutex_unlock(&e->mu);
+
+        compute_run(e, b);
+
+        pthread_mutex_lock(&e->mu);
+        b->next = NULL;
+        if (e->done_tail)
+            e->done_tail->next = b;
+        else
+            e->done_list = b;
+        e->done_tail = b;
+        pthread_cond_signal(&e->cv_done);
+    }
+    e->active--;
+    pthread_cond_broadcast(&e->cv_done);
+    pthread_mutex_unlock(&e->mu);
+    return NULL;
+}
+
+static void forward_diag(tr_diag *to, const tr_diag *from, uint32_t run, int with_run)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        const tr_diag_msg *m = &from->msgs[i];
+        if (with_run)
+            tr_diag_add(to, m->level, m->file, m->line, m->col, "run %u: %s", run, m->text);
+        else
+            tr_diag_add(to, m->level, m->file, m->line, m->col, "%s", m->text);
+    }
+}
+
+int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag *diag)
+{
+    if (!s || !o || !o->out || !*o->out) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "ensemble: no scenario or no output database");
+        return TR_ERR_INPUT;
+    }
+    if (o->runs < 1 || o->threads < 1 || o->threads > 1024) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0,
+                    "ensemble: runs must be at least 1 and threads between 1 and 1024 (got %u runs, %d threads)",
+                    o->runs, o->threads);
+        return TR_ERR_INPUT;
+    }
+    if (o->force && o->resume) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "ensemble: --force and --resume exclude each other");
+        return TR_ERR_INPUT;
+    }
+    ensemble e;
+    memset(&e, 0, sizeof e);
+    e.s = s;
+    e.o = o;
+    e.alloc = o->alloc;
+    exp_dims_init(&e.dims, s, o->keep);
+
+    exp_header hdr = {"ensemble", s, o->seed, o->runs, o->keep};
+    exp_db *db = NULL;
+    int rc = expdb_open(&db, o->out, &hdr, o->force, o->resume, o->alloc, diag);
+    if (rc != TR_OK)
+        return rc;
+
+    /* Runs still to compute. */
+    uint32_t *todo = tr_mem_calloc(o->alloc, o->runs, sizeof *todo);
+    if (!todo) {
+        expdb_close(db, "failed", diag);
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
+        return TR_ERR_NOMEM;
+    }
+    uint32_t n_todo = 0, n_done = 0;
+    for (uint32_t r = 0; r < o->runs; r++) {
+        int done = 0;
+        rc = expdb_run_done(db, r, &done, diag);
+        if (rc != TR_OK)
+            goto out_todo;
+        if (done)
+            n_done++;
+        else
+            todo[n_todo++] = r;
+    }
+    e.todo = todo;
+    e.n_todo = n_todo;
+
+    /* Buffer pool and workers. */
+    int nt = o->threads;
+    if ((uint32_t)nt > n_todo)
+        nt = n_todo ? (int)n_todo : 1;
+    size_t n_bufs = (size_t)nt * 2;
+    run_buf *bufs = tr_mem_calloc(o->alloc, n_bufs, sizeof *bufs);
+    pthread_t *tids = tr_mem_calloc(o->alloc, (size_t)nt, sizeof *tids);
+    if (!bufs || !tids) {
+        rc = TR_ERR_NOMEM;
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
+        goto out_bufs;
+    }
+    for (size_t i = 0; i < n_bufs; i++) {
+        tr_diag_init(&bufs[i].diag);
+        if (exp_run_data_init(&bufs[i].data, &e.dims, o->alloc) != TR_OK) {
+            rc = TR_ERR_NOMEM;
+            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory for the run buffers");
+            goto out_bufs;
+        }
+        bufs[i].next = e.free_list;
+        e.free_list = &bufs[i];
+    }
+    pthread_mutex_init(&e.mu, NULL);
+    pthread_cond_init(&e.cv_free, NULL);
+    pthread_cond_init(&e.cv_done, NULL);
+    int started = 0;
+    if (n_todo) {
+        for (; started < nt; started++) {
+            pthread_mutex_lock(&e.mu);
+            e.active++;
+            pthread_mutex_unlock(&e.mu);
+            if (pthread_create(&tids[started], NULL, worker, &e) != 0) {
+                pthread_mutex_lock(&e.mu);
+                e.active--;
+                pthread_mutex_unlock(&e.mu);
+                break;
+            }
+        }
+        if (started == 0) {
+            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "cannot start worker threads: %s", strerror(errno));
+            rc = TR_ERR_INTERNAL;
+        }
+    }
+
+    /* The writer: commit runs as they come. */
+    int first_error = TR_OK, warned = 0, interrupted = 0;
+    if (started > 0) {
+        pthread_mutex_lock(&e.mu);
+        for (;;) {
+            while (!e.done_list && e.active > 0)
+                pthread_cond_wait(&e.cv_done, &e.mu);
+            run_buf *b = e.done_list;
+            if (!b)
+                break;
+            e.done_list = b->next;
+            if (!e.done_list)
+                e.done_tail = NULL;
+            pthread_mutex_unlock(&e.mu);
+
+            int wrc = TR_OK;
+            if (b->status == TR_OK) {
+                wrc = expdb_write_run(db, b->run, &b->data, b->years_seen, diag);
+                if (wrc == TR_OK) {
+                    n_done++;
+                    if (!warned) { /* the scenario's warnings, once */
+                        forward_diag(diag, &b->diag, b->run, 0);
+                        warned = 1;
+                    }
+                    if (o->progress)
+                        o->progress(o->ctx, n_done, o->runs);
+                }
+            } else if (b->status == TR_ERR_INTERRUPTED) {
+                interrupted = 1;
+            } else {
+                forward_diag(diag, &b->diag, b->run, 1);
+                wrc = b->status;
+            }
+            if (wrc != TR_OK && first_error == TR_OK)
+                first_error = wrc;
+
+            pthread_mutex_lock(&e.mu);
+            if (wrc != TR_OK || interrupted || (o->interrupt && *o->interrupt))
+                e.stop = 1;
+            b->next = e.free_list;
+            e.free_list = b;
+            pthread_cond_broadcast(&e.cv_free);
+        }
+        pthread_mutex_unlock(&e.mu);
+        for (int i = 0; i < started; i++)
+            pthread_join(tids[i], NULL);
+    }
+    if (o->interrupt && *o->interrupt && n_done < o->runs)
+        interrupted = 1;
+    pthread_cond_destroy(&e.cv_free);
+    pthread_cond_destroy(&e.cv_done);
+    pthread_mutex_destroy(&e.mu);
+
+    if (rc == TR_OK)
+        rc = first_error;
+    if (rc == TR_OK && interrupted)
+        rc = TR_ERR_INTERRUPTED;
+    if (rc == TR_OK && n_done == o->runs)
+        rc = expdb_write_aggregates(db, &e.dims, diag);
+
+out_bufs:
+    if (bufs)
+        for (size_t i = 0; i < n_bufs; i++) {
+            exp_run_data_free(&bufs[i].data);
+            tr_diag_free(&bufs[i].diag);
+        }
+    tr_mem_free(o->alloc, bufs);
+    tr_mem_free(o->alloc, tids);
+out_todo:
+    tr_mem_free(o->alloc, todo);
+    {
+        const char *status = rc == TR_OK ? "complete" : rc == TR_ERR_INTERRUPTED ? "interrupted" : "failed";
+        int crc = expdb_close(db, status, diag);
+        if (rc == TR_OK)
+            rc = crc;
+    }
+    return rc;
+}

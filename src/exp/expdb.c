@@ -1,0 +1,885 @@
+/* expdb.c — the experiment database (see expdb.h and docs/RESULTS.md). */
+#include "exp/expdb.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "exp/fields.h"
+#include "techrace/analysis.h"
+#include "techrace/version.h"
+#include "util/arena.h"
+
+/* 'TREX': told apart from results databases and foreign files before
+ * anything is written. */
+#define EXP_APPLICATION_ID 0x54524558
+#define EXP_SCHEMA_VERSION 1
+
+/* ---- fields ---- */
+
+#define CY_FIELD(f, u, c, dsc) {#f, u, c, dsc, offsetof(tr_country_year, f)},
+#define CT_FIELD(f, u, c, dsc) {#f, u, c, dsc, offsetof(tr_ct_year, f)},
+static const tr_field cy_fields[] = {TR_CY_FIELDS(CY_FIELD)};
+static const tr_field ct_fields[] = {TR_CT_FIELDS(CT_FIELD)};
+#undef CY_FIELD
+#undef CT_FIELD
+#define N_CY ((int)(sizeof cy_fields / sizeof cy_fields[0]))
+#define N_CT ((int)(sizeof ct_fields / sizeof ct_fields[0]))
+
+_Static_assert((sizeof(tr_country_year) - sizeof(int)) / sizeof(double) == sizeof cy_fields / sizeof cy_fields[0],
+               "TR_CY_FIELDS must list every double field of tr_country_year");
+_Static_assert(sizeof(tr_ct_year) == sizeof(double) * (sizeof ct_fields / sizeof ct_fields[0]),
+               "TR_CT_FIELDS must list every field of tr_ct_year");
+
+/* metric_id of the metrics table: country-year fields and techs_led, then
+ * country-technology fields, then tracker columns (1-based, as inserted). */
+#define METRIC_CY 1
+#define METRIC_CT (METRIC_CY + N_CY + 1)
+#define METRIC_TRK (METRIC_CT + N_CT)
+
+static const char *const trk_cols[EXP_TRK_COLS] = {"leader", "second", "leader_share",
+                                                   "second_share", "lead_ratio", "risk"};
+
+static double get_field(const void *row, size_t off)
+{
+    double v;
+    memcpy(&v, (const char *)row + off, sizeof v);
+    return v;
+}
+
+void exp_dims_init(exp_dims *d, const tr_scenario *s, tr_keep keep)
+{
+    d->nc = s->n_countries;
+    d->nk = s->n_tech;
+    d->ny = s->end_year - s->start_year + 1;
+    d->start_year = s->start_year;
+    d->keep = keep;
+    d->n_cy = N_CY + 1;
+    d->n_ctc = 0;
+    for (int i = 0; i < N_CT; i++)
+        d->n_ctc += ct_fields[i].compact;
+    d->n_ct = N_CT;
+}
+
+/* ---- run data ---- */
+
+int exp_run_data_init(exp_run_data *r, const exp_dims *d, const tr_allocator *alloc)
+{
+    memset(r, 0, sizeof *r);
+    r->d = d;
+    r->alloc = alloc;
+    size_t ny = (size_t)d->ny, nc = (size_t)d->nc, nk = (size_t)d->nk;
+    r->cy = tr_mem_calloc(alloc, ny * nc * (size_t)d->n_cy, sizeof *r->cy);
+    r->ctc = tr_mem_calloc(alloc, ny * nc * nk * (size_t)d->n_ctc, sizeof *r->ctc);
+    r->trk = tr_mem_calloc(alloc, ny * nk * EXP_TRK_COLS, sizeof *r->trk);
+    if (d->keep == TR_KEEP_ALL)
+        r->ct = tr_mem_calloc(alloc, ny * nc * nk * (size_t)d->n_ct, sizeof *r->ct);
+    if (!r->cy || !r->ctc || !r->trk || (d->keep == TR_KEEP_ALL && !r->ct)) {
+        exp_run_data_free(r);
+        return TR_ERR_NOMEM;
+    }
+    return TR_OK;
+}
+
+void exp_run_data_clear(exp_run_data *r)
+{
+    const exp_dims *d = r->d;
+    size_t ny = (size_t)d->ny, nc = (size_t)d->nc, nk = (size_t)d->nk;
+    memset(r->cy, 0, sizeof *r->cy * ny * nc * (size_t)d->n_cy);
+    memset(r->ctc, 0, sizeof *r->ctc * ny * nc * nk * (size_t)d->n_ctc);
+    memset(r->trk, 0, sizeof *r->trk * ny * nk * EXP_TRK_COLS);
+    if (r->ct)
+        memset(r->ct, 0, sizeof *r->ct * ny * nc * nk * (size_t)d->n_ct);
+}
+
+void exp_run_data_put_year(exp_run_data *r, const tr_year_report *rep)
+{
+    const exp_dims *d = r->d;
+    int y = rep->year - d->start_year;
+    if (y < 0 || y >= d->ny)
+        return;
+    const size_t nc = (size_t)d->nc, nk = (size_t)d->nk, yy = (size_t)y;
+    for (size_t c = 0; c < nc; c++) {
+        double *row = r->cy + (yy * nc + c) * (size_t)d->n_cy;
+        for (int f = 0; f < N_CY; f++)
+            row[f] = get_field(&rep->country[c], cy_fields[f].off);
+        row[N_CY] = rep->country[c].techs_led;
+    }
+    int m = 0;
+    for (int f = 0; f < N_CT; f++) {
+        if (!ct_fields[f].compact)
+            continue;
+        float *blk = r->ctc + (yy * (size_t)d->n_ctc + (size_t)m) * nc * nk;
+        for (size_t i = 0; i < nc * nk; i++)
+            blk[i] = (float)get_field(&rep->ct[i], ct_fields[f].off);
+        m++;
+    }
+    if (r->ct)
+        for (size_t i = 0; i < nc * nk; i++)
+            for (int f = 0; f < N_CT; f++)
+                r->ct[(yy * nc * nk + i) * (size_t)d->n_ct + (size_t)f] = get_field(&rep->ct[i], ct_fields[f].off);
+    for (size_t k = 0; k < nk; k++) {
+        const tr_tracker_row *t = &rep->tracker[k];
+        double *row = r->trk + (yy * nk + k) * EXP_TRK_COLS;
+        row[0] = t->leader;
+        row[1] = t->second;
+        row[2] = t->leader_share;
+        row[3] = t->second_share;
+        row[4] = t->lead_ratio;
+        row[5] = (double)t->risk;
+    }
+}
+
+void exp_run_data_free(exp_run_data *r)
+{
+    tr_mem_free(r->alloc, r->cy);
+    tr_mem_free(r->alloc, r->ctc);
+    tr_mem_free(r->alloc, r->ct);
+    tr_mem_free(r->alloc, r->trk);
+    r->cy = r->ct = r->trk = NULL;
+    r->ctc = NULL;
+}
+
+/* ---- the database ---- */
+
+enum { ST_CY, ST_TRK, ST_CTC, ST_CT, ST_RUN, ST_DONE, N_ST };
+
+struct exp_db {
+    sqlite3 *db;
+    const tr_allocator *alloc;
+    const exp_header *h;
+    exp_dims dims;
+    sqlite3_stmt *st[N_ST];
+    char *path;
+};
+
+static int db_fail(exp_db *x, tr_diag *diag, const char *what)
+{
+    int ext = sqlite3_extended_errcode(x->db), sys = sqlite3_system_errno(x->db);
+    if ((ext & 0xff) == SQLITE_FULL)
+        tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0, "%s: No space left on device", what);
+    else if (sys)
+        tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0, "%s: %s (%s)", what, sqlite3_errmsg(x->db), strerror(sys));
+    else
+        tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0, "%s: %s", what, sqlite3_errmsg(x->db));
+    return (ext & 0xff) == SQLITE_NOMEM ? TR_ERR_NOMEM : TR_ERR_DB;
+}
+
+static int exec(exp_db *x, const char *sql, tr_diag *diag)
+{
+    if (sqlite3_exec(x->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(x, diag, "writing the experiment database");
+    return TR_OK;
+}
+
+/* Growable text for generated SQL. */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    const tr_allocator *alloc;
+    int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s)
+{
+    size_t len = strlen(s);
+    if (b->oom)
+        return;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        while (cap < b->n + len + 1)
+            cap *= 2;
+        char *p = tr_mem_realloc(b->alloc, b->p, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, len + 1);
+    b->n += len;
+}
+
+static char *build_schema(const exp_dims *d, const tr_allocator *alloc)
+{
+    sbuf b = {NULL, 0, 0, alloc, 0};
+    sb_add(&b, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+               "CREATE TABLE countries(country INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL);\n"
+               "CREATE TABLE technologies(tech INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL,"
+               " category TEXT NOT NULL);\n"
+               "CREATE TABLE metrics(metric_id INTEGER PRIMARY KEY, metric TEXT NOT NULL, level TEXT NOT NULL,"
+               " unit TEXT NOT NULL, kept TEXT NOT NULL, description TEXT NOT NULL, UNIQUE(level, metric));\n"
+               "CREATE TABLE runs(run INTEGER PRIMARY KEY, status TEXT NOT NULL);\n"
+               "CREATE TABLE country_year(run INTEGER NOT NULL, year INTEGER NOT NULL, country INTEGER NOT NULL");
+    for (int f = 0; f < N_CY; f++) {
+        sb_add(&b, ", ");
+        sb_add(&b, cy_fields[f].name);
+        sb_add(&b, " REAL");
+    }
+    sb_add(&b, ", techs_led INTEGER, PRIMARY KEY(run, year, country)) WITHOUT ROWID;\n"
+               "CREATE TABLE tracker(run INTEGER NOT NULL, year INTEGER NOT NULL, tech INTEGER NOT NULL,"
+               " leader INTEGER, second INTEGER, leader_share REAL, second_share REAL, lead_ratio REAL,"
+               " risk INTEGER, PRIMARY KEY(run, year, tech)) WITHOUT ROWID;\n"
+               "CREATE TABLE ct_compact(run INTEGER NOT NULL, year INTEGER NOT NULL, data BLOB NOT NULL,"
+               " PRIMARY KEY(run, year)) WITHOUT ROWID;\n");
+    if (d->keep == TR_KEEP_ALL) {
+        sb_add(&b, "CREATE TABLE country_tech_year(run INTEGER NOT NULL, year INTEGER NOT NULL,"
+                   " country INTEGER NOT NULL, tech INTEGER NOT NULL");
+        for (int f = 0; f < N_CT; f++) {
+            sb_add(&b, ", ");
+            sb_add(&b, ct_fields[f].name);
+            sb_add(&b, " REAL");
+        }
+        sb_add(&b, ", PRIMARY KEY(run, year, country, tech)) WITHOUT ROWID;\n");
+    }
+    sb_add(&b, "CREATE TABLE aggregates(metric_id INTEGER NOT NULL, year INTEGER NOT NULL,"
+               " country INTEGER NOT NULL, tech INTEGER NOT NULL, n INTEGER NOT NULL, mean REAL, sd REAL,"
+               " q05 REAL, q50 REAL, q95 REAL, PRIMARY KEY(metric_id, year, country, tech)) WITHOUT ROWID;\n"
+               "CREATE VIEW aggregates_named AS SELECT m.metric, m.level, a.year, c.id AS country,"
+               " t.id AS tech, a.n, a.mean, a.sd, a.q05, a.q50, a.q95 FROM aggregates a"
+               " JOIN metrics m ON m.metric_id = a.metric_id"
+               " LEFT JOIN countries c ON c.country = a.country LEFT JOIN technologies t ON t.tech = a.tech;\n");
+    if (b.oom) {
+        tr_mem_free(alloc, b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    return sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+static int put_meta(exp_db *x, const char *key, const char *value, tr_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(x->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(x, diag, "writing the experiment database");
+    bind_text(st, 1, key);
+    bind_text(st, 2, value);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? TR_OK : db_fail(x, diag, "writing the experiment database");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The header as meta rows: what resume compares. */
+static void header_values(const exp_header *h, char seed[24], char runs[16])
+{
+    snprintf(seed, 24, "%" PRIu64, h->seed);
+    snprintf(runs, 16, "%u", h->runs);
+}
+
+static int write_header(exp_db *x, tr_diag *diag)
+{
+    const exp_header *h = x->h;
+    const tr_scenario *s = h->s;
+    char seed[24], runs[16], num[32];
+    header_values(h, seed, runs);
+    int rc = TR_OK;
+    snprintf(num, sizeof num, "%d", EXP_SCHEMA_VERSION);
+    const char *kv[][2] = {{"schema_version", num},
+                           {"kind", h->kind},
+                           {"program_version", tr_version()},
+                           {"scenario_name", s->name},
+                           {"scenario_source", s->source_name},
+                           {"scenario_hash", s->hash},
+                           {"scenario_text", s->resolved_text},
+                           {"seed", seed},
+                           {"runs", runs},
+                           {"keep", tr_keep_name(h->keep)},
+                           {"status", "running"}};
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0] && rc == TR_OK; i++)
+        rc = put_meta(x, kv[i][0], kv[i][1], diag);
+    char yr[16];
+    snprintf(yr, sizeof yr, "%d", s->start_year);
+    if (rc == TR_OK)
+        rc = put_meta(x, "start_year", yr, diag);
+    snprintf(yr, sizeof yr, "%d", s->end_year);
+    if (rc == TR_OK)
+        rc = put_meta(x, "end_year", yr, diag);
+    sqlite3_stmt *st = NULL;
+    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO countries VALUES(?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
+        for (int c = 0; c < s->n_countries && rc == TR_OK; c++) {
+            sqlite3_bind_int(st, 1, c);
+            bind_text(st, 2, s->countries[c].id);
+            bind_text(st, 3, s->countries[c].name);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = db_fail(x, diag, "writing the experiment database");
+            sqlite3_reset(st);
+        }
+    } else if (rc == TR_OK)
+        rc = db_fail(x, diag, "writing the experiment database");
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO technologies VALUES(?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
+        for (int k = 0; k < s->n_tech && rc == TR_OK; k++) {
+            sqlite3_bind_int(st, 1, k);
+            bind_text(st, 2, s->techs[k].id);
+            bind_text(st, 3, s->techs[k].name);
+            bind_text(st, 4, s->categories[s->techs[k].category].id);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = db_fail(x, diag, "writing the experiment database");
+            sqlite3_reset(st);
+        }
+    } else if (rc == TR_OK)
+        rc = db_fail(x, diag, "writing the experiment database");
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO metrics(metric, level, unit, kept, description) VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
+        for (int f = 0; f <= N_CY && rc == TR_OK; f++) {
+            bind_text(st, 1, f < N_CY ? cy_fields[f].name : "techs_led");
+            bind_text(st, 2, "country");
+            bind_text(st, 3, f < N_CY ? cy_fields[f].unit : "technologies");
+            bind_text(st, 4, "compact");
+            bind_text(st, 5, f < N_CY ? cy_fields[f].description : "technologies led in the tracker");
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = db_fail(x, diag, "writing the experiment database");
+            sqlite3_reset(st);
+        }
+        for (int f = 0; f < N_CT && rc == TR_OK; f++) {
+            bind_text(st, 1, ct_fields[f].name);
+            bind_text(st, 2, "country_tech");
+            bind_text(st, 3, ct_fields[f].unit);
+            bind_text(st, 4, ct_fields[f].compact ? "compact" : "all");
+            bind_text(st, 5, ct_fields[f].description);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = db_fail(x, diag, "writing the experiment database");
+            sqlite3_reset(st);
+        }
+        static const char *const tdesc[EXP_TRK_COLS] = {
+            "leading country", "runner-up", "leader's share of high-impact papers",
+            "runner-up's share", "leader_share / second_share", "monopoly risk 0 low, 1 medium, 2 high"};
+        for (int f = 0; f < EXP_TRK_COLS && rc == TR_OK; f++) {
+            bind_text(st, 1, trk_cols[f]);
+            bind_text(st, 2, "tech");
+            bind_text(st, 3, f < 2 ? "country" : f < 4 ? "share" : f == 4 ? "ratio" : "level");
+            bind_text(st, 4, "compact");
+            bind_text(st, 5, tdesc[f]);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = db_fail(x, diag, "writing the experiment database");
+            sqlite3_reset(st);
+        }
+    } else if (rc == TR_OK)
+        rc = db_fail(x, diag, "writing the experiment database");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Resume: the file must hold an experiment of the same kind, scenario,
+ * seed, size and options. */
+static int check_header(exp_db *x, tr_diag *diag)
+{
+    const exp_header *h = x->h;
+    char seed[24], runs[16], num[16];
+    header_values(h, seed, runs);
+    snprintf(num, sizeof num, "%d", EXP_SCHEMA_VERSION);
+    const char *want[][2] = {{"schema_version", num}, {"kind", h->kind},     {"scenario_hash", h->s->hash},
+                             {"seed", seed},          {"runs", runs},         {"keep", tr_keep_name(h->keep)}};
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(x->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK) {
+        tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0, "cannot resume: not an experiment database of techrace");
+        return TR_ERR_INPUT;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        bind_text(st, 1, want[i][0]);
+        const char *have = NULL;
+        if (sqlite3_step(st) == SQLITE_ROW)
+            have = (const char *)sqlite3_column_text(st, 0);
+        if (!have || strcmp(have, want[i][1]) != 0) {
+            tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0,
+                        "cannot resume: the database was made with %s '%s', this command has '%s'", want[i][0],
+                        have ? have : "(none)", want[i][1]);
+            bad = 1;
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return bad ? TR_ERR_INPUT : TR_OK;
+}
+
+static int remove_db_files(const char *path, tr_diag *diag)
+{
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+    char buf[4096];
+    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        if ((size_t)snprintf(buf, sizeof buf, "%s%s", path, sfx[i]) >= sizeof buf) {
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "path too long");
+            return TR_ERR_INPUT;
+        }
+        if (unlink(buf) != 0 && errno != ENOENT) {
+            tr_diag_add(diag, TR_DIAG_ERROR, buf, 0, 0, "cannot replace it: %s", strerror(errno));
+            return TR_ERR_IO;
+        }
+    }
+    return TR_OK;
+}
+
+static int prepare_all(exp_db *x, tr_diag *diag)
+{
+    const exp_dims *d = &x->dims;
+    sbuf b = {NULL, 0, 0, x->alloc, 0};
+    sb_add(&b, "INSERT INTO country_year VALUES(?, ?, ?");
+    for (int f = 0; f < d->n_cy; f++)
+        sb_add(&b, ", ?");
+    sb_add(&b, ")");
+    char *cy_sql = b.p;
+    sbuf c = {NULL, 0, 0, x->alloc, 0};
+    sb_add(&c, "INSERT INTO country_tech_year VALUES(?, ?, ?, ?");
+    for (int f = 0; f < d->n_ct; f++)
+        sb_add(&c, ", ?");
+    sb_add(&c, ")");
+    int rc = TR_OK;
+    if (b.oom || c.oom) {
+        rc = TR_ERR_NOMEM;
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
+    }
+    const char *sql[N_ST] = {cy_sql,
+                             "INSERT INTO tracker VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "INSERT INTO ct_compact VALUES(?, ?, ?)",
+                             d->keep == TR_KEEP_ALL ? c.p : NULL,
+                             "INSERT OR REPLACE INTO runs(run, status) VALUES(?, 'complete')",
+                             "SELECT 1 FROM runs WHERE run = ? AND status = 'complete'"};
+    for (int i = 0; i < N_ST && rc == TR_OK; i++)
+        if (sql[i] && sqlite3_prepare_v3(x->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &x->st[i], NULL) != SQLITE_OK)
+            rc = db_fail(x, diag, "preparing the experiment database");
+    tr_mem_free(x->alloc, b.p);
+    tr_mem_free(x->alloc, c.p);
+    return rc;
+}
+
+static void db_free(exp_db *x)
+{
+    for (int i = 0; i < N_ST; i++)
+        sqlite3_finalize(x->st[i]);
+    sqlite3_close(x->db);
+    tr_mem_free(x->alloc, x->path);
+    tr_mem_free(x->alloc, x);
+}
+
+int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, int resume,
+               const tr_allocator *alloc, tr_diag *diag)
+{
+    *out = NULL;
+    struct stat sb;
+    int exists = lstat(path, &sb) == 0;
+    if (exists && !S_ISREG(sb.st_mode)) {
+        tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "not a regular file: refusing to write an experiment there");
+        return TR_ERR_INPUT;
+    }
+    if (exists && !force && !resume) {
+        tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0,
+                    "exists: use --resume to continue the experiment it holds, or --force to replace it");
+        return TR_ERR_INPUT;
+    }
+    if (exists && force) {
+        int rc = remove_db_files(path, diag);
+        if (rc != TR_OK)
+            return rc;
+        exists = 0;
+    }
+    exp_db *x = tr_mem_calloc(alloc, 1, sizeof *x);
+    if (!x || !(x->path = tr_mem_strdup(alloc, path))) {
+        tr_mem_free(alloc, x);
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
+        return TR_ERR_NOMEM;
+    }
+    x->alloc = alloc;
+    x->h = h;
+    exp_dims_init(&x->dims, h->s, h->keep);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | (exists ? 0 : SQLITE_OPEN_CREATE);
+    int rc = TR_OK;
+    if (sqlite3_open_v2(path, &x->db, flags, NULL) != SQLITE_OK) {
+        int sys = x->db ? sqlite3_system_errno(x->db) : 0;
+        tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "cannot open: %s",
+                    sys ? strerror(sys) : x->db ? sqlite3_errmsg(x->db) : "out of memory");
+        db_free(x);
+        return TR_ERR_IO;
+    }
+    sqlite3_busy_timeout(x->db, 5000);
+    if (exists) {
+        /* Read-only checks first: a foreign file is left as it was. */
+        sqlite3_stmt *st = NULL;
+        int app = -1;
+        if (sqlite3_prepare_v2(x->db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            app = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (app != EXP_APPLICATION_ID) {
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0,
+                        "cannot resume: not an experiment database of techrace (left unchanged)");
+            db_free(x);
+            return TR_ERR_INPUT;
+        }
+        rc = check_header(x, diag);
+        if (rc == TR_OK)
+            rc = exec(x, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", diag);
+        if (rc == TR_OK)
+            rc = put_meta(x, "status", "running", diag);
+    } else {
+        char *schema = build_schema(&x->dims, alloc);
+        char pragmas[160];
+        snprintf(pragmas, sizeof pragmas,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA application_id=%d;"
+                 " PRAGMA user_version=%d;",
+                 EXP_APPLICATION_ID, EXP_SCHEMA_VERSION);
+        if (!schema) {
+            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
+            rc = TR_ERR_NOMEM;
+        }
+        if (rc == TR_OK)
+            rc = exec(x, pragmas, diag);
+        if (rc == TR_OK)
+            rc = exec(x, "BEGIN IMMEDIATE", diag);
+        if (rc == TR_OK)
+            rc = exec(x, schema, diag);
+        if (rc == TR_OK)
+            rc = write_header(x, diag);
+        if (rc == TR_OK)
+            rc = exec(x, "COMMIT", diag);
+        else
+            sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
+        tr_mem_free(alloc, schema);
+    }
+    if (rc == TR_OK)
+        rc = prepare_all(x, diag);
+    if (rc != TR_OK) {
+        db_free(x);
+        if (!exists)
+            remove_db_files(path, NULL); /* a half-made file is no database */
+        return rc;
+    }
+    *out = x;
+    return TR_OK;
+}
+
+int expdb_run_done(exp_db *x, uint32_t run, int *done, tr_diag *diag)
+{
+    sqlite3_stmt *st = x->st[ST_DONE];
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, run);
+    int r = sqlite3_step(st);
+    *done = r == SQLITE_ROW;
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return db_fail(x, diag, "reading the experiment database");
+    return TR_OK;
+}
+
+static void bind_real(sqlite3_stmt *st, int i, double v)
+{
+    if (isnan(v) || isinf(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+static int step_reset(sqlite3_stmt *st)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return r == SQLITE_DONE;
+}
+
+/* float32 little-endian, whatever the machine. */
+static void put_f32(unsigned char *p, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    p[0] = (unsigned char)u;
+    p[1] = (unsigned char)(u >> 8);
+    p[2] = (unsigned char)(u >> 16);
+    p[3] = (unsigned char)(u >> 24);
+}
+
+static float get_f32(const unsigned char *p)
+{
+    uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+int expdb_write_run(exp_db *x, uint32_t run, const exp_run_data *r, int years, tr_diag *diag)
+{
+    const exp_dims *d = &x->dims;
+    const size_t nc = (size_t)d->nc, nk = (size_t)d->nk;
+    size_t blob_n = (size_t)d->n_ctc * nc * nk * 4;
+    unsigned char *blob = tr_mem_alloc(x->alloc, blob_n);
+    if (!blob) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
+        return TR_ERR_NOMEM;
+    }
+    int rc = exec(x, "BEGIN IMMEDIATE", diag);
+    int ok = rc == TR_OK;
+    for (int y = 0; ok && y < years && y < d->ny; y++) {
+        const size_t yy = (size_t)y;
+        int year = d->start_year + y;
+        for (size_t c = 0; ok && c < nc; c++) {
+            sqlite3_stmt *st = x->st[ST_CY];
+            const double *row = r->cy + (yy * nc + c) * (size_t)d->n_cy;
+            sqlite3_bind_int64(st, 1, run);
+            sqlite3_bind_int(st, 2, year);
+            sqlite3_bind_int(st, 3, (int)c);
+            for (int f = 0; f < d->n_cy - 1; f++)
+                bind_real(st, 4 + f, row[f]);
+            sqlite3_bind_int(st, 3 + d->n_cy, (int)row[d->n_cy - 1]);
+            ok = step_reset(st);
+        }
+        for (size_t k = 0; ok && k < nk; k++) {
+            sqlite3_stmt *st = x->st[ST_TRK];
+            const double *row = r->trk + (yy * nk + k) * EXP_TRK_COLS;
+            sqlite3_bind_int64(st, 1, run);
+            sqlite3_bind_int(st, 2, year);
+            sqlite3_bind_int(st, 3, (int)k);
+            for (int i = 0; i < 2; i++)
+                if (row[i] >= 0)
+                    sqlite3_bind_int(st, 4 + i, (int)row[i]);
+                else
+                    sqlite3_bind_null(st, 4 + i);
+            for (int i = 2; i < 5; i++)
+                bind_real(st, 4 + i, row[i]);
+            sqlite3_bind_int(st, 9, (int)row[5]);
+            ok = step_reset(st);
+        }
+        if (ok) {
+            const float *src = r->ctc + yy * (size_t)d->n_ctc * nc * nk;
+            for (size_t i = 0; i < (size_t)d->n_ctc * nc * nk; i++)
+                put_f32(blob + 4 * i, src[i]);
+            sqlite3_stmt *st = x->st[ST_CTC];
+            sqlite3_bind_int64(st, 1, run);
+            sqlite3_bind_int(st, 2, year);
+            sqlite3_bind_blob(st, 3, blob, (int)blob_n, SQLITE_STATIC);
+            ok = step_reset(st);
+        }
+        for (size_t i = 0; ok && r->ct && i < nc * nk; i++) {
+            sqlite3_stmt *st = x->st[ST_CT];
+            const double *row = r->ct + (yy * nc * nk + i) * (size_t)d->n_ct;
+            sqlite3_bind_int64(st, 1, run);
+            sqlite3_bind_int(st, 2, year);
+            sqlite3_bind_int(st, 3, (int)(i / nk));
+            sqlite3_bind_int(st, 4, (int)(i % nk));
+            for (int f = 0; f < d->n_ct; f++)
+                bind_real(st, 5 + f, row[f]);
+            ok = step_reset(st);
+        }
+    }
+    if (ok) {
+        sqlite3_bind_int64(x->st[ST_RUN], 1, run);
+        ok = step_reset(x->st[ST_RUN]);
+    }
+    tr_mem_free(x->alloc, blob);
+    if (rc == TR_OK && !ok)
+        rc = db_fail(x, diag, "writing a run to the experiment database");
+    if (rc == TR_OK)
+        rc = exec(x, "COMMIT", diag);
+    if (rc != TR_OK)
+        sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* ---- aggregates ---- */
+
+typedef struct agg_ctx {
+    exp_db *x;
+    sqlite3_stmt *ins;
+    double *scratch;
+    tr_diag *diag;
+} agg_ctx;
+
+static int put_aggregate(agg_ctx *a, int metric, int year, int country, int tech, const double *v, size_t n)
+{
+    tr_summary s;
+    if (tr_summarize(v, n, a->scratch, NULL, &s) != TR_OK)
+        return TR_ERR_INTERNAL;
+    sqlite3_stmt *st = a->ins;
+    sqlite3_bind_int(st, 1, metric);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_int(st, 3, country); /* -1: not per country (the view shows NULL) */
+    sqlite3_bind_int(st, 4, tech);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)s.n);
+    bind_real(st, 6, s.mean);
+    bind_real(st, 7, s.sd);
+    bind_real(st, 8, s.q05);
+    bind_real(st, 9, s.q50);
+    bind_real(st, 10, s.q95);
+    return step_reset(st) ? TR_OK : db_fail(a->x, a->diag, "writing aggregates");
+}
+
+static double col_value(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+/* Rows ordered by the group keys (the first n_keys columns), then run; the
+ * next n_vals columns are metrics. For each group, one aggregate per metric. */
+static int aggregate_rows(agg_ctx *a, const char *sql, int per_tech, int n_keys, int n_vals, int first_id,
+                          size_t runs, double *vals)
+{
+    exp_db *x = a->x;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(x, a->diag, "reading runs for aggregates");
+    int key[3] = {-1, -1, -1}, have = 0, rc = TR_OK, r;
+    size_t n = 0;
+    for (;;) {
+        r = sqlite3_step(st);
+        int k[3] = {-1, -1, -1};
+        if (r == SQLITE_ROW)
+            for (int i = 0; i < n_keys; i++)
+                k[i] = sqlite3_column_int(st, i);
+        if (have && (r != SQLITE_ROW || memcmp(k, key, sizeof k) != 0)) {
+            int country = per_tech ? -1 : key[1];
+            int tech = per_tech ? key[1] : n_keys == 3 ? key[2] : -1;
+            for (int m = 0; m < n_vals && rc == TR_OK; m++)
+                rc = put_aggregate(a, first_id + m, key[0], country, tech, vals + (size_t)m * runs, n);
+            n = 0;
+        }
+        if (r != SQLITE_ROW || rc != TR_OK)
+            break;
+        memcpy(key, k, sizeof key);
+        have = 1;
+        if (n < runs) {
+            for (int m = 0; m < n_vals; m++)
+                vals[(size_t)m * runs + n] = col_value(st, n_keys + m);
+            n++;
+        }
+    }
+    if (rc == TR_OK && r != SQLITE_DONE)
+        rc = db_fail(x, a->diag, "reading runs for aggregates");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int expdb_write_aggregates(exp_db *x, const exp_dims *d, tr_diag *diag)
+{
+    const size_t runs = x->h->runs, nc = (size_t)d->nc, nk = (size_t)d->nk;
+    const size_t cells = nc * nk, nctc = (size_t)d->n_ctc;
+    size_t nv = (size_t)(d->n_cy > d->n_ct ? d->n_cy : d->n_ct);
+    if (nv < EXP_TRK_COLS)
+        nv = EXP_TRK_COLS;
+    agg_ctx a = {x, NULL, NULL, diag};
+    double *vals = tr_mem_calloc(x->alloc, nv * runs, sizeof *vals);
+    a.scratch = tr_mem_calloc(x->alloc, runs, sizeof *a.scratch);
+    /* compact: one year of every run's blobs, [run][metric][cell] */
+    float *year_blk = d->keep == TR_KEEP_ALL ? NULL : tr_mem_calloc(x->alloc, runs * nctc * cells, sizeof *year_blk);
+    sbuf sql = {NULL, 0, 0, x->alloc, 0};
+    int rc = TR_OK;
+    if (!vals || !a.scratch || (d->keep != TR_KEEP_ALL && !year_blk)) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory computing aggregates");
+        rc = TR_ERR_NOMEM;
+        goto out;
+    }
+    rc = exec(x, "BEGIN IMMEDIATE; DELETE FROM aggregates;", diag);
+    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO aggregates VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+                                          &a.ins, NULL) != SQLITE_OK)
+        rc = db_fail(x, diag, "writing aggregates");
+
+    /* country-year */
+    if (rc == TR_OK) {
+        sb_add(&sql, "SELECT year, country");
+        for (int f = 0; f < N_CY; f++) {
+            sb_add(&sql, ", ");
+            sb_add(&sql, cy_fields[f].name);
+        }
+        sb_add(&sql, ", techs_led FROM country_year ORDER BY year, country, run");
+        rc = sql.oom ? TR_ERR_NOMEM : aggregate_rows(&a, sql.p, 0, 2, d->n_cy, METRIC_CY, runs, vals);
+    }
+    /* tracker */
+    if (rc == TR_OK) {
+        rc = aggregate_rows(&a,
+                            "SELECT year, tech, leader_share, second_share, lead_ratio FROM tracker"
+                            " ORDER BY year, tech, run",
+                            1, 2, 3, METRIC_TRK + 2, runs, vals);
+    }
+    /* country-technology */
+    if (rc == TR_OK && d->keep == TR_KEEP_ALL) {
+        sql.n = 0;
+        if (sql.p)
+            sql.p[0] = 0;
+        sb_add(&sql, "SELECT year, country, tech");
+        for (int f = 0; f < N_CT; f++) {
+            sb_add(&sql, ", ");
+            sb_add(&sql, ct_fields[f].name);
+        }
+        sb_add(&sql, " FROM country_tech_year ORDER BY year, country, tech, run");
+        rc = sql.oom ? TR_ERR_NOMEM : aggregate_rows(&a, sql.p, 0, 3, N_CT, METRIC_CT, runs, vals);
+    } else if (rc == TR_OK) {
+        int cid[64], m = 0;
+        for (int f = 0; f < N_CT; f++)
+            if (ct_fields[f].compact)
+                cid[m++] = METRIC_CT + f;
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(x->db, "SELECT data FROM ct_compact WHERE year = ? ORDER BY run", -1, &st, NULL) !=
+            SQLITE_OK)
+            rc = db_fail(x, diag, "reading runs for aggregates");
+        for (int y = 0; rc == TR_OK && y < d->ny; y++) {
+            sqlite3_bind_int(st, 1, d->start_year + y);
+            size_t n = 0;
+            int r;
+            while ((r = sqlite3_step(st)) == SQLITE_ROW && n < runs) {
+                const unsigned char *p = sqlite3_column_blob(st, 0);
+                size_t len = (size_t)sqlite3_column_bytes(st, 0);
+                if (!p || len != nctc * cells * 4) {
+                    tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0, "a compact row has the wrong size");
+                    rc = TR_ERR_DB;
+                    break;
+                }
+                for (size_t i = 0; i < nctc * cells; i++)
+                    year_blk[n * nctc * cells + i] = get_f32(p + 4 * i);
+                n++;
+            }
+            if (rc == TR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+                rc = db_fail(x, diag, "reading runs for aggregates");
+            sqlite3_reset(st);
+            for (size_t c = 0; rc == TR_OK && c < nc; c++)
+                for (size_t k = 0; rc == TR_OK && k < nk; k++)
+                    for (size_t mm = 0; rc == TR_OK && mm < nctc; mm++) {
+                        for (size_t j = 0; j < n; j++)
+                            vals[j] = year_blk[(j * nctc + mm) * cells + c * nk + k];
+                        rc = put_aggregate(&a, cid[mm], d->start_year + y, (int)c, (int)k, vals, n);
+                    }
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == TR_OK)
+        rc = exec(x, "COMMIT", diag);
+    else
+        sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    sqlite3_finalize(a.ins);
+    tr_mem_free(x->alloc, sql.p);
+    tr_mem_free(x->alloc, vals);
+    tr_mem_free(x->alloc, a.scratch);
+    tr_mem_free(x->alloc, year_blk);
+    return rc;
+}
+
+int expdb_close(exp_db *x, const char *status, tr_diag *diag)
+{
+    if (!x)
+        return TR_OK;
+    int rc = put_meta(x, "status", status, diag);
+    if (rc == TR_OK && x->h->keep == TR_KEEP_AGGREGATES && strcmp(status, "complete") == 0) {
+        rc = exec(x, "BEGIN IMMEDIATE; DELETE FROM country_year; DELETE FROM tracker; DELETE FROM ct_compact;"
+                     " COMMIT;",
+                  diag);
+        for (int i = 0; i < N_ST; i++) {
+            sqlite3_finalize(x->st[i]);
+            x->st[i] = NULL;
+        }
+        if (rc == TR_OK)
+            rc = exec(x, "VACUUM", diag);
+    }
+    db_free(x);
+    return rc;
+}

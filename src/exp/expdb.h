@@ -1,0 +1,66 @@
+/* expdb.h — the experiment database: the runs of an ensemble (or of the
+ * arms of a comparison, the points of a sweep) and their aggregates. One
+ * connection, used by one thread. Schema: docs/RESULTS.md, "Experiment
+ * databases". Internal. */
+#ifndef TR_EXP_EXPDB_H
+#define TR_EXP_EXPDB_H
+
+#include <stdint.h>
+
+#include "techrace/alloc.h"
+#include "techrace/diag.h"
+#include "techrace/experiment.h"
+#include "techrace/scenario.h"
+#include "techrace/sim.h"
+
+/* Sizes of one run's data. */
+typedef struct exp_dims {
+    int nc, nk, ny, start_year;
+    tr_keep keep;
+    int n_cy;   /* country-year columns (the double fields, then techs_led) */
+    int n_ctc;  /* compact country-technology metrics (float32 per run) */
+    int n_ct;   /* all country-technology metrics (keep = all) */
+} exp_dims;
+
+void exp_dims_init(exp_dims *d, const tr_scenario *s, tr_keep keep);
+
+/* One run's year reports, copied out of the simulation. */
+typedef struct exp_run_data {
+    const exp_dims *d;
+    const tr_allocator *alloc;
+    double *cy;   /* [ny][nc][n_cy] */
+    float *ctc;   /* [ny][n_ctc][nc][nk] */
+    double *ct;   /* [ny][nc][nk][n_ct], keep = all only */
+    double *trk;  /* [ny][nk][EXP_TRK_COLS] */
+} exp_run_data;
+
+enum { EXP_TRK_COLS = 6 }; /* leader, second, leader_share, second_share, lead_ratio, risk */
+
+int exp_run_data_init(exp_run_data *r, const exp_dims *d, const tr_allocator *alloc);
+void exp_run_data_clear(exp_run_data *r);
+void exp_run_data_put_year(exp_run_data *r, const tr_year_report *rep);
+void exp_run_data_free(exp_run_data *r);
+
+/* What an experiment database was made for; resume refuses any difference. */
+typedef struct exp_header {
+    const char *kind;       /* "ensemble" */
+    const tr_scenario *s;
+    uint64_t seed;
+    uint32_t runs;
+    tr_keep keep;
+} exp_header;
+
+typedef struct exp_db exp_db;
+
+/* Create (or with force replace, or with resume reopen) the database. */
+int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, int resume,
+               const tr_allocator *alloc, tr_diag *diag);
+int expdb_run_done(exp_db *db, uint32_t run, int *done, tr_diag *diag);
+/* Commit one run (all its years) in one transaction. */
+int expdb_write_run(exp_db *db, uint32_t run, const exp_run_data *r, int years, tr_diag *diag);
+int expdb_write_aggregates(exp_db *db, const exp_dims *d, tr_diag *diag);
+/* Record the status and close; with keep = aggregates and status
+ * "complete", drop the per-run rows first. */
+int expdb_close(exp_db *db, const char *status, tr_diag *diag);
+
+#endif

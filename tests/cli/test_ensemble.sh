@@ -1,0 +1,85 @@
+#!/bin/sh
+# test_ensemble.sh TECHRACE — ensembles: the database does not depend on the
+# thread count; run r is the single run with --run r; an existing file is
+# never overwritten silently; a SIGKILLed ensemble resumes to the same
+# database as an uninterrupted one; a mismatched resume is refused; keep
+# modes store what they say.
+set -eu
+bin="$1"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+sq() { sqlite3 -init /dev/null -batch "$@"; }
+short="--set calendar.end=2004"
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$bin" ensemble --runs 5 --threads 1 $short --out t1.db --quiet
+"$bin" ensemble --runs 5 --threads 3 $short --out t3.db --quiet
+sq t1.db .dump > t1.sql
+sq t3.db .dump > t3.sql
+cmp -s t1.sql t3.sql || { diff t1.sql t3.sql | head -20; fail "threads 1 and 3 differ"; }
+[ "$(sq t1.db "select count(*) from runs where status='complete'")" = 5 ] || fail "5 complete runs"
+[ "$(sq t1.db "select value from meta where key='status'")" = complete ] || fail "status complete"
+n=$(sq t1.db "select n from aggregates_named where metric='gdp' and level='country' and country='US' and year=2004")
+[ "$n" = 5 ] || fail "aggregate over 5 runs, got '$n'"
+# runs differ (independent streams) and aggregates summarise them
+sd=$(sq t1.db "select sd > 0 from aggregates_named where metric='production' and level='country' and country='CN' and year=2004")
+[ "$sd" = 1 ] || fail "runs should differ: sd of CN production is 0"
+
+# run 2 of the ensemble is `techrace run --run 2`
+"$bin" run $short --run 2 --quiet --out single.db
+a=$(sq t1.db "select printf('%.17g', production) from country_year where run=2 and year=2004 and country=1")
+b=$(sq single.db "select printf('%.17g', cy.production) from country_year cy join countries c on c.run_id=cy.run_id and c.country=cy.country where cy.year=2004 and c.id='CN'" 2>/dev/null ||
+    sq single.db "select printf('%.17g', production) from country_year where year=2004 and country='CN'")
+[ "$a" = "$b" ] || fail "ensemble run 2 ($a) differs from run --run 2 ($b)"
+
+# an existing file is refused, and left as it was
+cp t1.db keep.db
+if "$bin" ensemble --runs 5 $short --out t1.db --quiet 2>err.txt; then fail "overwrote an existing file"; fi
+grep -q -- "--resume" err.txt || fail "message should mention --resume: $(cat err.txt)"
+cmp -s t1.db keep.db || fail "refused file changed"
+"$bin" ensemble --runs 5 --threads 2 $short --out t1.db --force --quiet
+sq t1.db .dump | cmp -s - t1.sql || fail "--force result differs"
+
+# resume after SIGKILL equals an uninterrupted ensemble
+"$bin" ensemble --runs 40 --threads 1 $short --out full.db --quiet
+"$bin" ensemble --runs 40 --threads 1 $short --out part.db --quiet &
+pid=$!
+i=0
+while [ "$(sq -readonly part.db "select count(*) from runs" 2>/dev/null || echo 0)" -lt 3 ] && [ $i -lt 600 ]; do
+    sleep 0.05; i=$((i + 1))
+done
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+done_before=$(sq part.db "select count(*) from runs")
+[ "$done_before" -lt 40 ] || echo "note: the ensemble finished before it could be killed"
+"$bin" ensemble --runs 40 --threads 2 $short --out part.db --resume --quiet
+sq part.db .dump > part.sql
+sq full.db .dump > full.sql
+cmp -s part.sql full.sql || { diff part.sql full.sql | head; fail "resumed ensemble differs"; }
+
+# a resume with another seed is refused
+if "$bin" ensemble --runs 40 --seed 9 $short --out part.db --resume --quiet 2>err.txt; then fail "mismatched resume accepted"; fi
+grep -q "seed" err.txt || fail "mismatch message should name the seed: $(cat err.txt)"
+
+# a foreign database is refused for resume and left as it was
+sq foreign.db "create table x(a); insert into x values(1);"
+cp foreign.db foreign0.db
+if "$bin" ensemble --runs 2 $short --out foreign.db --resume --quiet 2>err.txt; then fail "resumed into a foreign db"; fi
+cmp -s foreign.db foreign0.db || fail "foreign database changed"
+
+# keep modes
+"$bin" ensemble --runs 3 $short --keep aggregates --out agg.db --quiet
+"$bin" ensemble --runs 3 $short --keep all --out all.db --quiet
+"$bin" ensemble --runs 3 $short --out cmp.db --quiet
+[ "$(sq agg.db "select count(*) from country_year") $(sq agg.db "select count(*) from ct_compact")" = "0 0" ] ||
+    fail "--keep aggregates keeps per-run rows"
+[ "$(sq all.db "select count(*) from country_tech_year")" -gt 0 ] || fail "--keep all has no country_tech_year rows"
+q="select metric, year, country, tech, n, mean, sd, q05, q50, q95 from aggregates_named where level='country' order by 1,2,3,4"
+[ "$(sq agg.db "$q")" = "$(sq cmp.db "$q")" ] || fail "aggregates differ between keep modes"
+
+# bad options
+if "$bin" ensemble --runs 0 --out x.db 2>/dev/null; then fail "--runs 0 accepted"; fi
+if "$bin" ensemble --runs 2 2>/dev/null; then fail "missing --out accepted"; fi
+if "$bin" ensemble --runs 2 --out x.db --bogus 2>/dev/null; then fail "unknown option accepted"; fi
+[ ! -e x.db ] || fail "x.db created on bad input"
+echo "ensemble: ok"
