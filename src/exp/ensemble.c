@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "exp/expdb.h"
+#include "exp/runner.h"
 #include "exp/fields.h"
 #include "techrace/analysis.h"
 #include "techrace/sim.h"
@@ -48,7 +49,7 @@ int tr_keep_parse(const char *name, tr_keep *out)
 /* ---- run buffers ---- */
 
 typedef struct run_buf {
-    uint32_t run;
+    uint32_t point, run;
     int status;       /* TR_OK, or why the run failed */
     int years_seen;
     exp_run_data data;
@@ -57,15 +58,14 @@ typedef struct run_buf {
 } run_buf;
 
 typedef struct ensemble {
-    const tr_scenario *s;
-    const tr_ensemble_options *o;
+    const exp_job *j;
     exp_dims dims;
     const tr_allocator *alloc;
 
     pthread_mutex_t mu;
     pthread_cond_t cv_free, cv_done;
     run_buf *free_list, *done_list, *done_tail;
-    const uint32_t *todo; /* run indices still to compute */
+    const uint32_t *todo; /* tasks still to compute: point * runs + run */
     uint32_t n_todo, next;
     int active;           /* workers still running */
     int stop;             /* no more runs to start */
@@ -88,9 +88,9 @@ static void compute_run(ensemble *e, run_buf *b)
     b->years_seen = 0;
     exp_run_data_clear(&b->data);
     tr_sim *sim = NULL;
-    int rc = tr_sim_create(&sim, e->s, e->o->seed, b->run, &b->diag);
+    int rc = tr_sim_create(&sim, e->j->h.points[b->point], e->j->h.seed, b->run, &b->diag);
     if (rc == TR_OK) {
-        tr_sim_hooks h = {buf_on_year, NULL, b, e->o->interrupt};
+        tr_sim_hooks h = {buf_on_year, NULL, b, e->j->interrupt};
         rc = tr_sim_run(sim, &h);
     }
     tr_sim_destroy(sim);
@@ -108,7 +108,9 @@ static void *worker(void *arg)
             break;
         run_buf *b = e->free_list;
         e->free_list = b->next;
-        b->run = e->todo[e->next++];
+        uint32_t task = e->todo[e->next++];
+        b->point = task / e->j->h.runs;
+        b->run = task % e->j->h.runs;
         pthread_mutex_unlock(&e->mu);
 
         compute_run(e, b);
@@ -128,85 +130,115 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static void forward_diag(tr_diag *to, const tr_diag *from, uint32_t run, int with_run)
+static void forward_diag(tr_diag *to, const tr_diag *from, uint32_t point, uint32_t run, int with_run)
 {
     for (size_t i = 0; i < from->count; i++) {
         const tr_diag_msg *m = &from->msgs[i];
         if (with_run)
-            tr_diag_add(to, m->level, m->file, m->line, m->col, "run %u: %s", run, m->text);
+            tr_diag_add(to, m->level, m->file, m->line, m->col, "point %u, run %u: %s", point, run, m->text);
         else
             tr_diag_add(to, m->level, m->file, m->line, m->col, "%s", m->text);
     }
 }
 
-int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag *diag)
+/* All points must have the same countries, technologies and calendar, so
+ * their tables line up. */
+static int check_points(const exp_header *h, tr_diag *diag)
 {
-    if (!s || !o || !o->out || !*o->out) {
-        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "ensemble: no scenario or no output database");
+    const tr_scenario *a = h->points[0];
+    for (uint32_t p = 1; p < h->n_points; p++) {
+        const tr_scenario *b = h->points[p];
+        int same = a->n_countries == b->n_countries && a->n_tech == b->n_tech && a->start_year == b->start_year &&
+                   a->end_year == b->end_year;
+        for (int c = 0; same && c < a->n_countries; c++)
+            same = strcmp(a->countries[c].id, b->countries[c].id) == 0;
+        for (int k = 0; same && k < a->n_tech; k++)
+            same = strcmp(a->techs[k].id, b->techs[k].id) == 0;
+        if (!same) {
+            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0,
+                        "%s: scenario %u (%s) has other countries, technologies or calendar than the first: the "
+                        "points of one experiment must line up",
+                        h->kind, p, h->labels ? h->labels[p] : b->name);
+            return TR_ERR_INPUT;
+        }
+    }
+    return TR_OK;
+}
+
+int exp_run_job(const exp_job *j, tr_diag *diag)
+{
+    const exp_header *h = &j->h;
+    if (!h->points || h->n_points < 1 || !j->out || !*j->out) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "%s: no scenario or no output database", h->kind);
         return TR_ERR_INPUT;
     }
-    if (o->runs < 1 || o->threads < 1 || o->threads > 1024) {
+    if (h->runs < 1 || j->threads < 1 || j->threads > 1024 || (uint64_t)h->runs * h->n_points > UINT32_MAX) {
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0,
-                    "ensemble: runs must be at least 1 and threads between 1 and 1024 (got %u runs, %d threads)",
-                    o->runs, o->threads);
+                    "%s: runs must be at least 1 (and runs x points below 2^32) and threads between 1 and 1024 "
+                    "(got %u runs, %u points, %d threads)",
+                    h->kind, h->runs, h->n_points, j->threads);
         return TR_ERR_INPUT;
     }
-    if (o->force && o->resume) {
-        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "ensemble: --force and --resume exclude each other");
+    if (j->force && j->resume) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "%s: --force and --resume exclude each other", h->kind);
         return TR_ERR_INPUT;
     }
+    int rc = check_points(h, diag);
+    if (rc != TR_OK)
+        return rc;
     ensemble e;
     memset(&e, 0, sizeof e);
-    e.s = s;
-    e.o = o;
-    e.alloc = o->alloc;
-    exp_dims_init(&e.dims, s, o->keep);
+    e.j = j;
+    e.alloc = j->alloc;
+    exp_dims_init(&e.dims, h->points[0], h->keep);
 
-    exp_header hdr = {"ensemble", s, o->seed, o->runs, o->keep};
     exp_db *db = NULL;
-    int rc = expdb_open(&db, o->out, &hdr, o->force, o->resume, o->alloc, diag);
+    rc = expdb_open(&db, j->out, h, j->force, j->resume, j->alloc, diag);
     if (rc != TR_OK)
         return rc;
 
-    /* Runs still to compute. */
-    uint32_t *todo = tr_mem_calloc(o->alloc, o->runs, sizeof *todo);
+    const uint32_t total = h->runs * h->n_points;
+    uint32_t *todo = tr_mem_calloc(j->alloc, total, sizeof *todo);
+    run_buf *bufs = NULL;
+    pthread_t *tids = NULL;
+    size_t n_bufs = 0;
     if (!todo) {
-        expdb_close(db, "failed", diag);
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
-        return TR_ERR_NOMEM;
+        rc = TR_ERR_NOMEM;
+        goto out;
     }
     uint32_t n_todo = 0, n_done = 0;
-    for (uint32_t r = 0; r < o->runs; r++) {
+    for (uint32_t t = 0; t < total; t++) {
         int done = 0;
-        rc = expdb_run_done(db, r, &done, diag);
+        rc = expdb_run_done(db, t / h->runs, t % h->runs, &done, diag);
         if (rc != TR_OK)
-            goto out_todo;
+            goto out;
         if (done)
             n_done++;
         else
-            todo[n_todo++] = r;
+            todo[n_todo++] = t;
     }
     e.todo = todo;
     e.n_todo = n_todo;
 
     /* Buffer pool and workers. */
-    int nt = o->threads;
+    int nt = j->threads;
     if ((uint32_t)nt > n_todo)
         nt = n_todo ? (int)n_todo : 1;
-    size_t n_bufs = (size_t)nt * 2;
-    run_buf *bufs = tr_mem_calloc(o->alloc, n_bufs, sizeof *bufs);
-    pthread_t *tids = tr_mem_calloc(o->alloc, (size_t)nt, sizeof *tids);
+    n_bufs = (size_t)nt * 2;
+    bufs = tr_mem_calloc(j->alloc, n_bufs, sizeof *bufs);
+    tids = tr_mem_calloc(j->alloc, (size_t)nt, sizeof *tids);
     if (!bufs || !tids) {
         rc = TR_ERR_NOMEM;
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
-        goto out_bufs;
+        goto out;
     }
     for (size_t i = 0; i < n_bufs; i++) {
         tr_diag_init(&bufs[i].diag);
-        if (exp_run_data_init(&bufs[i].data, &e.dims, o->alloc) != TR_OK) {
+        if (exp_run_data_init(&bufs[i].data, &e.dims, j->alloc) != TR_OK) {
             rc = TR_ERR_NOMEM;
             tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory for the run buffers");
-            goto out_bufs;
+            goto out;
         }
         bufs[i].next = e.free_list;
         e.free_list = &bufs[i];
@@ -250,27 +282,27 @@ int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag 
 
             int wrc = TR_OK;
             if (b->status == TR_OK) {
-                wrc = expdb_write_run(db, b->run, &b->data, b->years_seen, diag);
+                wrc = expdb_write_run(db, b->point, b->run, &b->data, b->years_seen, diag);
                 if (wrc == TR_OK) {
                     n_done++;
                     if (!warned) { /* the scenario's warnings, once */
-                        forward_diag(diag, &b->diag, b->run, 0);
+                        forward_diag(diag, &b->diag, b->point, b->run, 0);
                         warned = 1;
                     }
-                    if (o->progress)
-                        o->progress(o->ctx, n_done, o->runs);
+                    if (j->progress)
+                        j->progress(j->ctx, n_done, total);
                 }
             } else if (b->status == TR_ERR_INTERRUPTED) {
                 interrupted = 1;
             } else {
-                forward_diag(diag, &b->diag, b->run, 1);
+                forward_diag(diag, &b->diag, b->point, b->run, 1);
                 wrc = b->status;
             }
             if (wrc != TR_OK && first_error == TR_OK)
                 first_error = wrc;
 
             pthread_mutex_lock(&e.mu);
-            if (wrc != TR_OK || interrupted || (o->interrupt && *o->interrupt))
+            if (wrc != TR_OK || interrupted || (j->interrupt && *j->interrupt))
                 e.stop = 1;
             b->next = e.free_list;
             e.free_list = b;
@@ -280,7 +312,7 @@ int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag 
         for (int i = 0; i < started; i++)
             pthread_join(tids[i], NULL);
     }
-    if (o->interrupt && *o->interrupt && n_done < o->runs)
+    if (j->interrupt && *j->interrupt && n_done < total)
         interrupted = 1;
     pthread_cond_destroy(&e.cv_free);
     pthread_cond_destroy(&e.cv_done);
@@ -290,19 +322,20 @@ int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag 
         rc = first_error;
     if (rc == TR_OK && interrupted)
         rc = TR_ERR_INTERRUPTED;
-    if (rc == TR_OK && n_done == o->runs)
-        rc = expdb_write_aggregates(db, &e.dims, diag);
+    if (rc == TR_OK && n_done == total)
+        rc = expdb_write_aggregates(db, diag);
+    if (rc == TR_OK && j->finish)
+        rc = j->finish(j->finish_ctx, db, diag);
 
-out_bufs:
+out:
     if (bufs)
         for (size_t i = 0; i < n_bufs; i++) {
             exp_run_data_free(&bufs[i].data);
             tr_diag_free(&bufs[i].diag);
         }
-    tr_mem_free(o->alloc, bufs);
-    tr_mem_free(o->alloc, tids);
-out_todo:
-    tr_mem_free(o->alloc, todo);
+    tr_mem_free(j->alloc, bufs);
+    tr_mem_free(j->alloc, tids);
+    tr_mem_free(j->alloc, todo);
     {
         const char *status = rc == TR_OK ? "complete" : rc == TR_ERR_INTERRUPTED ? "interrupted" : "failed";
         int crc = expdb_close(db, status, diag);
@@ -310,4 +343,17 @@ out_todo:
             rc = crc;
     }
     return rc;
+}
+
+int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag *diag)
+{
+    if (!s || !o) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "ensemble: no scenario or no options");
+        return TR_ERR_INPUT;
+    }
+    const tr_scenario *pts[1] = {s};
+    const char *labels[1] = {"ensemble"};
+    exp_job j = {{"ensemble", pts, labels, 1, o->seed, o->runs, o->keep},
+                 o->threads, o->out, o->force, o->resume, o->alloc, o->interrupt, o->progress, o->ctx, NULL, NULL};
+    return exp_run_job(&j, diag);
 }

@@ -157,6 +157,7 @@ struct exp_db {
     exp_dims dims;
     sqlite3_stmt *st[N_ST];
     char *path;
+    char *hashes;  /* the points' scenario hashes, comma-separated: what resume compares */
 };
 
 static int db_fail(exp_db *x, tr_diag *diag, const char *what)
@@ -216,33 +217,38 @@ static char *build_schema(const exp_dims *d, const tr_allocator *alloc)
                " category TEXT NOT NULL);\n"
                "CREATE TABLE metrics(metric_id INTEGER PRIMARY KEY, metric TEXT NOT NULL, level TEXT NOT NULL,"
                " unit TEXT NOT NULL, kept TEXT NOT NULL, description TEXT NOT NULL, UNIQUE(level, metric));\n"
-               "CREATE TABLE runs(run INTEGER PRIMARY KEY, status TEXT NOT NULL);\n"
-               "CREATE TABLE country_year(run INTEGER NOT NULL, year INTEGER NOT NULL, country INTEGER NOT NULL");
+               "CREATE TABLE points(point INTEGER PRIMARY KEY, label TEXT NOT NULL, scenario_name TEXT NOT NULL,"
+               " scenario_hash TEXT NOT NULL, overrides TEXT NOT NULL, scenario_text TEXT NOT NULL);\n"
+               "CREATE TABLE runs(point INTEGER NOT NULL, run INTEGER NOT NULL, status TEXT NOT NULL,"
+               " PRIMARY KEY(point, run)) WITHOUT ROWID;\n"
+               "CREATE TABLE country_year(point INTEGER NOT NULL, run INTEGER NOT NULL, year INTEGER NOT NULL,"
+               " country INTEGER NOT NULL");
     for (int f = 0; f < N_CY; f++) {
         sb_add(&b, ", ");
         sb_add(&b, cy_fields[f].name);
         sb_add(&b, " REAL");
     }
-    sb_add(&b, ", techs_led INTEGER, PRIMARY KEY(run, year, country)) WITHOUT ROWID;\n"
-               "CREATE TABLE tracker(run INTEGER NOT NULL, year INTEGER NOT NULL, tech INTEGER NOT NULL,"
-               " leader INTEGER, second INTEGER, leader_share REAL, second_share REAL, lead_ratio REAL,"
-               " risk INTEGER, PRIMARY KEY(run, year, tech)) WITHOUT ROWID;\n"
-               "CREATE TABLE ct_compact(run INTEGER NOT NULL, year INTEGER NOT NULL, data BLOB NOT NULL,"
-               " PRIMARY KEY(run, year)) WITHOUT ROWID;\n");
+    sb_add(&b, ", techs_led INTEGER, PRIMARY KEY(point, run, year, country)) WITHOUT ROWID;\n"
+               "CREATE TABLE tracker(point INTEGER NOT NULL, run INTEGER NOT NULL, year INTEGER NOT NULL,"
+               " tech INTEGER NOT NULL, leader INTEGER, second INTEGER, leader_share REAL, second_share REAL,"
+               " lead_ratio REAL, risk INTEGER, PRIMARY KEY(point, run, year, tech)) WITHOUT ROWID;\n"
+               "CREATE TABLE ct_compact(point INTEGER NOT NULL, run INTEGER NOT NULL, year INTEGER NOT NULL,"
+               " data BLOB NOT NULL, PRIMARY KEY(point, run, year)) WITHOUT ROWID;\n");
     if (d->keep == TR_KEEP_ALL) {
-        sb_add(&b, "CREATE TABLE country_tech_year(run INTEGER NOT NULL, year INTEGER NOT NULL,"
-                   " country INTEGER NOT NULL, tech INTEGER NOT NULL");
+        sb_add(&b, "CREATE TABLE country_tech_year(point INTEGER NOT NULL, run INTEGER NOT NULL,"
+                   " year INTEGER NOT NULL, country INTEGER NOT NULL, tech INTEGER NOT NULL");
         for (int f = 0; f < N_CT; f++) {
             sb_add(&b, ", ");
             sb_add(&b, ct_fields[f].name);
             sb_add(&b, " REAL");
         }
-        sb_add(&b, ", PRIMARY KEY(run, year, country, tech)) WITHOUT ROWID;\n");
+        sb_add(&b, ", PRIMARY KEY(point, run, year, country, tech)) WITHOUT ROWID;\n");
     }
-    sb_add(&b, "CREATE TABLE aggregates(metric_id INTEGER NOT NULL, year INTEGER NOT NULL,"
-               " country INTEGER NOT NULL, tech INTEGER NOT NULL, n INTEGER NOT NULL, mean REAL, sd REAL,"
-               " q05 REAL, q50 REAL, q95 REAL, PRIMARY KEY(metric_id, year, country, tech)) WITHOUT ROWID;\n"
-               "CREATE VIEW aggregates_named AS SELECT m.metric, m.level, a.year, c.id AS country,"
+    sb_add(&b, "CREATE TABLE aggregates(point INTEGER NOT NULL, metric_id INTEGER NOT NULL,"
+               " year INTEGER NOT NULL, country INTEGER NOT NULL, tech INTEGER NOT NULL, n INTEGER NOT NULL,"
+               " mean REAL, sd REAL, q05 REAL, q50 REAL, q95 REAL,"
+               " PRIMARY KEY(point, metric_id, year, country, tech)) WITHOUT ROWID;\n"
+               "CREATE VIEW aggregates_named AS SELECT a.point, m.metric, m.level, a.year, c.id AS country,"
                " t.id AS tech, a.n, a.mean, a.sd, a.q05, a.q50, a.q95 FROM aggregates a"
                " JOIN metrics m ON m.metric_id = a.metric_id"
                " LEFT JOIN countries c ON c.country = a.country LEFT JOIN technologies t ON t.tech = a.tech;\n");
@@ -280,18 +286,18 @@ static void header_values(const exp_header *h, char seed[24], char runs[16])
 static int write_header(exp_db *x, tr_diag *diag)
 {
     const exp_header *h = x->h;
-    const tr_scenario *s = h->s;
-    char seed[24], runs[16], num[32];
+    const tr_scenario *s = h->points[0];
+    char seed[24], runs[16], num[32], npts[16];
     header_values(h, seed, runs);
     int rc = TR_OK;
     snprintf(num, sizeof num, "%d", EXP_SCHEMA_VERSION);
+    snprintf(npts, sizeof npts, "%u", h->n_points);
     const char *kv[][2] = {{"schema_version", num},
                            {"kind", h->kind},
                            {"program_version", tr_version()},
                            {"scenario_name", s->name},
-                           {"scenario_source", s->source_name},
-                           {"scenario_hash", s->hash},
-                           {"scenario_text", s->resolved_text},
+                           {"scenario_hashes", x->hashes},
+                           {"points", npts},
                            {"seed", seed},
                            {"runs", runs},
                            {"keep", tr_keep_name(h->keep)},
@@ -306,6 +312,31 @@ static int write_header(exp_db *x, tr_diag *diag)
     if (rc == TR_OK)
         rc = put_meta(x, "end_year", yr, diag);
     sqlite3_stmt *st = NULL;
+    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO points VALUES(?, ?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
+        for (uint32_t p = 0; p < h->n_points && rc == TR_OK; p++) {
+            const tr_scenario *ps = h->points[p];
+            sbuf ov = {NULL, 0, 0, x->alloc, 0};
+            sb_add(&ov, "");
+            for (int i = 0; i < ps->n_overrides; i++) {
+                if (i)
+                    sb_add(&ov, " ");
+                sb_add(&ov, ps->overrides[i]);
+            }
+            sqlite3_bind_int64(st, 1, p);
+            bind_text(st, 2, h->labels ? h->labels[p] : "");
+            bind_text(st, 3, ps->name);
+            bind_text(st, 4, ps->hash);
+            bind_text(st, 5, ov.oom ? "" : ov.p);
+            bind_text(st, 6, ps->resolved_text);
+            if (ov.oom || sqlite3_step(st) != SQLITE_DONE)
+                rc = ov.oom ? TR_ERR_NOMEM : db_fail(x, diag, "writing the experiment database");
+            sqlite3_reset(st);
+            tr_mem_free(x->alloc, ov.p);
+        }
+    } else if (rc == TR_OK)
+        rc = db_fail(x, diag, "writing the experiment database");
+    sqlite3_finalize(st);
+    st = NULL;
     if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO countries VALUES(?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
         for (int c = 0; c < s->n_countries && rc == TR_OK; c++) {
             sqlite3_bind_int(st, 1, c);
@@ -381,8 +412,8 @@ static int check_header(exp_db *x, tr_diag *diag)
     char seed[24], runs[16], num[16];
     header_values(h, seed, runs);
     snprintf(num, sizeof num, "%d", EXP_SCHEMA_VERSION);
-    const char *want[][2] = {{"schema_version", num}, {"kind", h->kind},     {"scenario_hash", h->s->hash},
-                             {"seed", seed},          {"runs", runs},         {"keep", tr_keep_name(h->keep)}};
+    const char *want[][2] = {{"schema_version", num}, {"kind", h->kind}, {"scenario_hashes", x->hashes},
+                             {"seed", seed},          {"runs", runs},    {"keep", tr_keep_name(h->keep)}};
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(x->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK) {
         tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0, "cannot resume: not an experiment database of techrace");
@@ -427,13 +458,13 @@ static int prepare_all(exp_db *x, tr_diag *diag)
 {
     const exp_dims *d = &x->dims;
     sbuf b = {NULL, 0, 0, x->alloc, 0};
-    sb_add(&b, "INSERT INTO country_year VALUES(?, ?, ?");
+    sb_add(&b, "INSERT INTO country_year VALUES(?, ?, ?, ?");
     for (int f = 0; f < d->n_cy; f++)
         sb_add(&b, ", ?");
     sb_add(&b, ")");
     char *cy_sql = b.p;
     sbuf c = {NULL, 0, 0, x->alloc, 0};
-    sb_add(&c, "INSERT INTO country_tech_year VALUES(?, ?, ?, ?");
+    sb_add(&c, "INSERT INTO country_tech_year VALUES(?, ?, ?, ?, ?");
     for (int f = 0; f < d->n_ct; f++)
         sb_add(&c, ", ?");
     sb_add(&c, ")");
@@ -443,11 +474,11 @@ static int prepare_all(exp_db *x, tr_diag *diag)
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
     }
     const char *sql[N_ST] = {cy_sql,
-                             "INSERT INTO tracker VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             "INSERT INTO ct_compact VALUES(?, ?, ?)",
+                             "INSERT INTO tracker VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "INSERT INTO ct_compact VALUES(?, ?, ?, ?)",
                              d->keep == TR_KEEP_ALL ? c.p : NULL,
-                             "INSERT OR REPLACE INTO runs(run, status) VALUES(?, 'complete')",
-                             "SELECT 1 FROM runs WHERE run = ? AND status = 'complete'"};
+                             "INSERT OR REPLACE INTO runs(point, run, status) VALUES(?, ?, 'complete')",
+                             "SELECT 1 FROM runs WHERE point = ? AND run = ? AND status = 'complete'"};
     for (int i = 0; i < N_ST && rc == TR_OK; i++)
         if (sql[i] && sqlite3_prepare_v3(x->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &x->st[i], NULL) != SQLITE_OK)
             rc = db_fail(x, diag, "preparing the experiment database");
@@ -462,7 +493,13 @@ static void db_free(exp_db *x)
         sqlite3_finalize(x->st[i]);
     sqlite3_close(x->db);
     tr_mem_free(x->alloc, x->path);
+    tr_mem_free(x->alloc, x->hashes);
     tr_mem_free(x->alloc, x);
+}
+
+struct sqlite3 *expdb_handle(exp_db *x)
+{
+    return x->db;
 }
 
 int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, int resume,
@@ -494,7 +531,23 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
     }
     x->alloc = alloc;
     x->h = h;
-    exp_dims_init(&x->dims, h->s, h->keep);
+    exp_dims_init(&x->dims, h->points[0], h->keep);
+    {
+        sbuf hs = {NULL, 0, 0, alloc, 0};
+        sb_add(&hs, "");
+        for (uint32_t p = 0; p < h->n_points; p++) {
+            if (p)
+                sb_add(&hs, ",");
+            sb_add(&hs, h->points[p]->hash);
+        }
+        if (hs.oom) {
+            tr_mem_free(alloc, x->path);
+            tr_mem_free(alloc, x);
+            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
+            return TR_ERR_NOMEM;
+        }
+        x->hashes = hs.p;
+    }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | (exists ? 0 : SQLITE_OPEN_CREATE);
     int rc = TR_OK;
     if (sqlite3_open_v2(path, &x->db, flags, NULL) != SQLITE_OK) {
@@ -561,11 +614,12 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
     return TR_OK;
 }
 
-int expdb_run_done(exp_db *x, uint32_t run, int *done, tr_diag *diag)
+int expdb_run_done(exp_db *x, uint32_t point, uint32_t run, int *done, tr_diag *diag)
 {
     sqlite3_stmt *st = x->st[ST_DONE];
     sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_int64(st, 1, point);
+    sqlite3_bind_int64(st, 2, run);
     int r = sqlite3_step(st);
     *done = r == SQLITE_ROW;
     sqlite3_reset(st);
@@ -609,7 +663,7 @@ static float get_f32(const unsigned char *p)
     return f;
 }
 
-int expdb_write_run(exp_db *x, uint32_t run, const exp_run_data *r, int years, tr_diag *diag)
+int expdb_write_run(exp_db *x, uint32_t point, uint32_t run, const exp_run_data *r, int years, tr_diag *diag)
 {
     const exp_dims *d = &x->dims;
     const size_t nc = (size_t)d->nc, nk = (size_t)d->nk;
@@ -627,28 +681,30 @@ int expdb_write_run(exp_db *x, uint32_t run, const exp_run_data *r, int years, t
         for (size_t c = 0; ok && c < nc; c++) {
             sqlite3_stmt *st = x->st[ST_CY];
             const double *row = r->cy + (yy * nc + c) * (size_t)d->n_cy;
-            sqlite3_bind_int64(st, 1, run);
-            sqlite3_bind_int(st, 2, year);
-            sqlite3_bind_int(st, 3, (int)c);
+            sqlite3_bind_int64(st, 1, point);
+            sqlite3_bind_int64(st, 2, run);
+            sqlite3_bind_int(st, 3, year);
+            sqlite3_bind_int(st, 4, (int)c);
             for (int f = 0; f < d->n_cy - 1; f++)
-                bind_real(st, 4 + f, row[f]);
-            sqlite3_bind_int(st, 3 + d->n_cy, (int)row[d->n_cy - 1]);
+                bind_real(st, 5 + f, row[f]);
+            sqlite3_bind_int(st, 4 + d->n_cy, (int)row[d->n_cy - 1]);
             ok = step_reset(st);
         }
         for (size_t k = 0; ok && k < nk; k++) {
             sqlite3_stmt *st = x->st[ST_TRK];
             const double *row = r->trk + (yy * nk + k) * EXP_TRK_COLS;
-            sqlite3_bind_int64(st, 1, run);
-            sqlite3_bind_int(st, 2, year);
-            sqlite3_bind_int(st, 3, (int)k);
+            sqlite3_bind_int64(st, 1, point);
+            sqlite3_bind_int64(st, 2, run);
+            sqlite3_bind_int(st, 3, year);
+            sqlite3_bind_int(st, 4, (int)k);
             for (int i = 0; i < 2; i++)
                 if (row[i] >= 0)
-                    sqlite3_bind_int(st, 4 + i, (int)row[i]);
+                    sqlite3_bind_int(st, 5 + i, (int)row[i]);
                 else
-                    sqlite3_bind_null(st, 4 + i);
+                    sqlite3_bind_null(st, 5 + i);
             for (int i = 2; i < 5; i++)
-                bind_real(st, 4 + i, row[i]);
-            sqlite3_bind_int(st, 9, (int)row[5]);
+                bind_real(st, 5 + i, row[i]);
+            sqlite3_bind_int(st, 10, (int)row[5]);
             ok = step_reset(st);
         }
         if (ok) {
@@ -656,25 +712,28 @@ int expdb_write_run(exp_db *x, uint32_t run, const exp_run_data *r, int years, t
             for (size_t i = 0; i < (size_t)d->n_ctc * nc * nk; i++)
                 put_f32(blob + 4 * i, src[i]);
             sqlite3_stmt *st = x->st[ST_CTC];
-            sqlite3_bind_int64(st, 1, run);
-            sqlite3_bind_int(st, 2, year);
-            sqlite3_bind_blob(st, 3, blob, (int)blob_n, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 1, point);
+            sqlite3_bind_int64(st, 2, run);
+            sqlite3_bind_int(st, 3, year);
+            sqlite3_bind_blob(st, 4, blob, (int)blob_n, SQLITE_STATIC);
             ok = step_reset(st);
         }
         for (size_t i = 0; ok && r->ct && i < nc * nk; i++) {
             sqlite3_stmt *st = x->st[ST_CT];
             const double *row = r->ct + (yy * nc * nk + i) * (size_t)d->n_ct;
-            sqlite3_bind_int64(st, 1, run);
-            sqlite3_bind_int(st, 2, year);
-            sqlite3_bind_int(st, 3, (int)(i / nk));
-            sqlite3_bind_int(st, 4, (int)(i % nk));
+            sqlite3_bind_int64(st, 1, point);
+            sqlite3_bind_int64(st, 2, run);
+            sqlite3_bind_int(st, 3, year);
+            sqlite3_bind_int(st, 4, (int)(i / nk));
+            sqlite3_bind_int(st, 5, (int)(i % nk));
             for (int f = 0; f < d->n_ct; f++)
-                bind_real(st, 5 + f, row[f]);
+                bind_real(st, 6 + f, row[f]);
             ok = step_reset(st);
         }
     }
     if (ok) {
-        sqlite3_bind_int64(x->st[ST_RUN], 1, run);
+        sqlite3_bind_int64(x->st[ST_RUN], 1, point);
+        sqlite3_bind_int64(x->st[ST_RUN], 2, run);
         ok = step_reset(x->st[ST_RUN]);
     }
     tr_mem_free(x->alloc, blob);
@@ -696,22 +755,24 @@ typedef struct agg_ctx {
     tr_diag *diag;
 } agg_ctx;
 
-static int put_aggregate(agg_ctx *a, int metric, int year, int country, int tech, const double *v, size_t n)
+static int put_aggregate(agg_ctx *a, int point, int metric, int year, int country, int tech, const double *v,
+                         size_t n)
 {
     tr_summary s;
     if (tr_summarize(v, n, a->scratch, NULL, &s) != TR_OK)
         return TR_ERR_INTERNAL;
     sqlite3_stmt *st = a->ins;
-    sqlite3_bind_int(st, 1, metric);
-    sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_int(st, 3, country); /* -1: not per country (the view shows NULL) */
-    sqlite3_bind_int(st, 4, tech);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)s.n);
-    bind_real(st, 6, s.mean);
-    bind_real(st, 7, s.sd);
-    bind_real(st, 8, s.q05);
-    bind_real(st, 9, s.q50);
-    bind_real(st, 10, s.q95);
+    sqlite3_bind_int(st, 1, point);
+    sqlite3_bind_int(st, 2, metric);
+    sqlite3_bind_int(st, 3, year);
+    sqlite3_bind_int(st, 4, country); /* -1: not per country (the view shows NULL) */
+    sqlite3_bind_int(st, 5, tech);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)s.n);
+    bind_real(st, 7, s.mean);
+    bind_real(st, 8, s.sd);
+    bind_real(st, 9, s.q05);
+    bind_real(st, 10, s.q50);
+    bind_real(st, 11, s.q95);
     return step_reset(st) ? TR_OK : db_fail(a->x, a->diag, "writing aggregates");
 }
 
@@ -720,28 +781,31 @@ static double col_value(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
-/* Rows ordered by the group keys (the first n_keys columns), then run; the
- * next n_vals columns are metrics. For each group, one aggregate per metric. */
-static int aggregate_rows(agg_ctx *a, const char *sql, int per_tech, int n_keys, int n_vals, int first_id,
-                          size_t runs, double *vals)
+/* Rows ordered by the group keys, then run. Keys: point, year, then the
+ * country and/or technology columns (country_col / tech_col give their
+ * position, -1 when absent); the n_vals columns after the keys are
+ * metrics with ids first_id, first_id + 1, ... One aggregate per metric
+ * and group. */
+static int aggregate_rows(agg_ctx *a, const char *sql, int n_keys, int country_col, int tech_col, int n_vals,
+                          int first_id, size_t runs, double *vals)
 {
     exp_db *x = a->x;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_fail(x, a->diag, "reading runs for aggregates");
-    int key[3] = {-1, -1, -1}, have = 0, rc = TR_OK, r;
+    int key[4] = {-1, -1, -1, -1}, have = 0, rc = TR_OK, r;
     size_t n = 0;
     for (;;) {
         r = sqlite3_step(st);
-        int k[3] = {-1, -1, -1};
+        int k[4] = {-1, -1, -1, -1};
         if (r == SQLITE_ROW)
             for (int i = 0; i < n_keys; i++)
                 k[i] = sqlite3_column_int(st, i);
         if (have && (r != SQLITE_ROW || memcmp(k, key, sizeof k) != 0)) {
-            int country = per_tech ? -1 : key[1];
-            int tech = per_tech ? key[1] : n_keys == 3 ? key[2] : -1;
+            int country = country_col >= 0 ? key[country_col] : -1;
+            int tech = tech_col >= 0 ? key[tech_col] : -1;
             for (int m = 0; m < n_vals && rc == TR_OK; m++)
-                rc = put_aggregate(a, first_id + m, key[0], country, tech, vals + (size_t)m * runs, n);
+                rc = put_aggregate(a, key[0], first_id + m, key[1], country, tech, vals + (size_t)m * runs, n);
             n = 0;
         }
         if (r != SQLITE_ROW || rc != TR_OK)
@@ -760,17 +824,65 @@ static int aggregate_rows(agg_ctx *a, const char *sql, int per_tech, int n_keys,
     return rc;
 }
 
-int expdb_write_aggregates(exp_db *x, const exp_dims *d, tr_diag *diag)
+/* Compact country-technology metrics: one year of one point's runs at a
+ * time, decoded from the float32 blobs. */
+static int aggregate_compact(agg_ctx *a, const exp_dims *d, size_t runs, double *vals, float *year_blk)
 {
-    const size_t runs = x->h->runs, nc = (size_t)d->nc, nk = (size_t)d->nk;
-    const size_t cells = nc * nk, nctc = (size_t)d->n_ctc;
+    exp_db *x = a->x;
+    const size_t nc = (size_t)d->nc, nk = (size_t)d->nk, cells = nc * nk, nctc = (size_t)d->n_ctc;
+    int cid[64], m = 0;
+    for (int f = 0; f < N_CT; f++)
+        if (ct_fields[f].compact)
+            cid[m++] = METRIC_CT + f;
+    sqlite3_stmt *st = NULL;
+    int rc = TR_OK;
+    if (sqlite3_prepare_v2(x->db, "SELECT data FROM ct_compact WHERE point = ? AND year = ? ORDER BY run", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(x, a->diag, "reading runs for aggregates");
+    for (uint32_t p = 0; rc == TR_OK && p < x->h->n_points; p++)
+        for (int y = 0; rc == TR_OK && y < d->ny; y++) {
+            sqlite3_bind_int64(st, 1, p);
+            sqlite3_bind_int(st, 2, d->start_year + y);
+            size_t n = 0;
+            int r;
+            while ((r = sqlite3_step(st)) == SQLITE_ROW && n < runs) {
+                const unsigned char *blob = sqlite3_column_blob(st, 0);
+                size_t len = (size_t)sqlite3_column_bytes(st, 0);
+                if (!blob || len != nctc * cells * 4) {
+                    tr_diag_add(a->diag, TR_DIAG_ERROR, x->path, 0, 0, "a compact row has the wrong size");
+                    rc = TR_ERR_DB;
+                    break;
+                }
+                for (size_t i = 0; i < nctc * cells; i++)
+                    year_blk[n * nctc * cells + i] = get_f32(blob + 4 * i);
+                n++;
+            }
+            if (rc == TR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+                rc = db_fail(x, a->diag, "reading runs for aggregates");
+            sqlite3_reset(st);
+            for (size_t c = 0; rc == TR_OK && c < nc; c++)
+                for (size_t k = 0; rc == TR_OK && k < nk; k++)
+                    for (size_t mm = 0; rc == TR_OK && mm < nctc; mm++) {
+                        for (size_t j = 0; j < n; j++)
+                            vals[j] = year_blk[(j * nctc + mm) * cells + c * nk + k];
+                        rc = put_aggregate(a, (int)p, cid[mm], d->start_year + y, (int)c, (int)k, vals, n);
+                    }
+        }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int expdb_write_aggregates(exp_db *x, tr_diag *diag)
+{
+    const exp_dims *d = &x->dims;
+    const size_t runs = x->h->runs, cells = (size_t)d->nc * (size_t)d->nk, nctc = (size_t)d->n_ctc;
     size_t nv = (size_t)(d->n_cy > d->n_ct ? d->n_cy : d->n_ct);
     if (nv < EXP_TRK_COLS)
         nv = EXP_TRK_COLS;
     agg_ctx a = {x, NULL, NULL, diag};
     double *vals = tr_mem_calloc(x->alloc, nv * runs, sizeof *vals);
     a.scratch = tr_mem_calloc(x->alloc, runs, sizeof *a.scratch);
-    /* compact: one year of every run's blobs, [run][metric][cell] */
+    /* compact: one year of a point's blobs, [run][metric][cell] */
     float *year_blk = d->keep == TR_KEEP_ALL ? NULL : tr_mem_calloc(x->alloc, runs * nctc * cells, sizeof *year_blk);
     sbuf sql = {NULL, 0, 0, x->alloc, 0};
     int rc = TR_OK;
@@ -780,76 +892,34 @@ int expdb_write_aggregates(exp_db *x, const exp_dims *d, tr_diag *diag)
         goto out;
     }
     rc = exec(x, "BEGIN IMMEDIATE; DELETE FROM aggregates;", diag);
-    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO aggregates VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO aggregates VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
                                           &a.ins, NULL) != SQLITE_OK)
         rc = db_fail(x, diag, "writing aggregates");
-
-    /* country-year */
-    if (rc == TR_OK) {
-        sb_add(&sql, "SELECT year, country");
+    if (rc == TR_OK) { /* country-year */
+        sb_add(&sql, "SELECT point, year, country");
         for (int f = 0; f < N_CY; f++) {
             sb_add(&sql, ", ");
             sb_add(&sql, cy_fields[f].name);
         }
-        sb_add(&sql, ", techs_led FROM country_year ORDER BY year, country, run");
-        rc = sql.oom ? TR_ERR_NOMEM : aggregate_rows(&a, sql.p, 0, 2, d->n_cy, METRIC_CY, runs, vals);
+        sb_add(&sql, ", techs_led FROM country_year ORDER BY point, year, country, run");
+        rc = sql.oom ? TR_ERR_NOMEM : aggregate_rows(&a, sql.p, 3, 2, -1, d->n_cy, METRIC_CY, runs, vals);
     }
-    /* tracker */
-    if (rc == TR_OK) {
+    if (rc == TR_OK) /* tracker */
         rc = aggregate_rows(&a,
-                            "SELECT year, tech, leader_share, second_share, lead_ratio FROM tracker"
-                            " ORDER BY year, tech, run",
-                            1, 2, 3, METRIC_TRK + 2, runs, vals);
-    }
-    /* country-technology */
-    if (rc == TR_OK && d->keep == TR_KEEP_ALL) {
+                            "SELECT point, year, tech, leader_share, second_share, lead_ratio FROM tracker"
+                            " ORDER BY point, year, tech, run",
+                            3, -1, 2, 3, METRIC_TRK + 2, runs, vals);
+    if (rc == TR_OK && d->keep == TR_KEEP_ALL) { /* every country-technology metric */
         sql.n = 0;
-        if (sql.p)
-            sql.p[0] = 0;
-        sb_add(&sql, "SELECT year, country, tech");
+        sb_add(&sql, "SELECT point, year, country, tech");
         for (int f = 0; f < N_CT; f++) {
             sb_add(&sql, ", ");
             sb_add(&sql, ct_fields[f].name);
         }
-        sb_add(&sql, " FROM country_tech_year ORDER BY year, country, tech, run");
-        rc = sql.oom ? TR_ERR_NOMEM : aggregate_rows(&a, sql.p, 0, 3, N_CT, METRIC_CT, runs, vals);
+        sb_add(&sql, " FROM country_tech_year ORDER BY point, year, country, tech, run");
+        rc = sql.oom ? TR_ERR_NOMEM : aggregate_rows(&a, sql.p, 4, 2, 3, N_CT, METRIC_CT, runs, vals);
     } else if (rc == TR_OK) {
-        int cid[64], m = 0;
-        for (int f = 0; f < N_CT; f++)
-            if (ct_fields[f].compact)
-                cid[m++] = METRIC_CT + f;
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(x->db, "SELECT data FROM ct_compact WHERE year = ? ORDER BY run", -1, &st, NULL) !=
-            SQLITE_OK)
-            rc = db_fail(x, diag, "reading runs for aggregates");
-        for (int y = 0; rc == TR_OK && y < d->ny; y++) {
-            sqlite3_bind_int(st, 1, d->start_year + y);
-            size_t n = 0;
-            int r;
-            while ((r = sqlite3_step(st)) == SQLITE_ROW && n < runs) {
-                const unsigned char *p = sqlite3_column_blob(st, 0);
-                size_t len = (size_t)sqlite3_column_bytes(st, 0);
-                if (!p || len != nctc * cells * 4) {
-                    tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0, "a compact row has the wrong size");
-                    rc = TR_ERR_DB;
-                    break;
-                }
-                for (size_t i = 0; i < nctc * cells; i++)
-                    year_blk[n * nctc * cells + i] = get_f32(p + 4 * i);
-                n++;
-            }
-            if (rc == TR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
-                rc = db_fail(x, diag, "reading runs for aggregates");
-            sqlite3_reset(st);
-            for (size_t c = 0; rc == TR_OK && c < nc; c++)
-                for (size_t k = 0; rc == TR_OK && k < nk; k++)
-                    for (size_t mm = 0; rc == TR_OK && mm < nctc; mm++) {
-                        for (size_t j = 0; j < n; j++)
-                            vals[j] = year_blk[(j * nctc + mm) * cells + c * nk + k];
-                        rc = put_aggregate(&a, cid[mm], d->start_year + y, (int)c, (int)k, vals, n);
-                    }
-        }
-        sqlite3_finalize(st);
+        rc = aggregate_compact(&a, d, runs, vals, year_blk);
     }
     if (rc == TR_OK)
         rc = exec(x, "COMMIT", diag);

@@ -41,10 +41,15 @@ void exp_run_data_clear(exp_run_data *r);
 void exp_run_data_put_year(exp_run_data *r, const tr_year_report *rep);
 void exp_run_data_free(exp_run_data *r);
 
-/* What an experiment database was made for; resume refuses any difference. */
+/* What an experiment database was made for; resume refuses any difference.
+ * Every point is a scenario (an arm of a comparison, a point of a sweep;
+ * an ensemble has one) run with the same seed and run indices 0..runs-1, so
+ * points are compared under common random numbers. */
 typedef struct exp_header {
-    const char *kind;       /* "ensemble" */
-    const tr_scenario *s;
+    const char *kind;                 /* "ensemble", "compare", "sweep", "sensitivity" */
+    const tr_scenario *const *points; /* [n_points], all with the same dimensions */
+    const char *const *labels;        /* [n_points], e.g. "A", "B", or the overrides */
+    uint32_t n_points;
     uint64_t seed;
     uint32_t runs;
     tr_keep keep;
@@ -55,10 +60,13 @@ typedef struct exp_db exp_db;
 /* Create (or with force replace, or with resume reopen) the database. */
 int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, int resume,
                const tr_allocator *alloc, tr_diag *diag);
-int expdb_run_done(exp_db *db, uint32_t run, int *done, tr_diag *diag);
+int expdb_run_done(exp_db *db, uint32_t point, uint32_t run, int *done, tr_diag *diag);
 /* Commit one run (all its years) in one transaction. */
-int expdb_write_run(exp_db *db, uint32_t run, const exp_run_data *r, int years, tr_diag *diag);
-int expdb_write_aggregates(exp_db *db, const exp_dims *d, tr_diag *diag);
+int expdb_write_run(exp_db *db, uint32_t point, uint32_t run, const exp_run_data *r, int years, tr_diag *diag);
+/* Aggregates of every point, from the stored runs in run order. */
+int expdb_write_aggregates(exp_db *db, tr_diag *diag);
+/* The connection, for the analyses that read runs back (compare). */
+struct sqlite3 *expdb_handle(exp_db *db);
 /* Record the status and close; with keep = aggregates and status
  * "complete", drop the per-run rows first. */
 int expdb_close(exp_db *db, const char *status, tr_diag *diag);
