@@ -32,6 +32,20 @@ static const tr_field ct_fields[] = {TR_CT_FIELDS(CT_FIELD)};
 #define N_CY ((int)(sizeof cy_fields / sizeof cy_fields[0]))
 #define N_CT ((int)(sizeof ct_fields / sizeof ct_fields[0]))
 
+/* Country-level headline metrics derived from the country-technology rows
+ * (weights: production, firms, purchases), after techs_led in each
+ * country_year row. */
+static const struct derived {
+    const char *name, *unit, *description;
+} derived[] = {
+    {"sales_share", "share", "share of world sales of the technologies' products"},
+    {"capacity_use", "share", "capacity utilization, production-weighted over technologies"},
+    {"price_cost", "ratio", "price over unit cost, production-weighted over technologies"},
+    {"loss_share", "share", "share of its firms making losses (all technologies)"},
+    {"self_sufficiency", "share", "share of its purchases supplied by its own firms, purchase-weighted"},
+};
+#define N_DER ((int)(sizeof derived / sizeof derived[0]))
+
 _Static_assert((sizeof(tr_country_year) - sizeof(int)) / sizeof(double) == sizeof cy_fields / sizeof cy_fields[0],
                "TR_CY_FIELDS must list every double field of tr_country_year");
 _Static_assert(sizeof(tr_ct_year) == sizeof(double) * (sizeof ct_fields / sizeof ct_fields[0]),
@@ -40,7 +54,7 @@ _Static_assert(sizeof(tr_ct_year) == sizeof(double) * (sizeof ct_fields / sizeof
 /* metric_id of the metrics table: country-year fields and techs_led, then
  * country-technology fields, then tracker columns (1-based, as inserted). */
 #define METRIC_CY 1
-#define METRIC_CT (METRIC_CY + N_CY + 1)
+#define METRIC_CT (METRIC_CY + N_CY + 1 + N_DER)
 #define METRIC_TRK (METRIC_CT + N_CT)
 
 static const char *const trk_cols[EXP_TRK_COLS] = {"leader", "second", "leader_share",
@@ -60,7 +74,7 @@ void exp_dims_init(exp_dims *d, const tr_scenario *s, tr_keep keep)
     d->ny = s->end_year - s->start_year + 1;
     d->start_year = s->start_year;
     d->keep = keep;
-    d->n_cy = N_CY + 1;
+    d->n_cy = N_CY + 1 + N_DER;
     d->n_ctc = 0;
     for (int i = 0; i < N_CT; i++)
         d->n_ctc += ct_fields[i].compact;
@@ -110,6 +124,34 @@ void exp_run_data_put_year(exp_run_data *r, const tr_year_report *rep)
         for (int f = 0; f < N_CY; f++)
             row[f] = get_field(&rep->country[c], cy_fields[f].off);
         row[N_CY] = rep->country[c].techs_led;
+    }
+    double world = 0;
+    for (size_t c = 0; c < nc; c++)
+        world += rep->country[c].production;
+    for (size_t c = 0; c < nc; c++) {
+        double *der = r->cy + (yy * nc + c) * (size_t)d->n_cy + N_CY + 1;
+        double wp = 0, wu = 0, wpc = 0, nf = 0, nl = 0, wb = 0, ws = 0;
+        for (size_t k = 0; k < nk; k++) {
+            const tr_ct_year *ct = &rep->ct[c * nk + k];
+            if (ct->production > 0 && !isnan(ct->utilization) && !isnan(ct->price_cost)) {
+                wp += ct->production;
+                wu += ct->production * ct->utilization;
+                wpc += ct->production * ct->price_cost;
+            }
+            if (ct->firms > 0 && !isnan(ct->loss_share)) {
+                nf += ct->firms;
+                nl += ct->firms * ct->loss_share;
+            }
+            if (ct->consumption > 0 && !isnan(ct->self_sufficiency)) {
+                wb += ct->consumption;
+                ws += ct->consumption * ct->self_sufficiency;
+            }
+        }
+        der[0] = world > 0 ? rep->country[c].production / world : NAN;
+        der[1] = wp > 0 ? wu / wp : NAN;
+        der[2] = wp > 0 ? wpc / wp : NAN;
+        der[3] = nf > 0 ? nl / nf : NAN;
+        der[4] = wb > 0 ? ws / wb : NAN;
     }
     int m = 0;
     for (int f = 0; f < N_CT; f++) {
@@ -228,7 +270,13 @@ static char *build_schema(const exp_dims *d, const tr_allocator *alloc)
         sb_add(&b, cy_fields[f].name);
         sb_add(&b, " REAL");
     }
-    sb_add(&b, ", techs_led INTEGER, PRIMARY KEY(point, run, year, country)) WITHOUT ROWID;\n"
+    sb_add(&b, ", techs_led INTEGER");
+    for (int f = 0; f < N_DER; f++) {
+        sb_add(&b, ", ");
+        sb_add(&b, derived[f].name);
+        sb_add(&b, " REAL");
+    }
+    sb_add(&b, ", PRIMARY KEY(point, run, year, country)) WITHOUT ROWID;\n"
                "CREATE TABLE tracker(point INTEGER NOT NULL, run INTEGER NOT NULL, year INTEGER NOT NULL,"
                " tech INTEGER NOT NULL, leader INTEGER, second INTEGER, leader_share REAL, second_share REAL,"
                " lead_ratio REAL, risk INTEGER, PRIMARY KEY(point, run, year, tech)) WITHOUT ROWID;\n"
@@ -365,12 +413,13 @@ static int write_header(exp_db *x, tr_diag *diag)
     sqlite3_finalize(st);
     st = NULL;
     if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO metrics(metric, level, unit, kept, description) VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
-        for (int f = 0; f <= N_CY && rc == TR_OK; f++) {
-            bind_text(st, 1, f < N_CY ? cy_fields[f].name : "techs_led");
+        for (int f = 0; f < N_CY + 1 + N_DER && rc == TR_OK; f++) {
+            const struct derived *dv = f > N_CY ? &derived[f - N_CY - 1] : NULL;
+            bind_text(st, 1, f < N_CY ? cy_fields[f].name : dv ? dv->name : "techs_led");
             bind_text(st, 2, "country");
-            bind_text(st, 3, f < N_CY ? cy_fields[f].unit : "technologies");
+            bind_text(st, 3, f < N_CY ? cy_fields[f].unit : dv ? dv->unit : "technologies");
             bind_text(st, 4, "compact");
-            bind_text(st, 5, f < N_CY ? cy_fields[f].description : "technologies led in the tracker");
+            bind_text(st, 5, f < N_CY ? cy_fields[f].description : dv ? dv->description : "technologies led in the tracker");
             if (sqlite3_step(st) != SQLITE_DONE)
                 rc = db_fail(x, diag, "writing the experiment database");
             sqlite3_reset(st);
@@ -685,9 +734,11 @@ int expdb_write_run(exp_db *x, uint32_t point, uint32_t run, const exp_run_data 
             sqlite3_bind_int64(st, 2, run);
             sqlite3_bind_int(st, 3, year);
             sqlite3_bind_int(st, 4, (int)c);
-            for (int f = 0; f < d->n_cy - 1; f++)
-                bind_real(st, 5 + f, row[f]);
-            sqlite3_bind_int(st, 4 + d->n_cy, (int)row[d->n_cy - 1]);
+            for (int f = 0; f < d->n_cy; f++)
+                if (f == N_CY)
+                    sqlite3_bind_int(st, 5 + f, (int)row[f]);
+                else
+                    bind_real(st, 5 + f, row[f]);
             ok = step_reset(st);
         }
         for (size_t k = 0; ok && k < nk; k++) {
@@ -901,7 +952,12 @@ int expdb_write_aggregates(exp_db *x, tr_diag *diag)
             sb_add(&sql, ", ");
             sb_add(&sql, cy_fields[f].name);
         }
-        sb_add(&sql, ", techs_led FROM country_year ORDER BY point, year, country, run");
+        sb_add(&sql, ", techs_led");
+        for (int f = 0; f < N_DER; f++) {
+            sb_add(&sql, ", ");
+            sb_add(&sql, derived[f].name);
+        }
+        sb_add(&sql, " FROM country_year ORDER BY point, year, country, run");
         rc = sql.oom ? TR_ERR_NOMEM : aggregate_rows(&a, sql.p, 3, 2, -1, d->n_cy, METRIC_CY, runs, vals);
     }
     if (rc == TR_OK) /* tracker */
