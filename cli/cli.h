@@ -10,5 +10,6 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
 int cmd_run(int argc, char **argv);
 int cmd_scenario(int argc, char **argv);
 int cmd_ensemble(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

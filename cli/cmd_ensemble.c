@@ -96,7 +96,7 @@ int cmd_ensemble(int argc, char **argv)
         {"resume", no_argument, NULL, O_RESUME},     {"force", no_argument, NULL, O_FORCE},
         {"quiet", no_argument, NULL, O_QUIET},       {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    tr_ensemble_options eo = TR_ENSEMBLE_OPTIONS_INIT;
+    tr_experiment_options eo = TR_EXPERIMENT_OPTIONS_INIT;
     long np = sysconf(_SC_NPROCESSORS_ONLN);
     eo.threads = np > 0 ? (int)np : 1;
     uint64_t runs = 0, seed = 0, thr = 0;
@@ -110,7 +110,7 @@ int cmd_ensemble(int argc, char **argv)
     opterr = 0;
     optind = 1;
     int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while (!bad && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case O_RUNS:
             if (parse_u64(optarg, &runs) || runs < 1 || runs > UINT32_MAX) {

@@ -15,6 +15,8 @@ static void usage(FILE *out)
           "  run [SCENARIO]             run a scenario (default: the embedded US-China 2000-2035 scenario)\n"
           "  ensemble [SCENARIO] --runs N --out EXP.db\n"
           "                             N runs with independent random streams, on threads\n"
+          "  compare A [B] --out CMP.db  two scenarios under common random numbers: which\n"
+          "                             differences are larger than seed noise\n"
           "  scenario check FILE...     check scenario files and report every error\n"
           "  scenario show [default|FILE]  print the embedded default scenario, or a resolved file\n"
           "  scenario diff A B          show how two scenarios differ (exit 1 when they do)\n"
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "ensemble"))
         return cmd_ensemble(argc - 1, argv + 1);
     if (!strcmp(cmd, "scenario"))

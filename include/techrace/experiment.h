@@ -31,7 +31,8 @@ typedef enum tr_keep {
     TR_KEEP_AGGREGATES = 2  /* nothing per run once the ensemble is complete */
 } tr_keep;
 
-typedef struct tr_ensemble_options {
+/* Options of every experiment (ensemble, comparison). */
+typedef struct tr_experiment_options {
     uint64_t seed;          /* key of every random stream */
     uint32_t runs;          /* number of runs, run indices 0 .. runs - 1 */
     int threads;            /* worker threads (>= 1) */
@@ -44,16 +45,28 @@ typedef struct tr_ensemble_options {
     /* Called on the calling thread after each run is committed. */
     void (*progress)(void *ctx, uint32_t done, uint32_t total);
     void *ctx;
-} tr_ensemble_options;
+    double alpha;           /* comparisons: two-sided level of the intervals (0.05: 95%) */
+} tr_experiment_options;
 
-#define TR_ENSEMBLE_OPTIONS_INIT {1, 10, 1, NULL, TR_KEEP_COMPACT, 0, 0, NULL, NULL, NULL, NULL}
+#define TR_EXPERIMENT_OPTIONS_INIT {1, 10, 1, NULL, TR_KEEP_COMPACT, 0, 0, NULL, NULL, NULL, NULL, 0.05}
 
 /* Run the ensemble. Returns TR_OK when every run is in the database and
  * the aggregates are written; TR_ERR_INTERRUPTED when stopped (finished runs
  * kept, status 'interrupted'); TR_ERR_INPUT for bad options or a refused
  * out file (exists without force/resume; resume of a different scenario,
  * seed or option set); TR_ERR_DB / TR_ERR_IO / TR_ERR_NOMEM otherwise. */
-TR_API int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag *diag);
+TR_API int tr_ensemble_run(const tr_scenario *s, const tr_experiment_options *o, tr_diag *diag);
+
+/* Compare scenario b with scenario a under common random numbers: runs
+ * 0 .. runs-1 of both arms share seed and run index (points 0 and 1 of the
+ * database). Besides the runs and aggregates of each arm, the database gets
+ * the table comparisons: per metric, year and country (and technology) the
+ * mean of each arm, the mean difference b - a over paired runs, its standard
+ * error and (1 - alpha) Student-t interval, and whether that interval
+ * excludes 0. Labels name the arms (e.g. the files). Returns as
+ * tr_ensemble_run. */
+TR_API int tr_compare_run(const tr_scenario *a, const tr_scenario *b, const char *label_a, const char *label_b,
+                          const tr_experiment_options *o, tr_diag *diag);
 
 TR_API const char *tr_keep_name(tr_keep k);
 /* Parses "compact", "all" or "aggregates"; returns 0 on success. */

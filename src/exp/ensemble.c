@@ -345,7 +345,7 @@ out:
     return rc;
 }
 
-int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag *diag)
+int tr_ensemble_run(const tr_scenario *s, const tr_experiment_options *o, tr_diag *diag)
 {
     if (!s || !o) {
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "ensemble: no scenario or no options");
@@ -355,5 +355,34 @@ int tr_ensemble_run(const tr_scenario *s, const tr_ensemble_options *o, tr_diag 
     const char *labels[1] = {"ensemble"};
     exp_job j = {{"ensemble", pts, labels, 1, o->seed, o->runs, o->keep},
                  o->threads, o->out, o->force, o->resume, o->alloc, o->interrupt, o->progress, o->ctx, NULL, NULL};
+    return exp_run_job(&j, diag);
+}
+
+static int compare_finish(void *ctx, exp_db *db, tr_diag *diag)
+{
+    const tr_experiment_options *o = ctx;
+    return expdb_write_comparison(db, o->alpha, diag);
+}
+
+int tr_compare_run(const tr_scenario *a, const tr_scenario *b, const char *label_a, const char *label_b,
+                   const tr_experiment_options *o, tr_diag *diag)
+{
+    if (!a || !b || !o) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "compare: two scenarios and options are needed");
+        return TR_ERR_INPUT;
+    }
+    if (!(o->alpha > 0 && o->alpha < 1)) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "compare: alpha must be between 0 and 1 (got %g)", o->alpha);
+        return TR_ERR_INPUT;
+    }
+    if (o->runs < 2) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "compare: at least 2 runs per arm are needed for an interval");
+        return TR_ERR_INPUT;
+    }
+    const tr_scenario *pts[2] = {a, b};
+    const char *labels[2] = {label_a ? label_a : "A", label_b ? label_b : "B"};
+    exp_job j = {{"compare", pts, labels, 2, o->seed, o->runs, o->keep},
+                 o->threads, o->out, o->force, o->resume, o->alloc, o->interrupt, o->progress, o->ctx,
+                 compare_finish, (void *)o};
     return exp_run_job(&j, diag);
 }

@@ -990,6 +990,222 @@ out:
     return rc;
 }
 
+/* ---- comparisons (points 0 and 1, paired by run) ---- */
+
+typedef struct cmp_ctx {
+    exp_db *x;
+    sqlite3_stmt *ins;
+    double alpha;
+    tr_diag *diag;
+} cmp_ctx;
+
+static int put_comparison(cmp_ctx *c, int metric, int year, int country, int tech, const double *a, const double *b,
+                          size_t n)
+{
+    tr_paired_diff d;
+    if (tr_compare_paired(a, b, n, c->alpha, &d) != TR_OK)
+        return TR_ERR_INTERNAL;
+    sqlite3_stmt *st = c->ins;
+    sqlite3_bind_int(st, 1, metric);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_int(st, 3, country);
+    sqlite3_bind_int(st, 4, tech);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)d.n);
+    bind_real(st, 6, d.mean_a);
+    bind_real(st, 7, d.mean_b);
+    bind_real(st, 8, d.diff);
+    bind_real(st, 9, d.se);
+    bind_real(st, 10, d.lo);
+    bind_real(st, 11, d.hi);
+    sqlite3_bind_int(st, 12, d.distinguishable);
+    return step_reset(st) ? TR_OK : db_fail(c->x, c->diag, "writing comparisons");
+}
+
+/* sql selects keys (year, then country and/or tech) and n_vals metrics for
+ * one point (bound as ?1), ordered by the keys then run: both points are
+ * read in lockstep, so rows pair by run. */
+static int compare_rows(cmp_ctx *c, const char *sql, int n_keys, int country_col, int tech_col, int n_vals,
+                        int first_id, size_t runs, double *va, double *vb)
+{
+    exp_db *x = c->x;
+    sqlite3_stmt *sa = NULL, *sb = NULL;
+    if (sqlite3_prepare_v2(x->db, sql, -1, &sa, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(x->db, sql, -1, &sb, NULL) != SQLITE_OK) {
+        sqlite3_finalize(sa);
+        return db_fail(x, c->diag, "reading runs for comparisons");
+    }
+    sqlite3_bind_int(sa, 1, 0);
+    sqlite3_bind_int(sb, 1, 1);
+    int key[3] = {-1, -1, -1}, have = 0, rc = TR_OK, ra, rb;
+    size_t n = 0;
+    for (;;) {
+        ra = sqlite3_step(sa);
+        rb = sqlite3_step(sb);
+        if (ra != rb) {
+            tr_diag_add(c->diag, TR_DIAG_ERROR, x->path, 0, 0, "the two arms hold different runs");
+            rc = TR_ERR_DB;
+            break;
+        }
+        int k[3] = {-1, -1, -1};
+        if (ra == SQLITE_ROW)
+            for (int i = 0; i < n_keys; i++)
+                k[i] = sqlite3_column_int(sa, i);
+        if (have && (ra != SQLITE_ROW || memcmp(k, key, sizeof k) != 0)) {
+            int country = country_col >= 0 ? key[country_col] : -1;
+            int tech = tech_col >= 0 ? key[tech_col] : -1;
+            for (int m = 0; m < n_vals && rc == TR_OK; m++)
+                rc = put_comparison(c, first_id + m, key[0], country, tech, va + (size_t)m * runs,
+                                    vb + (size_t)m * runs, n);
+            n = 0;
+        }
+        if (ra != SQLITE_ROW || rc != TR_OK)
+            break;
+        memcpy(key, k, sizeof key);
+        have = 1;
+        if (n < runs) {
+            for (int m = 0; m < n_vals; m++) {
+                va[(size_t)m * runs + n] = col_value(sa, n_keys + m);
+                vb[(size_t)m * runs + n] = col_value(sb, n_keys + m);
+            }
+            n++;
+        }
+    }
+    if (rc == TR_OK && ra != SQLITE_DONE)
+        rc = db_fail(x, c->diag, "reading runs for comparisons");
+    sqlite3_finalize(sa);
+    sqlite3_finalize(sb);
+    return rc;
+}
+
+static int compare_compact(cmp_ctx *c, const exp_dims *d, size_t runs, double *va, double *vb, float *blk)
+{
+    exp_db *x = c->x;
+    const size_t nc = (size_t)d->nc, nk = (size_t)d->nk, cells = nc * nk, nctc = (size_t)d->n_ctc;
+    int cid[64], m = 0;
+    for (int f = 0; f < N_CT; f++)
+        if (ct_fields[f].compact)
+            cid[m++] = METRIC_CT + f;
+    sqlite3_stmt *st = NULL;
+    int rc = TR_OK;
+    if (sqlite3_prepare_v2(x->db, "SELECT data FROM ct_compact WHERE point = ? AND year = ? ORDER BY run", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(x, c->diag, "reading runs for comparisons");
+    for (int y = 0; rc == TR_OK && y < d->ny; y++) {
+        size_t n[2] = {0, 0};
+        for (int p = 0; p < 2 && rc == TR_OK; p++) {
+            sqlite3_bind_int(st, 1, p);
+            sqlite3_bind_int(st, 2, d->start_year + y);
+            int r;
+            while ((r = sqlite3_step(st)) == SQLITE_ROW && n[p] < runs) {
+                const unsigned char *blob = sqlite3_column_blob(st, 0);
+                if (!blob || (size_t)sqlite3_column_bytes(st, 0) != nctc * cells * 4) {
+                    tr_diag_add(c->diag, TR_DIAG_ERROR, x->path, 0, 0, "a compact row has the wrong size");
+                    rc = TR_ERR_DB;
+                    break;
+                }
+                float *dst = blk + ((size_t)p * runs + n[p]) * nctc * cells;
+                for (size_t i = 0; i < nctc * cells; i++)
+                    dst[i] = get_f32(blob + 4 * i);
+                n[p]++;
+            }
+            sqlite3_reset(st);
+        }
+        if (rc == TR_OK && n[0] != n[1]) {
+            tr_diag_add(c->diag, TR_DIAG_ERROR, x->path, 0, 0, "the two arms hold different runs");
+            rc = TR_ERR_DB;
+        }
+        for (size_t ci = 0; rc == TR_OK && ci < cells; ci++)
+            for (size_t mm = 0; rc == TR_OK && mm < nctc; mm++) {
+                for (size_t j = 0; j < n[0]; j++) {
+                    va[j] = blk[(j * nctc + mm) * cells + ci];
+                    vb[j] = blk[((runs + j) * nctc + mm) * cells + ci];
+                }
+                rc = put_comparison(c, cid[mm], d->start_year + y, (int)(ci / nk), (int)(ci % nk), va, vb, n[0]);
+            }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int expdb_write_comparison(exp_db *x, double alpha, tr_diag *diag)
+{
+    const exp_dims *d = &x->dims;
+    if (x->h->n_points != 2) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "a comparison needs exactly two arms");
+        return TR_ERR_INTERNAL;
+    }
+    const size_t runs = x->h->runs, cells = (size_t)d->nc * (size_t)d->nk, nctc = (size_t)d->n_ctc;
+    size_t nv = (size_t)(d->n_cy > d->n_ct ? d->n_cy : d->n_ct);
+    cmp_ctx c = {x, NULL, alpha, diag};
+    double *va = tr_mem_calloc(x->alloc, nv * runs, sizeof *va);
+    double *vb = tr_mem_calloc(x->alloc, nv * runs, sizeof *vb);
+    float *blk = d->keep == TR_KEEP_ALL ? NULL : tr_mem_calloc(x->alloc, 2 * runs * nctc * cells, sizeof *blk);
+    sbuf sql = {NULL, 0, 0, x->alloc, 0};
+    int rc = TR_OK;
+    if (!va || !vb || (d->keep != TR_KEEP_ALL && !blk)) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory computing comparisons");
+        rc = TR_ERR_NOMEM;
+        goto out;
+    }
+    rc = exec(x,
+              "BEGIN IMMEDIATE;"
+              "CREATE TABLE IF NOT EXISTS comparisons(metric_id INTEGER NOT NULL, year INTEGER NOT NULL,"
+              " country INTEGER NOT NULL, tech INTEGER NOT NULL, n INTEGER NOT NULL, mean_a REAL, mean_b REAL,"
+              " diff REAL, se REAL, lo REAL, hi REAL, distinguishable INTEGER NOT NULL,"
+              " PRIMARY KEY(metric_id, year, country, tech)) WITHOUT ROWID;"
+              "CREATE VIEW IF NOT EXISTS comparisons_named AS SELECT m.metric, m.level, p.year, c.id AS country,"
+              " t.id AS tech, p.n, p.mean_a, p.mean_b, p.diff, p.se, p.lo, p.hi, p.distinguishable"
+              " FROM comparisons p JOIN metrics m ON m.metric_id = p.metric_id"
+              " LEFT JOIN countries c ON c.country = p.country LEFT JOIN technologies t ON t.tech = p.tech;"
+              "DELETE FROM comparisons;",
+              diag);
+    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO comparisons VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                          -1, &c.ins, NULL) != SQLITE_OK)
+        rc = db_fail(x, diag, "writing comparisons");
+    if (rc == TR_OK) {
+        sb_add(&sql, "SELECT year, country");
+        for (int f = 0; f < N_CY; f++) {
+            sb_add(&sql, ", ");
+            sb_add(&sql, cy_fields[f].name);
+        }
+        sb_add(&sql, ", techs_led");
+        for (int f = 0; f < N_DER; f++) {
+            sb_add(&sql, ", ");
+            sb_add(&sql, derived[f].name);
+        }
+        sb_add(&sql, " FROM country_year WHERE point = ?1 ORDER BY year, country, run");
+        rc = sql.oom ? TR_ERR_NOMEM : compare_rows(&c, sql.p, 2, 1, -1, d->n_cy, METRIC_CY, runs, va, vb);
+    }
+    if (rc == TR_OK)
+        rc = compare_rows(&c,
+                          "SELECT year, tech, leader_share, second_share, lead_ratio FROM tracker WHERE point = ?1"
+                          " ORDER BY year, tech, run",
+                          2, -1, 1, 3, METRIC_TRK + 2, runs, va, vb);
+    if (rc == TR_OK && d->keep == TR_KEEP_ALL) {
+        sql.n = 0;
+        sb_add(&sql, "SELECT year, country, tech");
+        for (int f = 0; f < N_CT; f++) {
+            sb_add(&sql, ", ");
+            sb_add(&sql, ct_fields[f].name);
+        }
+        sb_add(&sql, " FROM country_tech_year WHERE point = ?1 ORDER BY year, country, tech, run");
+        rc = sql.oom ? TR_ERR_NOMEM : compare_rows(&c, sql.p, 3, 1, 2, N_CT, METRIC_CT, runs, va, vb);
+    } else if (rc == TR_OK) {
+        rc = compare_compact(&c, d, runs, va, vb, blk);
+    }
+    if (rc == TR_OK)
+        rc = exec(x, "COMMIT", diag);
+    else
+        sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    sqlite3_finalize(c.ins);
+    tr_mem_free(x->alloc, sql.p);
+    tr_mem_free(x->alloc, va);
+    tr_mem_free(x->alloc, vb);
+    tr_mem_free(x->alloc, blk);
+    return rc;
+}
+
 int expdb_close(exp_db *x, const char *status, tr_diag *diag)
 {
     if (!x)

@@ -65,6 +65,8 @@ int expdb_run_done(exp_db *db, uint32_t point, uint32_t run, int *done, tr_diag 
 int expdb_write_run(exp_db *db, uint32_t point, uint32_t run, const exp_run_data *r, int years, tr_diag *diag);
 /* Aggregates of every point, from the stored runs in run order. */
 int expdb_write_aggregates(exp_db *db, tr_diag *diag);
+/* The comparisons table of a two-point experiment (docs/RESULTS.md). */
+int expdb_write_comparison(exp_db *db, double alpha, tr_diag *diag);
 /* The connection, for the analyses that read runs back (compare). */
 struct sqlite3 *expdb_handle(exp_db *db);
 /* Record the status and close; with keep = aggregates and status

@@ -1,0 +1,368 @@
+/* cmd_compare.c — `techrace compare A B`: two scenarios run with common
+ * random numbers, and a table of the headline metrics saying which
+ * differences are distinguishable from seed noise. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "techrace/techrace.h"
+
+static volatile sig_atomic_t cmp_interrupted = 0;
+
+static void cmp_on_signal(int sig)
+{
+    (void)sig;
+    cmp_interrupted = 1;
+}
+
+static void cmp_usage(FILE *out)
+{
+    fputs("usage: techrace compare A [B] --out CMP.db [options]\n"
+          "\n"
+          "Run scenario A and scenario B (files, or `default` for the embedded scenario; B defaults to A)\n"
+          "with common random numbers: run r of both arms has the same seed and run index. For every\n"
+          "metric, year and country the database gets the mean of each arm, the mean paired difference\n"
+          "B - A with its 95% interval, and whether the interval excludes 0 (docs/RESULTS.md, table\n"
+          "comparisons). A table of the headline metrics is printed.\n"
+          "\n"
+          "options:\n"
+          "  --out FILE       experiment database to write (required; never silently overwritten)\n"
+          "  --runs N         runs per arm (default 20, at least 2)\n"
+          "  --threads T      worker threads (default: the number of online processors)\n"
+          "  --seed S         random seed (default: scenario A's `seed`)\n"
+          "  --set K=V        override a value in both arms (repeatable)\n"
+          "  --set-a K=V      override a value in arm A only (repeatable)\n"
+          "  --set-b K=V      override a value in arm B only (repeatable)\n"
+          "  --metric NAME    country metric to print (repeatable; default: techs_led, sales_share,\n"
+          "                   self_sufficiency, capacity_use, price_cost, loss_share; any metric of\n"
+          "                   the table metrics with level 'country')\n"
+          "  --year Y         year to print (repeatable; default 2023 when in the calendar, and the last)\n"
+          "  --keep WHAT      per-run data kept: compact (default), all, aggregates\n"
+          "  --resume         continue an interrupted comparison in FILE\n"
+          "  --force          replace FILE if it exists\n"
+          "  --quiet          print nothing but errors\n"
+          "  -h, --help       show this help\n"
+          "\n"
+          "exit status: 0 ok, 1 runtime failure or interrupted (finished runs are kept: --resume),\n"
+          "             2 bad input\n",
+          out);
+}
+
+static int load_arm(tr_scenario **s, const char *path, const char **sets, int n, tr_diag *d)
+{
+    if (!path || strcmp(path, "default") == 0)
+        return tr_scenario_load_default(s, sets, n, d);
+    tr_scenario_source src = {0};
+    src.path = path;
+    src.overrides = sets;
+    src.n_overrides = n;
+    return tr_scenario_load(s, &src, d);
+}
+
+static const char *const headline[] = {"techs_led", "sales_share", "self_sufficiency",
+                                       "capacity_use", "price_cost", "loss_share"};
+
+/* Print one metric's block for the chosen years. */
+static int print_metric(sqlite3 *db, const char *metric, const int *years, int ny, int n_countries)
+{
+    sqlite3_stmt *meta = NULL, *st = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(db, "SELECT unit, description FROM metrics WHERE level = 'country' AND metric = ?", -1,
+                           &meta, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(meta, 1, metric, -1, SQLITE_STATIC);
+    if (sqlite3_step(meta) != SQLITE_ROW) {
+        fprintf(stderr, "techrace compare: no country metric '%s' (see the table metrics)\n", metric);
+        sqlite3_finalize(meta);
+        return -2;
+    }
+    const char *unit = (const char *)sqlite3_column_text(meta, 0);
+    int pct = unit && strcmp(unit, "share") == 0;
+    printf("\n%s — %s (%s%s)\n", metric, (const char *)sqlite3_column_text(meta, 1), pct ? "%" : unit,
+           pct ? "" : "");
+    printf("  %-8s", "country");
+    for (int y = 0; y < ny; y++)
+        printf(" | %-4d %9s %9s %9s  %-21s", years[y], "A", "B", "B-A", "95% interval");
+    printf("\n");
+    if (sqlite3_prepare_v2(db,
+                           "SELECT mean_a, mean_b, diff, lo, hi, distinguishable FROM comparisons_named"
+                           " WHERE metric = ?1 AND level = 'country' AND year = ?2 AND country = ?3",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(meta);
+        return -1;
+    }
+    sqlite3_stmt *cs = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT id FROM countries ORDER BY country", -1, &cs, NULL) != SQLITE_OK) {
+        sqlite3_finalize(meta);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    (void)n_countries;
+    while (sqlite3_step(cs) == SQLITE_ROW) {
+        const char *cid = (const char *)sqlite3_column_text(cs, 0);
+        printf("  %-8s", cid);
+        for (int y = 0; y < ny; y++) {
+            sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, years[y]);
+            sqlite3_bind_text(st, 3, cid, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+                double f = pct ? 100 : 1;
+                double v[5];
+                for (int i = 0; i < 5; i++)
+                    v[i] = sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : f * sqlite3_column_double(st, i);
+                char ci[32];
+                if (isnan(v[3]))
+                    snprintf(ci, sizeof ci, "%s", "-");
+                else
+                    snprintf(ci, sizeof ci, "[%.3g, %.3g]", v[3], v[4]);
+                printf(" | %4s %9.3g %9.3g %9.3g%s %-21s", "", v[0], v[1], v[2],
+                       sqlite3_column_int(st, 5) ? "*" : " ", ci);
+            } else {
+                printf(" | %4s %9s %9s %9s  %-21s", "", "-", "-", "-", "");
+            }
+            sqlite3_reset(st);
+        }
+        printf("\n");
+    }
+    sqlite3_finalize(cs);
+    sqlite3_finalize(st);
+    sqlite3_finalize(meta);
+    return rc;
+}
+
+static int print_table(const char *path, const char *la, const char *lb, const char **metrics, int nm,
+                       const int *years, int ny, int nc, uint32_t runs)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fprintf(stderr, "techrace compare: cannot read %s: %s\n", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return -1;
+    }
+    printf("A: %s\nB: %s\n%u runs per arm with common random numbers; B-A is the mean paired difference.\n"
+           "* the 95%% interval excludes 0: the difference is distinguishable from seed noise.\n",
+           la, lb, runs);
+    int rc = 0;
+    for (int i = 0; i < nm && rc == 0; i++)
+        rc = print_metric(db, metrics[i], years, ny, nc);
+    sqlite3_close(db);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "techrace compare: writing the table: %s\n", strerror(errno));
+        return -1;
+    }
+    return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_SETA, O_SETB, O_METRIC, O_YEAR, O_KEEP, O_RESUME,
+           O_FORCE, O_QUIET };
+    static const struct option opts[] = {
+        {"runs", required_argument, NULL, O_RUNS},     {"out", required_argument, NULL, O_OUT},
+        {"threads", required_argument, NULL, O_THREADS}, {"seed", required_argument, NULL, O_SEED},
+        {"set", required_argument, NULL, O_SET},       {"set-a", required_argument, NULL, O_SETA},
+        {"set-b", required_argument, NULL, O_SETB},    {"metric", required_argument, NULL, O_METRIC},
+        {"year", required_argument, NULL, O_YEAR},     {"keep", required_argument, NULL, O_KEEP},
+        {"resume", no_argument, NULL, O_RESUME},       {"force", no_argument, NULL, O_FORCE},
+        {"quiet", no_argument, NULL, O_QUIET},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    tr_experiment_options eo = TR_EXPERIMENT_OPTIONS_INIT;
+    long np = sysconf(_SC_NPROCESSORS_ONLN);
+    eo.threads = np > 0 ? (int)np : 1;
+    eo.runs = 20;
+    size_t cap = (size_t)argc + 1;
+    const char **sa = calloc(cap, sizeof *sa), **sb = calloc(cap, sizeof *sb), **metrics = calloc(cap, sizeof *metrics);
+    int *years = calloc(cap, sizeof *years);
+    int na = 0, nb = 0, nm = 0, ny = 0, have_seed = 0, quiet = 0, bad = 0, c;
+    uint64_t seed = 0;
+    if (!sa || !sb || !metrics || !years) {
+        fputs("techrace compare: out of memory\n", stderr);
+        free(sa), free(sb), free(metrics), free(years);
+        return EXIT_RUNTIME;
+    }
+    opterr = 0;
+    optind = 1;
+    while (!bad && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        char *end = NULL;
+        switch (c) {
+        case O_RUNS: {
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno || *end || *optarg == '-' || v < 2 || v > 100000000) {
+                fprintf(stderr, "techrace compare: --runs wants a whole number from 2, not '%s'\n", optarg);
+                bad = 1;
+            }
+            eo.runs = (uint32_t)v;
+            break;
+        }
+        case O_OUT: eo.out = optarg; break;
+        case O_THREADS: {
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno || *end || v < 1 || v > 1024) {
+                fprintf(stderr, "techrace compare: --threads wants a whole number from 1 to 1024, not '%s'\n", optarg);
+                bad = 1;
+            }
+            eo.threads = (int)v;
+            break;
+        }
+        case O_SEED:
+            errno = 0;
+            seed = strtoull(optarg, &end, 10);
+            if (errno || *end || *optarg == '-' || !*optarg) {
+                fprintf(stderr, "techrace compare: --seed wants a whole number, not '%s'\n", optarg);
+                bad = 1;
+            }
+            have_seed = 1;
+            break;
+        case O_SET: sa[na++] = optarg; sb[nb++] = optarg; break;
+        case O_SETA: sa[na++] = optarg; break;
+        case O_SETB: sb[nb++] = optarg; break;
+        case O_METRIC: metrics[nm++] = optarg; break;
+        case O_YEAR: {
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno || *end || v < 1900 || v > 2200) {
+                fprintf(stderr, "techrace compare: --year wants a calendar year, not '%s'\n", optarg);
+                bad = 1;
+            }
+            years[ny++] = (int)v;
+            break;
+        }
+        case O_KEEP:
+            if (tr_keep_parse(optarg, &eo.keep)) {
+                fprintf(stderr, "techrace compare: --keep is one of compact, all, aggregates, not '%s'\n", optarg);
+                bad = 1;
+            }
+            break;
+        case O_RESUME: eo.resume = 1; break;
+        case O_FORCE: eo.force = 1; break;
+        case O_QUIET: quiet = 1; break;
+        case 'h':
+            cmp_usage(stdout);
+            free(sa), free(sb), free(metrics), free(years);
+            return EXIT_OK;
+        case ':':
+            fprintf(stderr, "techrace compare: option '%s' needs a value\n", argv[optind - 1]);
+            bad = 1;
+            break;
+        default:
+            fprintf(stderr, "techrace compare: unknown option '%s' (see techrace compare --help)\n", argv[optind - 1]);
+            bad = 1;
+        }
+    }
+    const char *pa = NULL, *pb = NULL;
+    if (!bad && optind < argc)
+        pa = argv[optind++];
+    if (!bad && optind < argc)
+        pb = argv[optind++];
+    if (!bad && optind < argc) {
+        fprintf(stderr, "techrace compare: two scenarios at most, got '%s' too\n", argv[optind]);
+        bad = 1;
+    }
+    if (!bad && !pa) {
+        fputs("techrace compare: scenario A is required (a file or `default`; see techrace compare --help)\n", stderr);
+        bad = 1;
+    }
+    if (!bad && !eo.out) {
+        fputs("techrace compare: --out FILE is required (see techrace compare --help)\n", stderr);
+        bad = 1;
+    }
+    if (bad) {
+        free(sa), free(sb), free(metrics), free(years);
+        return EXIT_INPUT;
+    }
+    if (!pb)
+        pb = pa;
+
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *A = NULL, *B = NULL;
+    int rc = load_arm(&A, pa, sa, na, &d);
+    int rcb = load_arm(&B, pb, sb, nb, &d);
+    if (rc != TR_OK || rcb != TR_OK) {
+        tr_diag_print(&d, stderr);
+        tr_diag_free(&d);
+        tr_scenario_destroy(A);
+        tr_scenario_destroy(B);
+        free(sa), free(sb), free(metrics), free(years);
+        return (rc == TR_ERR_INPUT || rcb == TR_ERR_INPUT) ? EXIT_INPUT : EXIT_RUNTIME;
+    }
+    eo.seed = have_seed ? seed : A->seed;
+    /* Labels: the file and the arm's own overrides. */
+    char la[512], lb[512];
+    snprintf(la, sizeof la, "%s", pa);
+    snprintf(lb, sizeof lb, "%s", pb);
+    for (int i = 0; i < na; i++)
+        if (strlen(la) + strlen(sa[i]) + 8 < sizeof la)
+            strcat(strcat(la, " --set "), sa[i]);
+    for (int i = 0; i < nb; i++)
+        if (strlen(lb) + strlen(sb[i]) + 8 < sizeof lb)
+            strcat(strcat(lb, " --set "), sb[i]);
+    if (!ny) {
+        if (A->start_year <= 2023 && A->end_year > 2023)
+            years[ny++] = 2023;
+        years[ny++] = A->end_year;
+    }
+    for (int i = 0; i < ny; i++)
+        if (years[i] < A->start_year || years[i] > A->end_year) {
+            fprintf(stderr, "techrace compare: --year %d is outside the calendar %d-%d\n", years[i], A->start_year,
+                    A->end_year);
+            tr_diag_free(&d);
+            tr_scenario_destroy(A);
+            tr_scenario_destroy(B);
+            free(sa), free(sb), free(metrics), free(years);
+            return EXIT_INPUT;
+        }
+    if (!nm) {
+        for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++)
+            metrics[nm++] = headline[i];
+    }
+
+    struct sigaction act, old[3];
+    memset(&act, 0, sizeof act);
+    act.sa_handler = cmp_on_signal;
+    sigemptyset(&act.sa_mask);
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (int i = 0; i < 3; i++) {
+        sigaction(sigs[i], NULL, &old[i]);
+        if (old[i].sa_handler != SIG_IGN)
+            sigaction(sigs[i], &act, NULL);
+    }
+    eo.interrupt = &cmp_interrupted;
+    if (!quiet)
+        fprintf(stderr, "compare: %u runs per arm, seed %" PRIu64 ", %d threads -> %s\n", eo.runs, eo.seed,
+                eo.threads, eo.out);
+    rc = tr_compare_run(A, B, la, lb, &eo, &d);
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &old[i], NULL);
+    tr_diag_print(&d, stderr);
+    int status = EXIT_OK;
+    if (rc == TR_ERR_INTERRUPTED) {
+        fprintf(stderr, "techrace compare: interrupted; finished runs are kept in %s (continue with --resume)\n",
+                eo.out);
+        status = EXIT_RUNTIME;
+    } else if (rc == TR_ERR_INPUT) {
+        status = EXIT_INPUT;
+    } else if (rc != TR_OK) {
+        fprintf(stderr, "techrace compare: %s\n", tr_strerror(rc));
+        status = EXIT_RUNTIME;
+    } else if (!quiet) {
+        int prc = print_table(eo.out, la, lb, metrics, nm, years, ny, A->n_countries, eo.runs);
+        status = prc == -2 ? EXIT_INPUT : prc ? EXIT_RUNTIME : EXIT_OK;
+    }
+    tr_diag_free(&d);
+    tr_scenario_destroy(A);
+    tr_scenario_destroy(B);
+    free(sa), free(sb), free(metrics), free(years);
+    return status;
+}
