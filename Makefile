@@ -5,9 +5,10 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX     ?= /usr/local
 # clang builds the sanitizer test build (and so checks that results are
-# bit-identical across compilers) and the fuzzers.
+# bit-identical across compilers) and the fuzzers; OpenMPI spreads
+# experiments over processes (docs/EXPERIMENTS.md).
 DEPS       := cmake gcc clang libclang-rt-14-dev make pkg-config libyaml-dev libsqlite3-dev \
-              librandom123-dev libcmocka-dev sqlite3
+              librandom123-dev libcmocka-dev sqlite3 libopenmpi-dev openmpi-bin
 
 .PHONY: all deps build run test test-asan bench fuzz install clean
 

@@ -338,8 +338,13 @@ int cmd_compare(int argc, char **argv)
         if (old[i].sa_handler != SIG_IGN)
             sigaction(sigs[i], &act, NULL);
     }
+    if (tr_mpi_rank() != 0)
+        quiet = 1; /* rank 0 reports for all */
     eo.interrupt = &cmp_interrupted;
-    if (!quiet)
+    if (!quiet && tr_mpi_size() > 1)
+        fprintf(stderr, "compare: %u runs per arm, seed %" PRIu64 ", %d MPI ranks (rank 0 writes) -> %s\n", eo.runs,
+                eo.seed, tr_mpi_size(), eo.out);
+    else if (!quiet)
         fprintf(stderr, "compare: %u runs per arm, seed %" PRIu64 ", %d threads -> %s\n", eo.runs, eo.seed,
                 eo.threads, eo.out);
     rc = tr_compare_run(A, B, la, lb, &eo, &d);

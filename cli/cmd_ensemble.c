@@ -206,10 +206,15 @@ int cmd_ensemble(int argc, char **argv)
     }
     progress pr = {isatty(2) && !quiet, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &pr.t0);
+    if (tr_mpi_rank() != 0)
+        quiet = 1; /* rank 0 reports for all */
     eo.interrupt = &ens_interrupted;
     eo.progress = on_progress;
     eo.ctx = &pr;
-    if (!quiet)
+    if (!quiet && tr_mpi_size() > 1)
+        fprintf(stderr, "%s: %u runs, seed %" PRIu64 ", %d MPI ranks (rank 0 writes) -> %s\n", s->name, eo.runs,
+                eo.seed, tr_mpi_size(), eo.out);
+    else if (!quiet)
         fprintf(stderr, "%s: %u runs, seed %" PRIu64 ", %d threads -> %s\n", s->name, eo.runs, eo.seed, eo.threads,
                 eo.out);
     rc = tr_ensemble_run(s, &eo, &d);

@@ -3,7 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "techrace/version.h"
+#include "techrace/techrace.h"
+#include <stdlib.h>
 
 static void usage(FILE *out)
 {
@@ -31,7 +32,35 @@ static void usage(FILE *out)
           out);
 }
 
+/* Started by mpirun/srun? Then experiments spread their runs over the ranks. */
+static int under_mpi(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "SLURM_STEP_NUM_TASKS"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return 1;
+    }
+    return 0;
+}
+
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    int mpi = argc >= 2 && (!strcmp(argv[1], "ensemble") || !strcmp(argv[1], "compare")) && under_mpi() &&
+              tr_mpi_available();
+    if (mpi && tr_mpi_init(&argc, &argv) != TR_OK) {
+        fputs("techrace: cannot start MPI\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    int rc = dispatch(argc, argv);
+    if (mpi)
+        tr_mpi_finalize();
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

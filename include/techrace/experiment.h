@@ -68,6 +68,19 @@ TR_API int tr_ensemble_run(const tr_scenario *s, const tr_experiment_options *o,
 TR_API int tr_compare_run(const tr_scenario *a, const tr_scenario *b, const char *label_a, const char *label_b,
                           const tr_experiment_options *o, tr_diag *diag);
 
+/* MPI. When the program runs under mpirun (or srun) with more than one
+ * rank, experiments distribute their runs: rank 0 opens the database,
+ * hands runs to the other ranks as they ask, and writes what they send;
+ * every rank must make the same call with the same scenarios and options.
+ * The database equals the single-process one. tr_mpi_init is a no-op (and
+ * tr_mpi_available() 0) in a library built without MPI. Call tr_mpi_init
+ * before, and tr_mpi_finalize after, any experiment. */
+TR_API int tr_mpi_init(int *argc, char ***argv);
+TR_API void tr_mpi_finalize(void);
+TR_API int tr_mpi_available(void);
+TR_API int tr_mpi_rank(void);
+TR_API int tr_mpi_size(void);
+
 TR_API const char *tr_keep_name(tr_keep k);
 /* Parses "compact", "all" or "aggregates"; returns 0 on success. */
 TR_API int tr_keep_parse(const char *name, tr_keep *out);

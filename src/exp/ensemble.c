@@ -80,6 +80,30 @@ static int buf_on_year(void *ctx, const tr_sim *sim, const tr_year_report *rep)
     return 0;
 }
 
+static void compute_run(ensemble *e, run_buf *b);
+
+void exp_compute_run(const exp_job *j, uint32_t point, uint32_t run, exp_run_data *data, int *years_seen,
+                     int *status, tr_diag *diag)
+{
+    run_buf b;
+    memset(&b, 0, sizeof b);
+    b.point = point;
+    b.run = run;
+    b.data = *data;
+    tr_diag_init(&b.diag);
+    ensemble e;
+    memset(&e, 0, sizeof e);
+    e.j = j;
+    e.alloc = j->alloc;
+    compute_run(&e, &b);
+    *years_seen = b.years_seen;
+    *status = b.status;
+    for (size_t i = 0; i < b.diag.count; i++)
+        tr_diag_add(diag, b.diag.msgs[i].level, b.diag.msgs[i].file, b.diag.msgs[i].line, b.diag.msgs[i].col, "%s",
+                    b.diag.msgs[i].text);
+    tr_diag_free(&b.diag);
+}
+
 static void compute_run(ensemble *e, run_buf *b)
 {
     tr_diag_free(&b->diag);
@@ -165,6 +189,116 @@ static int check_points(const exp_header *h, tr_diag *diag)
     return TR_OK;
 }
 
+/* Threads: workers compute, the calling thread commits. */
+static int run_threads(ensemble *e, exp_db *db, uint32_t *n_done, uint32_t total, tr_diag *diag)
+{
+    const exp_job *j = e->j;
+    int nt = j->threads;
+    if ((uint32_t)nt > e->n_todo)
+        nt = e->n_todo ? (int)e->n_todo : 1;
+    size_t n_bufs = (size_t)nt * 2;
+    run_buf *bufs = tr_mem_calloc(j->alloc, n_bufs, sizeof *bufs);
+    pthread_t *tids = tr_mem_calloc(j->alloc, (size_t)nt, sizeof *tids);
+    int rc = TR_OK;
+    if (!bufs || !tids) {
+        tr_mem_free(j->alloc, bufs);
+        tr_mem_free(j->alloc, tids);
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
+        return TR_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n_bufs && rc == TR_OK; i++) {
+        tr_diag_init(&bufs[i].diag);
+        if (exp_run_data_init(&bufs[i].data, &e->dims, j->alloc) != TR_OK) {
+            rc = TR_ERR_NOMEM;
+            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory for the run buffers");
+            break;
+        }
+        bufs[i].next = e->free_list;
+        e->free_list = &bufs[i];
+    }
+    pthread_mutex_init(&e->mu, NULL);
+    pthread_cond_init(&e->cv_free, NULL);
+    pthread_cond_init(&e->cv_done, NULL);
+    int started = 0;
+    if (rc == TR_OK && e->n_todo) {
+        for (; started < nt; started++) {
+            pthread_mutex_lock(&e->mu);
+            e->active++;
+            pthread_mutex_unlock(&e->mu);
+            if (pthread_create(&tids[started], NULL, worker, e) != 0) {
+                pthread_mutex_lock(&e->mu);
+                e->active--;
+                pthread_mutex_unlock(&e->mu);
+                break;
+            }
+        }
+        if (started == 0) {
+            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "cannot start worker threads: %s", strerror(errno));
+            rc = TR_ERR_INTERNAL;
+        }
+    }
+    int first_error = TR_OK, warned = 0, interrupted = 0;
+    if (started > 0) {
+        pthread_mutex_lock(&e->mu);
+        for (;;) {
+            while (!e->done_list && e->active > 0)
+                pthread_cond_wait(&e->cv_done, &e->mu);
+            run_buf *b = e->done_list;
+            if (!b)
+                break;
+            e->done_list = b->next;
+            if (!e->done_list)
+                e->done_tail = NULL;
+            pthread_mutex_unlock(&e->mu);
+
+            int wrc = TR_OK;
+            if (b->status == TR_OK) {
+                wrc = expdb_write_run(db, b->point, b->run, &b->data, b->years_seen, diag);
+                if (wrc == TR_OK) {
+                    ++*n_done;
+                    if (!warned) { /* the scenario's warnings, once */
+                        forward_diag(diag, &b->diag, b->point, b->run, 0);
+                        warned = 1;
+                    }
+                    if (j->progress)
+                        j->progress(j->ctx, *n_done, total);
+                }
+            } else if (b->status == TR_ERR_INTERRUPTED) {
+                interrupted = 1;
+            } else {
+                forward_diag(diag, &b->diag, b->point, b->run, 1);
+                wrc = b->status;
+            }
+            if (wrc != TR_OK && first_error == TR_OK)
+                first_error = wrc;
+
+            pthread_mutex_lock(&e->mu);
+            if (wrc != TR_OK || interrupted || (j->interrupt && *j->interrupt))
+                e->stop = 1;
+            b->next = e->free_list;
+            e->free_list = b;
+            pthread_cond_broadcast(&e->cv_free);
+        }
+        pthread_mutex_unlock(&e->mu);
+        for (int i = 0; i < started; i++)
+            pthread_join(tids[i], NULL);
+    }
+    pthread_cond_destroy(&e->cv_free);
+    pthread_cond_destroy(&e->cv_done);
+    pthread_mutex_destroy(&e->mu);
+    for (size_t i = 0; i < n_bufs; i++) {
+        exp_run_data_free(&bufs[i].data);
+        tr_diag_free(&bufs[i].diag);
+    }
+    tr_mem_free(j->alloc, bufs);
+    tr_mem_free(j->alloc, tids);
+    if (rc == TR_OK)
+        rc = first_error;
+    if (rc == TR_OK && interrupted)
+        rc = TR_ERR_INTERRUPTED;
+    return rc;
+}
+
 int exp_run_job(const exp_job *j, tr_diag *diag)
 {
     const exp_header *h = &j->h;
@@ -191,28 +325,27 @@ int exp_run_job(const exp_job *j, tr_diag *diag)
     e.j = j;
     e.alloc = j->alloc;
     exp_dims_init(&e.dims, h->points[0], h->keep);
+    const int mpi = exp_mpi_size() > 1;
+    if (mpi && exp_mpi_rank() != 0)
+        return exp_mpi_worker(&e.dims, j, diag); /* ranks > 0 compute what rank 0 asks */
 
     exp_db *db = NULL;
     rc = expdb_open(&db, j->out, h, j->force, j->resume, j->alloc, diag);
-    if (rc != TR_OK)
+    if (rc != TR_OK) {
+        if (mpi)
+            exp_mpi_release(); /* the workers wait for tasks: tell them there are none */
         return rc;
-
+    }
     const uint32_t total = h->runs * h->n_points;
     uint32_t *todo = tr_mem_calloc(j->alloc, total, sizeof *todo);
-    run_buf *bufs = NULL;
-    pthread_t *tids = NULL;
-    size_t n_bufs = 0;
+    uint32_t n_todo = 0, n_done = 0;
     if (!todo) {
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
         rc = TR_ERR_NOMEM;
-        goto out;
     }
-    uint32_t n_todo = 0, n_done = 0;
-    for (uint32_t t = 0; t < total; t++) {
+    for (uint32_t t = 0; rc == TR_OK && t < total; t++) {
         int done = 0;
         rc = expdb_run_done(db, t / h->runs, t % h->runs, &done, diag);
-        if (rc != TR_OK)
-            goto out;
         if (done)
             n_done++;
         else
@@ -220,129 +353,21 @@ int exp_run_job(const exp_job *j, tr_diag *diag)
     }
     e.todo = todo;
     e.n_todo = n_todo;
-
-    /* Buffer pool and workers. */
-    int nt = j->threads;
-    if ((uint32_t)nt > n_todo)
-        nt = n_todo ? (int)n_todo : 1;
-    n_bufs = (size_t)nt * 2;
-    bufs = tr_mem_calloc(j->alloc, n_bufs, sizeof *bufs);
-    tids = tr_mem_calloc(j->alloc, (size_t)nt, sizeof *tids);
-    if (!bufs || !tids) {
-        rc = TR_ERR_NOMEM;
-        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < n_bufs; i++) {
-        tr_diag_init(&bufs[i].diag);
-        if (exp_run_data_init(&bufs[i].data, &e.dims, j->alloc) != TR_OK) {
-            rc = TR_ERR_NOMEM;
-            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory for the run buffers");
-            goto out;
-        }
-        bufs[i].next = e.free_list;
-        e.free_list = &bufs[i];
-    }
-    pthread_mutex_init(&e.mu, NULL);
-    pthread_cond_init(&e.cv_free, NULL);
-    pthread_cond_init(&e.cv_done, NULL);
-    int started = 0;
-    if (n_todo) {
-        for (; started < nt; started++) {
-            pthread_mutex_lock(&e.mu);
-            e.active++;
-            pthread_mutex_unlock(&e.mu);
-            if (pthread_create(&tids[started], NULL, worker, &e) != 0) {
-                pthread_mutex_lock(&e.mu);
-                e.active--;
-                pthread_mutex_unlock(&e.mu);
-                break;
-            }
-        }
-        if (started == 0) {
-            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "cannot start worker threads: %s", strerror(errno));
-            rc = TR_ERR_INTERNAL;
-        }
-    }
-
-    /* The writer: commit runs as they come. */
-    int first_error = TR_OK, warned = 0, interrupted = 0;
-    if (started > 0) {
-        pthread_mutex_lock(&e.mu);
-        for (;;) {
-            while (!e.done_list && e.active > 0)
-                pthread_cond_wait(&e.cv_done, &e.mu);
-            run_buf *b = e.done_list;
-            if (!b)
-                break;
-            e.done_list = b->next;
-            if (!e.done_list)
-                e.done_tail = NULL;
-            pthread_mutex_unlock(&e.mu);
-
-            int wrc = TR_OK;
-            if (b->status == TR_OK) {
-                wrc = expdb_write_run(db, b->point, b->run, &b->data, b->years_seen, diag);
-                if (wrc == TR_OK) {
-                    n_done++;
-                    if (!warned) { /* the scenario's warnings, once */
-                        forward_diag(diag, &b->diag, b->point, b->run, 0);
-                        warned = 1;
-                    }
-                    if (j->progress)
-                        j->progress(j->ctx, n_done, total);
-                }
-            } else if (b->status == TR_ERR_INTERRUPTED) {
-                interrupted = 1;
-            } else {
-                forward_diag(diag, &b->diag, b->point, b->run, 1);
-                wrc = b->status;
-            }
-            if (wrc != TR_OK && first_error == TR_OK)
-                first_error = wrc;
-
-            pthread_mutex_lock(&e.mu);
-            if (wrc != TR_OK || interrupted || (j->interrupt && *j->interrupt))
-                e.stop = 1;
-            b->next = e.free_list;
-            e.free_list = b;
-            pthread_cond_broadcast(&e.cv_free);
-        }
-        pthread_mutex_unlock(&e.mu);
-        for (int i = 0; i < started; i++)
-            pthread_join(tids[i], NULL);
-    }
-    if (j->interrupt && *j->interrupt && n_done < total)
-        interrupted = 1;
-    pthread_cond_destroy(&e.cv_free);
-    pthread_cond_destroy(&e.cv_done);
-    pthread_mutex_destroy(&e.mu);
-
     if (rc == TR_OK)
-        rc = first_error;
-    if (rc == TR_OK && interrupted)
+        rc = mpi ? exp_mpi_dispatch(&e.dims, j, db, todo, n_todo, &n_done, total, diag)
+                 : run_threads(&e, db, &n_done, total, diag);
+    else if (mpi)
+        exp_mpi_release();
+    if (rc == TR_OK && j->interrupt && *j->interrupt && n_done < total)
         rc = TR_ERR_INTERRUPTED;
     if (rc == TR_OK && n_done == total)
         rc = expdb_write_aggregates(db, diag);
     if (rc == TR_OK && j->finish)
         rc = j->finish(j->finish_ctx, db, diag);
-
-out:
-    if (bufs)
-        for (size_t i = 0; i < n_bufs; i++) {
-            exp_run_data_free(&bufs[i].data);
-            tr_diag_free(&bufs[i].diag);
-        }
-    tr_mem_free(j->alloc, bufs);
-    tr_mem_free(j->alloc, tids);
     tr_mem_free(j->alloc, todo);
-    {
-        const char *status = rc == TR_OK ? "complete" : rc == TR_ERR_INTERRUPTED ? "interrupted" : "failed";
-        int crc = expdb_close(db, status, diag);
-        if (rc == TR_OK)
-            rc = crc;
-    }
-    return rc;
+    const char *status = rc == TR_OK ? "complete" : rc == TR_ERR_INTERRUPTED ? "interrupted" : "failed";
+    int crc = expdb_close(db, status, diag);
+    return rc == TR_OK ? crc : rc;
 }
 
 int tr_ensemble_run(const tr_scenario *s, const tr_experiment_options *o, tr_diag *diag)

@@ -25,4 +25,21 @@ typedef struct exp_job {
 
 int exp_run_job(const exp_job *j, tr_diag *diag);
 
+/* One (point, run) into data (as the thread workers do): *status is TR_OK
+ * or why the run failed, its messages go to diag. */
+void exp_compute_run(const exp_job *j, uint32_t point, uint32_t run, exp_run_data *data, int *years_seen,
+                     int *status, tr_diag *diag);
+
+/* MPI (mpi.c; without MPI, size 1 and the rest unused). Rank 0 opens the
+ * database, hands tasks (point * runs + run) to the other ranks one at a
+ * time as they ask (a dynamic queue: runs differ in cost) and commits what
+ * they send back; it is the only writer. */
+int exp_mpi_size(void);
+int exp_mpi_rank(void);
+int exp_mpi_worker(const exp_dims *d, const exp_job *j, tr_diag *diag);
+int exp_mpi_dispatch(const exp_dims *d, const exp_job *j, exp_db *db, const uint32_t *todo, uint32_t n_todo,
+                     uint32_t *n_done, uint32_t total, tr_diag *diag);
+/* Rank 0 could not start: answer every worker's request with "stop". */
+void exp_mpi_release(void);
+
 #endif
