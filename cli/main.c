@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "techrace/version.h"
 
 static void usage(FILE *out)
@@ -36,17 +37,26 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         usage(stdout);
-        return EXIT_OK;
+        return cli_close_stdout("techrace") ? EXIT_RUNTIME : EXIT_OK;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("techrace %s\n", tr_version());
-        return EXIT_OK;
+        return cli_close_stdout("techrace") ? EXIT_RUNTIME : EXIT_OK;
     }
-    if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 1, argv + 1);
-    if (!strcmp(cmd, "scenario"))
-        return cmd_scenario(argc - 1, argv + 1);
-    fprintf(stderr, "techrace: unknown command '%s'\n\n", cmd);
-    usage(stderr);
-    return EXIT_INPUT;
+    int rc;
+    char prog[64];
+    if (!strcmp(cmd, "run")) {
+        rc = cmd_run(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "scenario")) {
+        rc = cmd_scenario(argc - 1, argv + 1);
+    } else {
+        fprintf(stderr, "techrace: unknown command '%s'\nTry 'techrace --help'.\n", cmd);
+        return EXIT_INPUT;
+    }
+    /* Every command's output: a write error (a full disk, a closed pipe,
+     * > /dev/full) is an error of the command. */
+    snprintf(prog, sizeof prog, "techrace %s", cmd);
+    if (cli_close_stdout(prog) && rc == EXIT_OK)
+        rc = EXIT_RUNTIME;
+    return rc;
 }

@@ -46,6 +46,9 @@ typedef struct tr_results_options {
  * created or written is reported with the system's reason (errno). */
 TR_API int tr_results_open_opts(tr_results **out, const char *path,
                                 const tr_results_options *opts, tr_diag *diag);
+/* Could tr_results_open create or write path? Only looks (creates nothing):
+ * for checking an output before a long run. alloc may be NULL. */
+TR_API int tr_results_check_path(const char *path, const tr_allocator *alloc, tr_diag *diag);
 /* tr_results_open_opts with TR_RESULTS_OPTIONS_INIT. */
 TR_API int tr_results_open(tr_results **out, const char *path, tr_diag *diag);
 TR_API void tr_results_close(tr_results *r);

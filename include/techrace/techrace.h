@@ -10,5 +10,6 @@
 #include "techrace/scenario.h"
 #include "techrace/sim.h"
 #include "techrace/results.h"
+#include "techrace/run.h"
 
 #endif

@@ -563,8 +563,12 @@ void tr_results_close(tr_results *r)
  * reports a file it cannot create as "unable to open database file" and its
  * saved errno is that of its last attempt (often a read-only retry: ENOENT),
  * not the reason. Paths SQLite interprets itself (":memory:", URIs) pass. */
-static int check_writable(tr_results *r, const char *path, tr_diag *diag)
+int tr_results_check_path(const char *path, const tr_allocator *alloc, tr_diag *diag)
 {
+    if (!path || !*path) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "no results database file given");
+        return TR_ERR_INPUT;
+    }
     if (!strcmp(path, ":memory:") || !strncmp(path, "file:", 5))
         return 0;
     int fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -576,7 +580,7 @@ static int check_writable(tr_results *r, const char *path, tr_diag *diag)
     if (err == ENOENT) {
         /* A new file: its directory must exist and be writable. */
         const char *slash = strrchr(path, '/');
-        char *dir = slash ? tr_mem_alloc(r->alloc, (size_t)(slash - path) + 2) : NULL;
+        char *dir = slash ? tr_mem_alloc(alloc, (size_t)(slash - path) + 2) : NULL;
         if (slash && !dir) {
             tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "out of memory");
             return TR_ERR_NOMEM;
@@ -588,7 +592,7 @@ static int check_writable(tr_results *r, const char *path, tr_diag *diag)
         }
         int ok = access(dir ? dir : ".", W_OK | X_OK) == 0;
         err = errno;
-        tr_mem_free(r->alloc, dir);
+        tr_mem_free(alloc, dir);
         if (ok)
             return 0;
     }
@@ -662,6 +666,17 @@ static int check_not_foreign(tr_results *r, tr_diag *diag)
     return TR_ERR_DB;
 }
 
+/* The database file and SQLite's companions of it. */
+static void remove_db_files(const char *path)
+{
+    char buf[4096];
+    static const char *const suffix[] = {"-wal", "-shm", "-journal"};
+    for (int i = 0; i < 3; i++)
+        if (snprintf(buf, sizeof buf, "%s%s", path, suffix[i]) < (int)sizeof buf)
+            unlink(buf);
+    unlink(path);
+}
+
 int tr_results_open(tr_results **out, const char *path, tr_diag *diag)
 {
     tr_results_options opts = TR_RESULTS_OPTIONS_INIT;
@@ -689,11 +704,15 @@ int tr_results_open_opts(tr_results **out, const char *path, const tr_results_op
         tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "out of memory");
         return TR_ERR_NOMEM;
     }
-    int status = check_writable(r, path, diag);
+    int status = tr_results_check_path(path, alloc, diag);
     if (status) {
         tr_results_close(r);
         return status;
     }
+    /* A file this open creates is removed again if the open fails. */
+    struct stat sb;
+    int created = strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0 &&
+                  lstat(path, &sb) != 0 && errno == ENOENT;
 
     int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
@@ -706,6 +725,8 @@ int tr_results_open_opts(tr_results **out, const char *path, const tr_results_op
             tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "cannot open the results database: %s",
                         msg);
         tr_results_close(r);
+        if (created)
+            remove_db_files(path);
         return (rc & 0xff) == SQLITE_CANTOPEN ? TR_ERR_IO : rc == SQLITE_NOMEM ? TR_ERR_NOMEM : TR_ERR_DB;
     }
     sqlite3_extended_result_codes(r->db, 1);
@@ -727,6 +748,8 @@ int tr_results_open_opts(tr_results **out, const char *path, const tr_results_op
         status = prepare_all(r, diag);
     if (status) {
         tr_results_close(r);
+        if (created)
+            remove_db_files(path);
         return status;
     }
     *out = r;
