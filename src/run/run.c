@@ -12,7 +12,8 @@
  *      with the events applied in it, then on_year;
  *   6. write the run's final status: complete, interrupted or failed;
  *   7. if complete and a CSV directory was given, export the set (written
- *      beside it and swapped in whole);
+ *      beside it and swapped in whole); if that fails the run is marked
+ *      failed after all (the old set, if any, is left as it was);
  *   8. on_end; close the database, free the run and the scenario.
  * All memory comes from opts->alloc; nothing is static or global. */
 #include "techrace/run.h"
@@ -95,14 +96,14 @@ static int create_sim(const tr_run_options *o, const tr_scenario *s, uint64_t se
 /* Write the run's final status. A lock held by another connection may
  * outlast one busy timeout: try twice. On failure the row keeps 'running';
  * say so plainly. */
-static int end_run(run_state *st, const char *status_text, tr_run_result *res)
+static int end_run(run_state *st, const char *status_text, tr_run_result *res, int last_try)
 {
     int rc = tr_results_end_run(st->db, st->run_id, status_text, st->diag);
     if (rc == TR_ERR_DB)
         rc = tr_results_end_run(st->db, st->run_id, status_text, st->diag);
     if (rc == TR_OK) {
         res->db_status = status_text;
-    } else {
+    } else if (last_try) {
         tr_diag_add(st->diag, TR_DIAG_ERROR, st->o->db_path, 0, 0,
                     "run %lld could not be marked %s and is left marked 'running': it is a "
                     "failed run (docs/RESULTS.md, \"Run status\")",
@@ -157,7 +158,7 @@ int tr_run(const tr_run_options *opts, tr_run_result *res_out, tr_diag *diag)
     res.stage = TR_RUN_STEPS;
     if (o->hooks.on_start && (rc = o->hooks.on_start(o->hooks.ctx, sim, diag)) != TR_OK) {
         if (st.db)
-            end_run(&st, "failed", &res);
+            end_run(&st, "failed", &res, 1);
         goto done;
     }
     tr_sim_hooks hooks = {on_year, on_event, &st, o->interrupt};
@@ -165,24 +166,27 @@ int tr_run(const tr_run_options *opts, tr_run_result *res_out, tr_diag *diag)
     res.last_year = st.last_year;
     if (rc != TR_OK) {
         if (st.db)
-            end_run(&st, rc == TR_ERR_INTERRUPTED ? "interrupted" : "failed", &res);
+            end_run(&st, rc == TR_ERR_INTERRUPTED ? "interrupted" : "failed", &res, 1);
         goto done;
     }
 
     if (st.db) {
         res.stage = TR_RUN_END;
-        rc = end_run(&st, "complete", &res);
+        rc = end_run(&st, "complete", &res, 0);
         if (rc != TR_OK) {
             /* Not complete: try to say failed instead. */
-            if (end_run(&st, "failed", &res) != TR_OK)
-                res.db_status = NULL;
+            end_run(&st, "failed", &res, 1);
             goto done;
         }
         if (o->csv_dir) {
             res.stage = TR_RUN_EXPORT;
             rc = tr_results_export_csv(st.db, st.run_id, o->csv_dir, diag);
-            if (rc != TR_OK)
+            if (rc != TR_OK) {
+                /* The outputs asked for are not all there: the run failed
+                 * (its years are complete in the database). */
+                end_run(&st, "failed", &res, 1);
                 goto done;
+            }
         }
     }
     res.stage = TR_RUN_DONE;
