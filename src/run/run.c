@@ -94,12 +94,12 @@ static int create_sim(const tr_run_options *o, const tr_scenario *s, uint64_t se
 }
 
 /* Write the run's final status. A lock held by another connection may
- * outlast one busy timeout: try twice. On failure the row keeps 'running';
+ * outlast one busy timeout: try up to four times. On failure the row keeps 'running';
  * say so plainly. */
 static int end_run(run_state *st, const char *status_text, tr_run_result *res, int last_try)
 {
     int rc = tr_results_end_run(st->db, st->run_id, status_text, st->diag);
-    if (rc == TR_ERR_DB)
+    for (int i = 0; i < 3 && rc == TR_ERR_DB; i++)
         rc = tr_results_end_run(st->db, st->run_id, status_text, st->diag);
     if (rc == TR_OK) {
         res->db_status = status_text;
