@@ -164,6 +164,22 @@ static const char *cid(const tr_scenario *s, int c)
     return c >= 0 && c < s->n_countries ? s->countries[c].id : "-";
 }
 
+/* The scenario's name. A name ending in its calendar ("... 2000-2035")
+ * shows the calendar actually run when --set changed it. */
+static void print_title(FILE *out, const tr_scenario *s)
+{
+    const char *name = s->name && *s->name ? s->name : (s->source_name ? s->source_name : "scenario");
+    size_t n = strlen(name);
+    const char *r = n >= 10 ? name + n - 9 : NULL; /* " YYYY-YYYY" */
+    int y1, y2;
+    char tail;
+    if (r && r[-1] == ' ' && r[4] == '-' && sscanf(r, "%4d-%4d%c", &y1, &y2, &tail) == 2 &&
+        (y1 != s->start_year || y2 != s->end_year))
+        fprintf(out, "%.*s%d-%d\n", (int)(r - name), name, s->start_year, s->end_year);
+    else
+        fprintf(out, "%s\n", name);
+}
+
 static void print_summary(const summary *sm, uint64_t seed, FILE *out)
 {
     const tr_scenario *s = sm->s;
@@ -181,7 +197,7 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
     if (ny == 0)
         years[ny++] = s->end_year;
 
-    fprintf(out, "%s\n", s->name && *s->name ? s->name : (s->source_name ? s->source_name : "scenario"));
+    print_title(out, s);
     fprintf(out, "%d-%d, %d steps a year, seed %" PRIu64 "\n\n", s->start_year, s->end_year,
             s->steps_per_year, seed);
     fprintf(out, "Technologies led (of %d; share of high-impact papers, %d-year window)\n", nk,
@@ -223,13 +239,20 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
             any += sm->prod[(years[j] - s->start_year) * nc + c];
     if (any > 0) {
         int yl = years[ny - 1] - s->start_year;
+        /* "Little giants" is a designation (China's MIIT programme): shown
+         * only when the scenario's parameters.firms.little_giant_* make the
+         * run designate any. */
+        int giants = 0;
+        for (int c = 0; c < nc; c++)
+            giants |= sm->firms[(yl * nc + c) * 3 + 2] > 0;
         fprintf(out, "\nShare of world sales of the technologies' products (%%); in %d: capacity use (%%, output-weighted),\n"
-                     "subsidies to firms (US$ bn), firms, small specialised firms (SMEs) and little giants\n",
-                years[ny - 1]);
+                     "subsidies to firms (US$ bn), firms, small specialised firms (SMEs)%s\n",
+                years[ny - 1], giants ? " and little giants" : "");
         fprintf(out, "  %-28s", "country");
         for (int j = 0; j < ny; j++)
             fprintf(out, " %6d", years[j]);
-        fprintf(out, "   %6s %9s %9s %8s %8s\n", "use %", "subsidy", "firms", "SMEs", "giants");
+        fprintf(out, "   %6s %9s %9s %8s", "use %", "subsidy", "firms", "SMEs");
+        fprintf(out, giants ? " %8s\n" : "\n", "giants");
         for (int c = 0; c < nc; c++) {
             const tr_country *C = &s->countries[c];
             char label[64];
@@ -247,8 +270,11 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
                 fprintf(out, "   %6s", "-");
             else
                 fprintf(out, "   %6.0f", 100 * u);
-            fprintf(out, " %9.1f %9.0f %8.0f %8.0f\n", sm->subs[yl * nc + c], sm->firms[(yl * nc + c) * 3],
-                    sm->firms[(yl * nc + c) * 3 + 1], sm->firms[(yl * nc + c) * 3 + 2]);
+            fprintf(out, " %9.1f %9.0f %8.0f", sm->subs[yl * nc + c], sm->firms[(yl * nc + c) * 3],
+                    sm->firms[(yl * nc + c) * 3 + 1]);
+            if (giants)
+                fprintf(out, " %8.0f", sm->firms[(yl * nc + c) * 3 + 2]);
+            fputc('\n', out);
         }
         double world = 0;
         for (int c = 0; c < nc; c++)
