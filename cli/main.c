@@ -22,7 +22,11 @@ static void usage(FILE *out)
           "  -h, --help                 show this help (also after any command)\n"
           "  --version                  show the version\n"
           "\n"
-          "exit status: 0 ok, 1 runtime failure, 2 bad input (usage, scenario file, --set override);\n"
+          "Every command takes `--opt VALUE` or `--opt=VALUE`, `--` ends the options, and\n"
+          "`techrace COMMAND --help` describes it.\n"
+          "\n"
+          "exit status: 0 ok, 1 runtime failure (including a failed write to standard output),\n"
+          "             2 bad input (usage, scenario file, --set override, an unusable --out/--csv);\n"
           "             `scenario diff` exits 1 when the scenarios differ, like diff(1)\n"
           "documentation: README.md, docs/SCENARIO.md, docs/RESULTS.md, docs/ODD.md\n",
           out);

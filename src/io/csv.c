@@ -246,10 +246,10 @@ static int remove_set_dir(const tr_csv_set *set, const char *dir)
         struct dirent *e;
         while ((e = readdir(d)) != NULL)
             if (known_name(e->d_name, set->names, set->n_names)) {
-                char *p = join(set->alloc, dir, e->d_name, "");
-                if (p)
+                /* No allocation here: cleaning up must work when memory is short. */
+                char p[4096];
+                if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < (int)sizeof p)
                     unlink(p);
-                tr_mem_free(set->alloc, p);
             }
         closedir(d);
     }
