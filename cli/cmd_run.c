@@ -393,10 +393,17 @@ int cmd_run(int argc, char **argv)
     cli_parser p;
     cli_parser_init(&p, prog, argc, argv, opts);
     const char *val;
+    const char *scen[2] = {NULL, NULL};
+    int n_scen = 0;
     int c;
     while ((c = cli_next(&p, &val)) != CLI_END) {
         uint64_t v;
         switch (c) {
+        case CLI_OPERAND:
+            if (n_scen < 2)
+                scen[n_scen] = val;
+            n_scen++;
+            break;
         case CLI_HELP:
             usage(stdout);
             free(sets);
@@ -445,14 +452,16 @@ int cmd_run(int argc, char **argv)
             return EXIT_INPUT;
         }
     }
-    int first = cli_operand_index(&p);
-    if (argc - first > 1) {
-        free(sets);
-        return cli_usage_error(prog, "more than one scenario given ('%s', '%s')", argv[first],
-                               argv[first + 1]);
+    for (int i = cli_operand_index(&p); i < argc; i++) { /* after `--` */
+        if (n_scen < 2)
+            scen[n_scen] = argv[i];
+        n_scen++;
     }
-    if (argc - first == 1)
-        ro.scenario_path = argv[first];
+    if (n_scen > 1) {
+        free(sets);
+        return cli_usage_error(prog, "more than one scenario given ('%s', '%s')", scen[0], scen[1]);
+    }
+    ro.scenario_path = scen[0];
     ro.overrides = sets;
     ro.n_overrides = n_sets;
 

@@ -58,7 +58,9 @@ static int parse_args(int argc, char **argv, args *a, const char *prog)
     const char *val;
     int c;
     while ((c = cli_next(&p, &val)) != CLI_END) {
-        if (c == CLI_HELP)
+        if (c == CLI_OPERAND)
+            a->pos[a->n_pos++] = val;
+        else if (c == CLI_HELP)
             a->help = 1;
         else if (c == 256)
             a->sets[a->n_sets++] = val;

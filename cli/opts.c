@@ -34,8 +34,9 @@ int cli_usage_error(const char *prog, const char *fmt, ...)
 int cli_next(cli_parser *p, const char **arg)
 {
     struct option lo[MAX_OPTS + 2];
-    char so[2 * MAX_OPTS + 4];
+    char so[2 * MAX_OPTS + 5];
     size_t ns = 0, nl = 0;
+    so[ns++] = '-'; /* operands in order, as CLI_OPERAND, whatever POSIXLY_CORRECT says */
     so[ns++] = ':'; /* report a missing value as ':' */
     for (const cli_opt *o = p->opts; o && o->name && nl < MAX_OPTS; o++) {
         lo[nl].name = o->name;
@@ -63,6 +64,10 @@ int cli_next(cli_parser *p, const char **arg)
     int c = getopt_long(p->argc, p->argv, so, lo, NULL);
     if (c == -1)
         return CLI_END;
+    if (c == 1) {
+        *arg = optarg;
+        return CLI_OPERAND;
+    }
     const char *bad = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : "?";
     if (c == '?') {
         if (optopt && !(bad[0] == '-' && bad[1] == '-'))

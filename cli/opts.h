@@ -16,7 +16,7 @@ typedef struct cli_opt {
     int id;            /* returned by cli_next (> 0, not a letter's code when short_name is 0) */
 } cli_opt;
 
-enum { CLI_END = -1, CLI_ERROR = -2, CLI_HELP = 'h' };
+enum { CLI_END = -1, CLI_ERROR = -2, CLI_OPERAND = 1, CLI_HELP = 'h' };
 
 typedef struct cli_parser {
     const char *prog;  /* "techrace run", for messages */
@@ -28,8 +28,9 @@ typedef struct cli_parser {
 
 void cli_parser_init(cli_parser *p, const char *prog, int argc, char **argv, const cli_opt *opts);
 /* Next option: its id (CLI_HELP for -h/--help) with *arg its value (or
- * NULL); CLI_END when none is left (the operands are then
- * argv[cli_operand_index(p) .. argc-1]); CLI_ERROR after printing the
+ * NULL); CLI_OPERAND with *arg an operand, in order (options and operands
+ * may be mixed); CLI_END when none is left (the operands after `--` are
+ * then argv[cli_operand_index(p) .. argc-1]); CLI_ERROR after printing the
  * message to stderr (exit with EXIT_INPUT). */
 int cli_next(cli_parser *p, const char **arg);
 int cli_operand_index(const cli_parser *p);
