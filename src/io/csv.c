@@ -316,7 +316,8 @@ int tr_csv_set_commit(tr_csv_set *set, tr_diag *diag)
         tr_csv_set_abort(set);
         return status;
     }
-    if (exchange(set->tmpdir, set->dir) == 0) {
+    errno = ENOSYS;
+    if (!set->no_exchange && exchange(set->tmpdir, set->dir) == 0) {
         /* tmpdir now holds the old set. */
         if (remove_set_dir(set, set->tmpdir) != 0)
             tr_diag_add(diag, TR_DIAG_WARNING, set->tmpdir, 0, 0,
@@ -324,7 +325,7 @@ int tr_csv_set_commit(tr_csv_set *set, tr_diag *diag)
                         strerror(errno));
         goto done;
     }
-    if (errno != ENOSYS && errno != EINVAL && errno != ENOTSUP) {
+    if (!set->no_exchange && errno != ENOSYS && errno != EINVAL && errno != ENOTSUP) {
         tr_diag_add(diag, TR_DIAG_ERROR, set->dir, 0, 0, "cannot move the CSV files into place: %s",
                     strerror(errno));
         tr_csv_set_abort(set);

@@ -34,6 +34,7 @@ typedef struct tr_csv_set {
     const char *const *names; /* the file names a set may hold */
     int n_names;
     int written[TR_CSV_SET_MAX]; /* names[i] created in tmpdir */
+    int no_exchange; /* tests: take the path of systems without RENAME_EXCHANGE */
 } tr_csv_set;
 
 typedef struct tr_csv {

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1131,6 +1132,88 @@ static void test_csv_links_and_foreign_files(void **state)
     remove_db(path);
 }
 
+
+/* The set is swapped in whole, by RENAME_EXCHANGE or by the fallback
+ * (rename aside, rename in), and an error midway leaves the old set. */
+static void write_set(const char *dir, const char *text, int no_exchange, int fail_second)
+{
+    static const char *const names[] = {"a.csv", "b.csv"};
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_csv_set set;
+    assert_int_equal(tr_csv_set_begin(&set, dir, names, 2, NULL, &d), TR_OK);
+    set.no_exchange = no_exchange;
+    for (int i = 0; i < 2; i++) {
+        tr_csv c;
+        assert_int_equal(tr_csv_open(&c, &set, i, &d), TR_OK);
+        tr_csv_text(&c, text);
+        tr_csv_end_row(&c);
+        if (i == 1 && fail_second) {
+            tr_csv_abort(&c);
+            tr_csv_set_abort(&set);
+            tr_diag_free(&d);
+            return;
+        }
+        assert_int_equal(tr_csv_close(&c, &d), TR_OK);
+    }
+    assert_int_equal(tr_csv_set_commit(&set, &d), TR_OK);
+    assert_int_equal(d.errors, 0);
+    tr_diag_free(&d);
+}
+
+static void expect_set(const char *dir, const char *text)
+{
+    char p[256], want[64];
+    snprintf(want, sizeof want, "%s\n", text);
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, i ? "b.csv" : "a.csv");
+        size_t n = 0;
+        char *got = read_file(p, &n);
+        assert_non_null(got);
+        assert_string_equal(got, want);
+        free(got);
+    }
+}
+
+static int siblings(const char *prefix)
+{
+    DIR *d = opendir(".");
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static void test_csv_set_swap(void **state)
+{
+    (void)state;
+    const char *dir = "test_results_set";
+    for (int no_exchange = 0; no_exchange < 2; no_exchange++) {
+        char p[256];
+        snprintf(p, sizeof p, "%s/a.csv", dir);
+        remove(p);
+        snprintf(p, sizeof p, "%s/b.csv", dir);
+        remove(p);
+        rmdir(dir);
+        write_set(dir, "one", no_exchange, 0);   /* new directory */
+        expect_set(dir, "one");
+        write_set(dir, "two", no_exchange, 0);   /* replaced */
+        expect_set(dir, "two");
+        write_set(dir, "three", no_exchange, 1); /* fails midway: old set stays */
+        expect_set(dir, "two");
+        assert_int_equal(siblings(".test_results_set."), 0);
+    }
+    char p[256];
+    snprintf(p, sizeof p, "%s/a.csv", dir);
+    remove(p);
+    snprintf(p, sizeof p, "%s/b.csv", dir);
+    remove(p);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1151,6 +1234,7 @@ int main(void)
         cmocka_unit_test(test_application_id),
         cmocka_unit_test(test_csv_enospc),
         cmocka_unit_test(test_csv_links_and_foreign_files),
+        cmocka_unit_test(test_csv_set_swap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
