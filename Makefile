@@ -23,7 +23,11 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# One run in techrace-results.db, so README.md's example queries show it once:
+# the file of the previous `make run` is removed first (the CSV set in
+# techrace-results/ is replaced as a whole by the run itself).
 run: build
+	rm -f techrace-results.db techrace-results.db-wal techrace-results.db-shm
 	./$(BUILD)/techrace run --out techrace-results.db --csv techrace-results
 
 test: build

@@ -1,18 +1,16 @@
-/* cmd_run.c — `techrace run`: load a scenario, run it, store the results and
- * print a readable summary. */
+/* cmd_run.c — `techrace run`: parse the arguments, run the scenario into
+ * results with tr_run (include/techrace/run.h), print a readable summary. */
 #include <errno.h>
-#include <math.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "techrace/techrace.h"
 
 static volatile sig_atomic_t interrupted = 0;
@@ -32,21 +30,27 @@ static void usage(FILE *out)
 {
     fputs("usage: techrace run [SCENARIO] [options]\n"
           "\n"
-          "Run a scenario (default: the embedded US-China 2000-2035 scenario) and print a summary.\n"
+          "Run a scenario (a file, or `default`: the embedded US-China scenario) and print a summary.\n"
           "\n"
           "options:\n"
           "  --seed N        random seed (default: the scenario's `seed`)\n"
           "  --run N         run index, a second key of the random streams (default 0)\n"
           "  --out FILE      write results to the SQLite database FILE (a new run is added\n"
           "                  if FILE already holds runs; see docs/RESULTS.md)\n"
-          "  --csv DIR       also export this run's tables as CSV files into DIR\n"
+          "  --csv DIR       also export this run's tables as CSV files into DIR, replacing\n"
+          "                  the set there as a whole (DIR may hold only a CSV export)\n"
           "  --set K=V       override a scenario value, e.g. --set countries.CN.rd_intensity=0.03\n"
           "                  (repeatable; typed and checked like the file)\n"
-          "  --quiet         print nothing but errors\n"
+          "  -q, --quiet     print nothing but errors\n"
           "  -h, --help      show this help\n"
+          "Options take their value as `--out FILE` or `--out=FILE`; `--` ends the options.\n"
+          "Both outputs are checked before the run; nothing is created for a bad scenario.\n"
+          "Ctrl-C, TERM or HUP stop the run at the next step: the complete years stay in\n"
+          "FILE, marked interrupted.\n"
           "\n"
           "exit status: 0 ok, 1 runtime failure (e.g. cannot write results, interrupted),\n"
-          "             2 bad input (usage, scenario file, override)\n",
+          "             2 bad input (usage, scenario file, override, an --out or --csv that\n"
+          "             cannot be written)\n",
           out);
 }
 
@@ -65,17 +69,61 @@ typedef struct summary {
     double *lshare;    /* [year * nk + k] */
     double *sshare;    /* [year * nk + k] */
     unsigned char *risk; /* [year * nk + k] */
-    tr_results *db;
-    int64_t run_id;
-    tr_diag *diag;
-    int db_failed;
     int quiet;
+    int printed;       /* the summary was printed */
 } summary;
+
+static void summary_free(summary *sm)
+{
+    free(sm->led);
+    free(sm->rd);
+    free(sm->prod);
+    free(sm->util);
+    free(sm->subs);
+    free(sm->firms);
+    free(sm->leader);
+    free(sm->second);
+    free(sm->lshare);
+    free(sm->sshare);
+    free(sm->risk);
+}
+
+static int on_start(void *ctx, const tr_sim *sim, tr_diag *diag)
+{
+    summary *sm = ctx;
+    const tr_scenario *s = tr_sim_scenario(sim);
+    if (diag->count > 0 && !sm->quiet) { /* warnings from creating the run */
+        tr_diag_print(diag, stderr);
+        tr_diag_free(diag);
+        tr_diag_init(diag);
+    }
+    sm->s = s;
+    sm->n_years = s->end_year - s->start_year + 1;
+    size_t ny = (size_t)sm->n_years, nc = (size_t)s->n_countries, nk = (size_t)s->n_tech;
+    sm->led = calloc(ny * nc, sizeof *sm->led);
+    sm->rd = calloc(ny * nc, sizeof *sm->rd);
+    sm->prod = calloc(ny * nc, sizeof *sm->prod);
+    sm->util = calloc(ny * nc, sizeof *sm->util);
+    sm->subs = calloc(ny * nc, sizeof *sm->subs);
+    sm->firms = calloc(ny * 3 * nc, sizeof *sm->firms);
+    sm->leader = calloc(ny * nk, sizeof *sm->leader);
+    sm->second = calloc(ny * nk, sizeof *sm->second);
+    sm->lshare = calloc(ny * nk, sizeof *sm->lshare);
+    sm->sshare = calloc(ny * nk, sizeof *sm->sshare);
+    sm->risk = calloc(ny * nk, sizeof *sm->risk);
+    if (!sm->led || !sm->rd || !sm->prod || !sm->util || !sm->subs || !sm->firms || !sm->leader ||
+        !sm->second || !sm->lshare || !sm->sshare || !sm->risk) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory for the summary");
+        return TR_ERR_NOMEM;
+    }
+    return 0;
+}
 
 static int on_year(void *ctx, const tr_sim *sim, const tr_year_report *rep)
 {
     summary *sm = ctx;
     const tr_scenario *s = sm->s;
+    (void)sim;
     int y = rep->year - s->start_year;
     if (y >= 0 && y < sm->n_years) {
         for (int c = 0; c < rep->n_countries; c++) {
@@ -106,28 +154,30 @@ static int on_year(void *ctx, const tr_sim *sim, const tr_year_report *rep)
             sm->risk[y * rep->n_tech + k] = (unsigned char)t->risk;
         }
     }
-    if (sm->db && tr_results_write_year(sm->db, sm->run_id, sim, rep, sm->diag) != TR_OK) {
-        sm->db_failed = 1;
-        return TR_ERR_DB;
-    }
     if (!sm->quiet && isatty_stderr())
         fprintf(stderr, "\r  year %d", rep->year);
-    return 0;
-}
-
-static int on_event(void *ctx, const tr_sim *sim, const tr_event_applied *ev)
-{
-    summary *sm = ctx;
-    if (sm->db && tr_results_write_event(sm->db, sm->run_id, sim, ev, sm->diag) != TR_OK) {
-        sm->db_failed = 1;
-        return TR_ERR_DB;
-    }
     return 0;
 }
 
 static const char *cid(const tr_scenario *s, int c)
 {
     return c >= 0 && c < s->n_countries ? s->countries[c].id : "-";
+}
+
+/* The scenario's name. A name ending in its calendar ("... 2000-2035")
+ * shows the calendar actually run when --set changed it. */
+static void print_title(FILE *out, const tr_scenario *s)
+{
+    const char *name = s->name && *s->name ? s->name : (s->source_name ? s->source_name : "scenario");
+    size_t n = strlen(name);
+    const char *r = n >= 10 ? name + n - 9 : NULL; /* " YYYY-YYYY" */
+    int y1, y2;
+    char tail;
+    if (r && r[-1] == ' ' && r[4] == '-' && sscanf(r, "%4d-%4d%c", &y1, &y2, &tail) == 2 &&
+        (y1 != s->start_year || y2 != s->end_year))
+        fprintf(out, "%.*s%d-%d\n", (int)(r - name), name, s->start_year, s->end_year);
+    else
+        fprintf(out, "%s\n", name);
 }
 
 static void print_summary(const summary *sm, uint64_t seed, FILE *out)
@@ -147,7 +197,7 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
     if (ny == 0)
         years[ny++] = s->end_year;
 
-    fprintf(out, "%s\n", s->name && *s->name ? s->name : (s->source_name ? s->source_name : "scenario"));
+    print_title(out, s);
     fprintf(out, "%d-%d, %d steps a year, seed %" PRIu64 "\n\n", s->start_year, s->end_year,
             s->steps_per_year, seed);
     fprintf(out, "Technologies led (of %d; share of high-impact papers, %d-year window)\n", nk,
@@ -189,13 +239,20 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
             any += sm->prod[(years[j] - s->start_year) * nc + c];
     if (any > 0) {
         int yl = years[ny - 1] - s->start_year;
+        /* "Little giants" is a designation (China's MIIT programme): shown
+         * only when the scenario's parameters.firms.little_giant_* make the
+         * run designate any. */
+        int giants = 0;
+        for (int c = 0; c < nc; c++)
+            giants |= sm->firms[(yl * nc + c) * 3 + 2] > 0;
         fprintf(out, "\nShare of world sales of the technologies' products (%%); in %d: capacity use (%%, output-weighted),\n"
-                     "subsidies to firms (US$ bn), firms, small specialised firms (SMEs) and little giants\n",
-                years[ny - 1]);
+                     "subsidies to firms (US$ bn), firms, small specialised firms (SMEs)%s\n",
+                years[ny - 1], giants ? " and little giants" : "");
         fprintf(out, "  %-28s", "country");
         for (int j = 0; j < ny; j++)
             fprintf(out, " %6d", years[j]);
-        fprintf(out, "   %6s %9s %9s %8s %8s\n", "use %", "subsidy", "firms", "SMEs", "giants");
+        fprintf(out, "   %6s %9s %9s %8s", "use %", "subsidy", "firms", "SMEs");
+        fprintf(out, giants ? " %8s\n" : "\n", "giants");
         for (int c = 0; c < nc; c++) {
             const tr_country *C = &s->countries[c];
             char label[64];
@@ -213,8 +270,11 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
                 fprintf(out, "   %6s", "-");
             else
                 fprintf(out, "   %6.0f", 100 * u);
-            fprintf(out, " %9.1f %9.0f %8.0f %8.0f\n", sm->subs[yl * nc + c], sm->firms[(yl * nc + c) * 3],
-                    sm->firms[(yl * nc + c) * 3 + 1], sm->firms[(yl * nc + c) * 3 + 2]);
+            fprintf(out, " %9.1f %9.0f %8.0f", sm->subs[yl * nc + c], sm->firms[(yl * nc + c) * 3],
+                    sm->firms[(yl * nc + c) * 3 + 1]);
+            if (giants)
+                fprintf(out, " %8.0f", sm->firms[(yl * nc + c) * 3 + 2]);
+            fputc('\n', out);
         }
         double world = 0;
         for (int c = 0; c < nc; c++)
@@ -272,242 +332,204 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
     }
 }
 
-int cmd_run(int argc, char **argv)
+
+static void on_end(void *ctx, const tr_sim *sim, const tr_run_result *res)
 {
-    const char *scenario_path = NULL, *out_path = NULL, *csv_dir = NULL;
-    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    int n_sets = 0, quiet = 0, have_seed = 0;
-    uint64_t seed = 0;
-    uint32_t run = 0;
-    int status = EXIT_OK;
-    if (!sets)
-        return EXIT_RUNTIME;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-#define OPT(name)                                                                    \
-    (!strcmp(a, name) ? (i + 1 < argc ? (val = argv[++i], 1) : (val = NULL, 1))     \
-                      : (!strncmp(a, name "=", strlen(name) + 1) ? (val = a + strlen(name) + 1, 1) : 0))
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            free(sets);
-            return EXIT_OK;
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            quiet = 1;
-        } else if (OPT("--seed")) {
-            char *end;
-            errno = 0;
-            if (!val || !*val || !(*val >= '0' && *val <= '9') || (seed = strtoull(val, &end, 10), errno) ||
-                *end) {
-                fprintf(stderr, "techrace run: --seed needs a non-negative integer, got '%s'\n", val ? val : "");
-                free(sets);
-                return EXIT_INPUT;
-            }
-            have_seed = 1;
-        } else if (OPT("--run")) {
-            char *end;
-            errno = 0;
-            unsigned long r = val ? strtoul(val, &end, 10) : 0;
-            if (!val || !(*val >= '0' && *val <= '9') || errno || *end || r > 0xffffffffUL) {
-                fprintf(stderr, "techrace run: --run needs an integer 0..4294967295, got '%s'\n", val ? val : "");
-                free(sets);
-                return EXIT_INPUT;
-            }
-            run = (uint32_t)r;
-        } else if (OPT("--out")) {
-            if (!val || !*val) {
-                fprintf(stderr, "techrace run: --out needs a file name\n");
-                free(sets);
-                return EXIT_INPUT;
-            }
-            out_path = val;
-        } else if (OPT("--csv")) {
-            if (!val || !*val) {
-                fprintf(stderr, "techrace run: --csv needs a directory\n");
-                free(sets);
-                return EXIT_INPUT;
-            }
-            csv_dir = val;
-        } else if (OPT("--set")) {
-            if (!val || !strchr(val, '=')) {
-                fprintf(stderr, "techrace run: --set needs KEY=VALUE, got '%s'\n", val ? val : "");
-                free(sets);
-                return EXIT_INPUT;
-            }
-            sets[n_sets++] = val;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "techrace run: unknown option '%s'\n\n", a);
-            usage(stderr);
-            free(sets);
-            return EXIT_INPUT;
-        } else if (!scenario_path) {
-            scenario_path = a;
-        } else {
-            fprintf(stderr, "techrace run: more than one scenario given ('%s', '%s')\n", scenario_path, a);
-            free(sets);
-            return EXIT_INPUT;
-        }
-#undef OPT
+    summary *sm = ctx;
+    (void)sim;
+    if (!sm->quiet && isatty_stderr() && res->stage >= TR_RUN_STEPS)
+        fputs("\r              \r", stderr);
+    if (res->status == TR_OK && !sm->quiet && sm->s) {
+        print_summary(sm, res->seed, stdout);
+        sm->printed = 1;
     }
+}
 
-    /* A CSV directory that cannot be used is bad input: say so before the run. */
-    if (csv_dir) {
-        struct stat st;
-        if (stat(csv_dir, &st) == 0) {
-            if (!S_ISDIR(st.st_mode)) {
-                fprintf(stderr, "techrace run: --csv %s: exists and is not a directory\n", csv_dir);
-                free(sets);
-                return EXIT_INPUT;
-            }
-        } else if (mkdir(csv_dir, 0777) != 0) {
-            fprintf(stderr, "techrace run: --csv %s: cannot create the directory: %s\n", csv_dir, strerror(errno));
-            free(sets);
-            return EXIT_INPUT;
-        }
-    }
+/* A decimal number into *v, at most max. */
+static int parse_u64(const char *val, uint64_t max, uint64_t *v)
+{
+    if (!val || !(*val >= '0' && *val <= '9'))
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(val, &end, 10);
+    if (errno || *end || x > max)
+        return -1;
+    *v = (uint64_t)x;
+    return 0;
+}
 
-    tr_diag diag;
-    tr_diag_init(&diag);
-    tr_scenario *s = NULL;
-    tr_sim *sim = NULL;
-    tr_results *db = NULL;
-    summary sm;
-    memset(&sm, 0, sizeof sm);
-    int64_t run_id = 0;
-
-    int rc;
-    if (!scenario_path || !strcmp(scenario_path, "default")) {
-        rc = tr_scenario_load_default(&s, sets, n_sets, &diag);
-    } else {
-        tr_scenario_source src = {scenario_path, NULL, NULL, sets, n_sets};
-        rc = tr_scenario_load(&s, &src, &diag);
-    }
-    if (rc != TR_OK) {
-        tr_diag_print(&diag, stderr);
-        status = rc == TR_ERR_NOMEM ? EXIT_RUNTIME : EXIT_INPUT;
-        goto done;
-    }
-    if (!have_seed)
-        seed = s->seed;
-
-    rc = tr_sim_create(&sim, s, seed, run, &diag);
-    if (rc != TR_OK) {
-        tr_diag_print(&diag, stderr);
-        status = rc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
-        goto done;
-    }
-    if (diag.count > 0 && !quiet) /* warnings from creating the run */
-        tr_diag_print(&diag, stderr);
-    tr_diag_free(&diag);
-    tr_diag_init(&diag);
-    if (out_path || csv_dir) {
-        rc = tr_results_open(&db, out_path ? out_path : ":memory:", &diag);
-        if (rc == TR_OK)
-            rc = tr_results_begin_run(db, s, sim, seed, &run_id, &diag);
-        if (rc != TR_OK) {
-            tr_diag_print(&diag, stderr);
-            status = EXIT_RUNTIME;
-            goto done;
-        }
-    }
-
-    sm.s = s;
-    sm.n_years = s->end_year - s->start_year + 1;
-    size_t ny = (size_t)sm.n_years;
-    sm.led = calloc(ny * (size_t)s->n_countries, sizeof *sm.led);
-    sm.rd = calloc(ny * (size_t)s->n_countries, sizeof *sm.rd);
-    sm.prod = calloc(ny * (size_t)s->n_countries, sizeof *sm.prod);
-    sm.util = calloc(ny * (size_t)s->n_countries, sizeof *sm.util);
-    sm.subs = calloc(ny * (size_t)s->n_countries, sizeof *sm.subs);
-    sm.firms = calloc(ny * 3 * (size_t)s->n_countries, sizeof *sm.firms);
-    sm.leader = calloc(ny * (size_t)s->n_tech, sizeof *sm.leader);
-    sm.second = calloc(ny * (size_t)s->n_tech, sizeof *sm.second);
-    sm.lshare = calloc(ny * (size_t)s->n_tech, sizeof *sm.lshare);
-    sm.sshare = calloc(ny * (size_t)s->n_tech, sizeof *sm.sshare);
-    sm.risk = calloc(ny * (size_t)s->n_tech, sizeof *sm.risk);
-    if (!sm.led || !sm.rd || !sm.prod || !sm.util || !sm.subs || !sm.firms || !sm.leader || !sm.second || !sm.lshare || !sm.sshare || !sm.risk) {
-        fprintf(stderr, "techrace run: out of memory\n");
-        status = EXIT_RUNTIME;
-        goto done;
-    }
-    sm.db = db;
-    sm.run_id = run_id;
-    sm.diag = &diag;
-    sm.quiet = quiet;
-
-    /* Ctrl-C or a TERM during the run stops it cleanly at the next step;
-     * before and after the run the default action applies. */
-    struct sigaction sa, old_int, old_term;
+/* Catch sig for the run unless it was ignored when techrace started (e.g.
+ * `trap '' INT` in the parent shell, nohup): then it stays ignored. */
+static void catch_signal(int sig, struct sigaction *old, int *caught)
+{
+    struct sigaction sa;
+    *caught = 0;
+    if (sigaction(sig, NULL, old) != 0 || old->sa_handler == SIG_IGN)
+        return;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    if (sigaction(sig, &sa, NULL) == 0)
+        *caught = 1;
+}
 
-    tr_sim_hooks hooks = {on_year, on_event, &sm, &interrupted};
-    rc = tr_sim_run(sim, &hooks);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    if (!quiet && isatty_stderr())
-        fputs("\r              \r", stderr);
+enum { OPT_SEED = 256, OPT_RUN, OPT_OUT, OPT_CSV, OPT_SET };
+
+int cmd_run(int argc, char **argv)
+{
+    static const cli_opt opts[] = {
+        {"seed", 0, 1, OPT_SEED}, {"run", 0, 1, OPT_RUN}, {"out", 0, 1, OPT_OUT},
+        {"csv", 0, 1, OPT_CSV},   {"set", 0, 1, OPT_SET}, {"quiet", 'q', 0, 'q'},
+        {NULL, 0, 0, 0},
+    };
+    const char *prog = "techrace run";
+    tr_run_options ro = TR_RUN_OPTIONS_INIT;
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    int n_sets = 0, quiet = 0;
+    if (!sets)
+        return EXIT_RUNTIME;
+
+    cli_parser p;
+    cli_parser_init(&p, prog, argc, argv, opts);
+    const char *val;
+    const char *scen[2] = {NULL, NULL};
+    int n_scen = 0;
+    int c;
+    while ((c = cli_next(&p, &val)) != CLI_END) {
+        uint64_t v;
+        switch (c) {
+        case CLI_OPERAND:
+            if (n_scen < 2)
+                scen[n_scen] = val;
+            n_scen++;
+            break;
+        case CLI_HELP:
+            usage(stdout);
+            free(sets);
+            return EXIT_OK;
+        case 'q':
+            quiet = 1;
+            break;
+        case OPT_SEED:
+            if (parse_u64(val, UINT64_MAX, &v)) {
+                free(sets);
+                return cli_usage_error(prog, "--seed needs a non-negative integer, got '%s'", val);
+            }
+            ro.use_seed = 1;
+            ro.seed = v;
+            break;
+        case OPT_RUN:
+            if (parse_u64(val, 0xffffffffULL, &v)) {
+                free(sets);
+                return cli_usage_error(prog, "--run needs an integer 0..4294967295, got '%s'", val);
+            }
+            ro.run_index = (uint32_t)v;
+            break;
+        case OPT_OUT:
+            if (!*val) {
+                free(sets);
+                return cli_usage_error(prog, "--out needs a file name");
+            }
+            ro.db_path = val;
+            break;
+        case OPT_CSV:
+            if (!*val) {
+                free(sets);
+                return cli_usage_error(prog, "--csv needs a directory");
+            }
+            ro.csv_dir = val;
+            break;
+        case OPT_SET:
+            if (!strchr(val, '=')) {
+                free(sets);
+                return cli_usage_error(prog, "--set needs KEY=VALUE, got '%s'", val);
+            }
+            sets[n_sets++] = val;
+            break;
+        default:
+            free(sets);
+            return EXIT_INPUT;
+        }
+    }
+    for (int i = cli_operand_index(&p); i < argc; i++) { /* after `--` */
+        if (n_scen < 2)
+            scen[n_scen] = argv[i];
+        n_scen++;
+    }
+    if (n_scen > 1) {
+        free(sets);
+        return cli_usage_error(prog, "more than one scenario given ('%s', '%s')", scen[0], scen[1]);
+    }
+    ro.scenario_path = scen[0];
+    ro.overrides = sets;
+    ro.n_overrides = n_sets;
+
+    summary sm;
+    memset(&sm, 0, sizeof sm);
+    sm.quiet = quiet;
+    ro.hooks.on_start = on_start;
+    ro.hooks.on_year = on_year;
+    ro.hooks.on_end = on_end;
+    ro.hooks.ctx = &sm;
+    ro.interrupt = &interrupted;
+
+    /* Ctrl-C, TERM or HUP during the run (and the export after it) stop it
+     * cleanly at the next step; the previous dispositions come back after. */
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction old[3];
+    int caught[3];
+    interrupted = 0;
+    for (int i = 0; i < 3; i++)
+        catch_signal(sigs[i], &old[i], &caught[i]);
+
+    tr_diag diag;
+    tr_diag_init(&diag);
+    tr_run_result res;
+    int rc = tr_run(&ro, &res, &diag);
+
+    for (int i = 0; i < 3; i++)
+        if (caught[i])
+            sigaction(sigs[i], &old[i], NULL);
+
+    int status = EXIT_OK;
     if (rc != TR_OK) {
-        const char *st = rc == TR_ERR_INTERRUPTED ? "interrupted" : "failed";
-        if (db && !sm.db_failed)
-            tr_results_end_run(db, run_id, st, &diag);
         tr_diag_print(&diag, stderr);
-        if (rc == TR_ERR_INTERRUPTED && out_path)
-            fprintf(stderr, "techrace run: interrupted at step %d; the complete years are kept in %s (run %" PRId64
-                    ", marked interrupted)%s\n", tr_sim_current_step(sim), out_path, run_id,
-                    csv_dir ? "; no CSV files were written" : "");
-        else if (rc == TR_ERR_INTERRUPTED)
-            fprintf(stderr, "techrace run: interrupted at step %d; nothing was written (use --out to keep "
-                    "partial results)\n", tr_sim_current_step(sim));
-        else
-            fprintf(stderr, "techrace run: %s\n", tr_strerror(rc));
-        status = EXIT_RUNTIME;
-        goto done;
-    }
-    if (db) {
-        rc = tr_results_end_run(db, run_id, "complete", &diag);
-        if (rc == TR_OK && csv_dir)
-            rc = tr_results_export_csv(db, run_id, csv_dir, &diag);
-        if (rc != TR_OK) {
-            tr_diag_print(&diag, stderr);
+        switch (res.stage) {
+        case TR_RUN_LOAD:
+            status = rc == TR_ERR_NOMEM ? EXIT_RUNTIME : EXIT_INPUT;
+            break;
+        case TR_RUN_OUTPUTS:
+            status = rc == TR_ERR_NOMEM ? EXIT_RUNTIME : EXIT_INPUT;
+            break;
+        case TR_RUN_CREATE:
+            status = rc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
+            break;
+        default:
             status = EXIT_RUNTIME;
-            goto done;
+            break;
         }
-    }
-    if (!quiet) {
-        print_summary(&sm, seed, stdout);
-        if (out_path || csv_dir) {
+        if (rc == TR_ERR_INTERRUPTED && ro.db_path && res.db_status)
+            fprintf(stderr, "%s: interrupted at step %d; the complete years are kept in %s (run %" PRId64
+                    ", marked interrupted)%s\n", prog, res.steps, ro.db_path, res.run_id,
+                    ro.csv_dir ? "; no CSV files were written" : "");
+        else if (rc == TR_ERR_INTERRUPTED)
+            fprintf(stderr, "%s: interrupted at step %d; nothing was written%s\n", prog, res.steps,
+                    ro.db_path ? "" : " (use --out to keep partial results)");
+        else if (res.stage == TR_RUN_STEPS)
+            fprintf(stderr, "%s: %s\n", prog, tr_strerror(rc));
+    } else if (!quiet) {
+        if (ro.db_path || ro.csv_dir) {
             putchar('\n');
-            if (out_path)
-                printf("Results: %s (run %" PRId64 ")\n", out_path, run_id);
-            if (csv_dir)
-                printf("CSV: %s/\n", csv_dir);
+            if (ro.db_path)
+                printf("Results: %s (run %" PRId64 ")\n", ro.db_path, res.run_id);
+            if (ro.csv_dir)
+                printf("CSV: %s/\n", ro.csv_dir);
         }
     }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "techrace run: cannot write the summary to standard output\n");
-        status = EXIT_RUNTIME;
-    }
-
-done:
-    free(sm.led);
-    free(sm.rd);
-    free(sm.prod);
-    free(sm.util);
-    free(sm.subs);
-    free(sm.firms);
-    free(sm.leader);
-    free(sm.second);
-    free(sm.lshare);
-    free(sm.sshare);
-    free(sm.risk);
-    tr_results_close(db);
-    tr_sim_destroy(sim);
-    tr_scenario_destroy(s);
+    if (rc == TR_OK && !quiet && diag.count > 0) /* warnings (e.g. an old set left aside) */
+        tr_diag_print(&diag, stderr);
+    summary_free(&sm);
     tr_diag_free(&diag);
     free(sets);
     return status;

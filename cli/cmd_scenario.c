@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "techrace/diag.h"
 #include "techrace/scenario.h"
 
@@ -24,10 +25,12 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  --set KEY=VALUE   override a value, e.g. countries.CN.rd_intensity=0.03 or\n"
-    "                    parameters.research.hi_base=0.12 (repeatable)\n"
+    "                    parameters.research.hi_base=0.12 (repeatable; also --set=KEY=VALUE)\n"
     "  -h, --help        show this help\n"
+    "Options and operands may come in any order; `--` ends the options.\n"
     "\n"
-    "exit status: check and show: 0 ok, 2 bad input; diff: 0 identical, 1 different,\n"
+    "exit status: check and show: 0 ok, 1 cannot write the output, 2 bad input;\n"
+    "diff: 0 identical, 1 different (or cannot write the output, with a message),\n"
     "2 bad input. Keys are documented in docs/SCENARIO.md.\n";
 
 typedef struct args {
@@ -38,38 +41,34 @@ typedef struct args {
     int help;
 } args;
 
-/* Parse arguments after the sub-subcommand name; returns 0 or EXIT_INPUT. */
-static int parse_args(int argc, char **argv, args *a)
+/* Parse the arguments of `scenario SUB` (argv[0] = SUB); returns 0 or an
+ * exit status. */
+static int parse_args(int argc, char **argv, args *a, const char *prog)
 {
+    static const cli_opt opts[] = {{"set", 0, 1, 256}, {NULL, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->pos = calloc((size_t)argc + 1, sizeof *a->pos);
     a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
     if (!a->pos || !a->sets) {
-        fprintf(stderr, "techrace: out of memory\n");
+        fprintf(stderr, "%s: out of memory\n", prog);
         return EXIT_RUNTIME;
     }
-    int only_pos = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (only_pos || s[0] != '-' || !s[1]) {
-            a->pos[a->n_pos++] = s;
-        } else if (!strcmp(s, "--")) {
-            only_pos = 1;
-        } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+    cli_parser p;
+    cli_parser_init(&p, prog, argc, argv, opts);
+    const char *val;
+    int c;
+    while ((c = cli_next(&p, &val)) != CLI_END) {
+        if (c == CLI_OPERAND)
+            a->pos[a->n_pos++] = val;
+        else if (c == CLI_HELP)
             a->help = 1;
-        } else if (!strcmp(s, "--set")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "techrace scenario: --set needs KEY=VALUE\n\n%s", usage_text);
-                return EXIT_INPUT;
-            }
-            a->sets[a->n_sets++] = argv[++i];
-        } else if (!strncmp(s, "--set=", 6)) {
-            a->sets[a->n_sets++] = s + 6;
-        } else {
-            fprintf(stderr, "techrace scenario: unknown option '%s'\n\n%s", s, usage_text);
+        else if (c == 256)
+            a->sets[a->n_sets++] = val;
+        else
             return EXIT_INPUT;
-        }
     }
+    for (int i = cli_operand_index(&p); i < argc; i++)
+        a->pos[a->n_pos++] = argv[i];
     return EXIT_OK;
 }
 
@@ -113,7 +112,7 @@ static int do_check(const args *a)
         int rc = load(&s, a->pos[i], a, 1, &d);
         tr_diag_print(&d, stderr);
         if (rc == TR_OK) {
-            printf("%s: ok (%d countries, %d technologies, %d events)\n", a->pos[i], s->n_countries, s->n_tech,
+            cli_out("%s: ok (%d countries, %d technologies, %d events)\n", a->pos[i], s->n_countries, s->n_tech,
                    s->n_events);
         } else {
             int e = status_exit(rc);
@@ -134,7 +133,7 @@ static int do_show(const args *a)
     }
     const char *name = a->n_pos ? a->pos[0] : "default";
     if (!strcmp(name, "default") && a->n_sets == 0) {
-        fputs(tr_scenario_default_text(), stdout);
+        cli_puts(tr_scenario_default_text());
         return EXIT_OK;
     }
     tr_diag d;
@@ -145,7 +144,7 @@ static int do_show(const args *a)
     tr_diag_free(&d);
     if (rc != TR_OK)
         return status_exit(rc);
-    fputs(s->resolved_text, stdout);
+    cli_puts(s->resolved_text);
     tr_scenario_destroy(s);
     return EXIT_OK;
 }
@@ -231,19 +230,19 @@ static int diff_texts(char *ta, char *tb)
             h = (h + 1) & (cap - 1);
         }
         if (j < 0) {
-            printf("- %s = %s\n", la[i].path, la[i].value);
+            cli_out("- %s = %s\n", la[i].path, la[i].value);
             differ = 1;
             continue;
         }
         lb[j].used = 1;
         if (strcmp(la[i].value, lb[j].value)) {
-            printf("- %s = %s\n+ %s = %s\n", la[i].path, la[i].value, lb[j].path, lb[j].value);
+            cli_out("- %s = %s\n+ %s = %s\n", la[i].path, la[i].value, lb[j].path, lb[j].value);
             differ = 1;
         }
     }
     for (int j = 0; j < nb; j++) {
         if (!lb[j].used) {
-            printf("+ %s = %s\n", lb[j].path, lb[j].value);
+            cli_out("+ %s = %s\n", lb[j].path, lb[j].value);
             differ = 1;
         }
     }
@@ -315,7 +314,9 @@ int cmd_scenario(int argc, char **argv)
         return EXIT_INPUT;
     }
     args a;
-    int rc = parse_args(argc - 2, argv + 2, &a);
+    char prog[64];
+    snprintf(prog, sizeof prog, "techrace scenario %s", sub);
+    int rc = parse_args(argc - 1, argv + 1, &a, prog);
     if (rc == EXIT_OK) {
         if (a.help) {
             fputs(usage_text, stdout);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "techrace/techrace.h"
 #include <stdlib.h>
 
@@ -26,9 +27,13 @@ static void usage(FILE *out)
           "  -h, --help                 show this help (also after any command)\n"
           "  --version                  show the version\n"
           "\n"
-          "exit status: 0 ok, 1 runtime failure, 2 bad input (usage, scenario file, --set override);\n"
+          "Every command takes `--opt VALUE` or `--opt=VALUE`, `--` ends the options, and\n"
+          "`techrace COMMAND --help` describes it.\n"
+          "\n"
+          "exit status: 0 ok, 1 runtime failure (including a failed write to standard output),\n"
+          "             2 bad input (usage, scenario file, --set override, an unusable --out/--csv);\n"
           "             `scenario diff` exits 1 when the scenarios differ, like diff(1)\n"
-          "documentation: README.md, docs/SCENARIO.md, docs/RESULTS.md, docs/ODD.md\n",
+          "documentation: README.md, docs/SCENARIO.md, docs/RESULTS.md, docs/EXPERIMENTS.md, docs/ODD.md\n",
           out);
 }
 
@@ -69,21 +74,30 @@ static int dispatch(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         usage(stdout);
-        return EXIT_OK;
+        return cli_close_stdout("techrace") ? EXIT_RUNTIME : EXIT_OK;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("techrace %s\n", tr_version());
-        return EXIT_OK;
+        return cli_close_stdout("techrace") ? EXIT_RUNTIME : EXIT_OK;
     }
-    if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 1, argv + 1);
-    if (!strcmp(cmd, "compare"))
-        return cmd_compare(argc - 1, argv + 1);
-    if (!strcmp(cmd, "ensemble"))
-        return cmd_ensemble(argc - 1, argv + 1);
-    if (!strcmp(cmd, "scenario"))
-        return cmd_scenario(argc - 1, argv + 1);
-    fprintf(stderr, "techrace: unknown command '%s'\n\n", cmd);
-    usage(stderr);
-    return EXIT_INPUT;
+    int rc;
+    char prog[64];
+    if (!strcmp(cmd, "run")) {
+        rc = cmd_run(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "compare")) {
+        rc = cmd_compare(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "ensemble")) {
+        rc = cmd_ensemble(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "scenario")) {
+        rc = cmd_scenario(argc - 1, argv + 1);
+    } else {
+        fprintf(stderr, "techrace: unknown command '%s'\nTry 'techrace --help'.\n", cmd);
+        return EXIT_INPUT;
+    }
+    /* Every command's output: a write error (a full disk, a closed pipe,
+     * > /dev/full) is an error of the command. */
+    snprintf(prog, sizeof prog, "techrace %s", cmd);
+    if (cli_close_stdout(prog) && rc == EXIT_OK)
+        rc = EXIT_RUNTIME;
+    return rc;
 }

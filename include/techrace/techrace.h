@@ -10,6 +10,7 @@
 #include "techrace/scenario.h"
 #include "techrace/sim.h"
 #include "techrace/results.h"
+#include "techrace/run.h"
 #include "techrace/analysis.h"
 #include "techrace/experiment.h"
 

@@ -14,12 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "io/csv.h"
 #include "techrace/version.h"
+#include "util/arena.h"
 
 /* ---- schema ------------------------------------------------------------ */
 
@@ -207,6 +211,11 @@ typedef struct pending_event {
 struct tr_results {
     sqlite3 *db;
     char *path;
+    /* Every allocation of this file and of csv.c comes from here; SQLite's
+     * own allocations (the connection, statements, its page cache) stay
+     * SQLite's: it has one process-global allocator (sqlite3_config), which
+     * a library cannot take over. */
+    const tr_allocator *alloc;
     sqlite3_stmt *st[ST_COUNT];
     pending_event *ev;
     size_t n_ev, cap_ev;
@@ -223,6 +232,17 @@ static int db_fail(tr_results *r, tr_diag *diag, const char *what)
     const char *msg = r->db ? sqlite3_errmsg(r->db) : "out of memory";
     tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "%s: %s", what, msg);
     return TR_ERR_DB;
+}
+
+/* A failed query_text/query_int: out of memory (ours or SQLite's) or a
+ * database error. */
+static int rc_fail(tr_results *r, tr_diag *diag, const char *what, int rc)
+{
+    if (rc == SQLITE_NOMEM) {
+        tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "%s: out of memory", what);
+        return TR_ERR_NOMEM;
+    }
+    return db_fail(r, diag, what);
 }
 
 static int step_done(tr_results *r, sqlite3_stmt *st)
@@ -308,11 +328,11 @@ static char *query_text(tr_results *r, const char *sql, int *rc)
         const unsigned char *t = sqlite3_column_text(st, 0);
         if (t) {
             size_t n = strlen((const char *)t) + 1;
-            out = malloc(n);
+            out = tr_mem_alloc(r->alloc, n);
             if (out)
                 memcpy(out, t, n);
         }
-        *rc = SQLITE_OK;
+        *rc = t && !out ? SQLITE_NOMEM : SQLITE_OK;
     } else {
         *rc = s == SQLITE_DONE ? SQLITE_OK : s;
     }
@@ -322,6 +342,7 @@ static char *query_text(tr_results *r, const char *sql, int *rc)
 
 /* A growing string; on allocation failure it stays failed (p == NULL). */
 typedef struct sbuf {
+    const tr_allocator *alloc;
     char *p;
     size_t len, cap;
     int oom;
@@ -336,10 +357,12 @@ static void sb_add(sbuf *b, const char *s)
         size_t cap = b->cap ? b->cap : 256;
         while (b->len + n + 1 > cap)
             cap *= 2;
-        char *p = realloc(b->p, cap);
+        char *p = tr_mem_realloc(b->alloc, b->p, cap);
         if (!p) {
-            free(b->p);
+            const tr_allocator *a = b->alloc;
+            tr_mem_free(a, b->p);
             memset(b, 0, sizeof *b);
+            b->alloc = a;
             b->oom = 1;
             return;
         }
@@ -363,10 +386,10 @@ static void sb_columns(sbuf *b, const real_column *f, size_t n, const char *befo
 
 /* "INSERT INTO table(keys, REAL columns[, tail]) VALUES (?, ...)" with
  * n_keys key columns (given comma-separated in keys) and tail (or NULL). */
-static char *insert_sql(const char *table, const char *keys, int n_keys, const real_column *f,
-                        size_t n, const char *tail)
+static char *insert_sql(const tr_allocator *alloc, const char *table, const char *keys, int n_keys,
+                        const real_column *f, size_t n, const char *tail)
 {
-    sbuf b = {0};
+    sbuf b = {alloc, NULL, 0, 0, 0};
     sb_add(&b, "INSERT INTO ");
     sb_add(&b, table);
     sb_add(&b, "(");
@@ -386,29 +409,29 @@ static char *insert_sql(const char *table, const char *keys, int n_keys, const r
 
 static int create_schema(tr_results *r, tr_diag *diag)
 {
-    sbuf cy = {0}, ct = {0};
+    sbuf cy = {r->alloc, NULL, 0, 0, 0}, ct = {r->alloc, NULL, 0, 0, 0};
     sb_columns(&cy, cy_fields, N_CY_FIELDS, "  ", " REAL,\n");
     sb_columns(&ct, ct_fields, N_CT_FIELDS, "  ", " REAL,\n");
     size_t n = sizeof schema_sql + cy.len + ct.len + 1;
-    char *sql = cy.p && ct.p ? malloc(n) : NULL;
+    char *sql = cy.p && ct.p ? tr_mem_alloc(r->alloc, n) : NULL;
     if (!sql) {
-        free(cy.p);
-        free(ct.p);
+        tr_mem_free(r->alloc, cy.p);
+        tr_mem_free(r->alloc, ct.p);
         tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "out of memory");
         return TR_ERR_NOMEM;
     }
     snprintf(sql, n, schema_sql, cy.p, ct.p);
-    free(cy.p);
-    free(ct.p);
+    tr_mem_free(r->alloc, cy.p);
+    tr_mem_free(r->alloc, ct.p);
     int status = exec_sql(r, sql, diag, "cannot create the results schema");
-    free(sql);
+    tr_mem_free(r->alloc, sql);
     if (status)
         return status;
     char meta[256];
     snprintf(meta, sizeof meta,
              "INSERT INTO meta(key, value) VALUES ('schema_version', '%d'), "
-             "('created_by', 'techrace %s');",
-             TR_RESULTS_SCHEMA_VERSION, tr_version());
+             "('created_by', 'techrace %s'); PRAGMA application_id = %ld;",
+             TR_RESULTS_SCHEMA_VERSION, tr_version(), (long)TR_RESULTS_APPLICATION_ID);
     return exec_sql(r, meta, diag, "cannot write the results schema version");
 }
 
@@ -421,13 +444,13 @@ static int check_schema(tr_results *r, tr_diag *diag)
     char *has_meta = query_text(
         r, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'", &rc);
     if (rc != SQLITE_OK) {
-        status = db_fail(r, diag, "cannot read the results database");
+        status = rc_fail(r, diag, "cannot read the results database", rc);
     } else if (has_meta) {
         char *ver = query_text(r, "SELECT value FROM meta WHERE key = 'schema_version'", &rc);
         char want[16];
         snprintf(want, sizeof want, "%d", TR_RESULTS_SCHEMA_VERSION);
         if (rc != SQLITE_OK) {
-            status = db_fail(r, diag, "cannot read the results schema version");
+            status = rc_fail(r, diag, "cannot read the results schema version", rc);
         } else if (!ver) {
             tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
                         "not a techrace results database (its meta table has no "
@@ -440,12 +463,12 @@ static int check_schema(tr_results *r, tr_diag *diag)
                         ver, tr_version(), TR_RESULTS_SCHEMA_VERSION);
             status = TR_ERR_DB;
         }
-        free(ver);
+        tr_mem_free(r->alloc, ver);
     } else {
         char *other = query_text(
             r, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' LIMIT 1", &rc);
         if (rc != SQLITE_OK) {
-            status = db_fail(r, diag, "cannot read the results database");
+            status = rc_fail(r, diag, "cannot read the results database", rc);
         } else if (other) {
             tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
                         "not a techrace results database (it already holds '%s' and no "
@@ -454,9 +477,9 @@ static int check_schema(tr_results *r, tr_diag *diag)
         } else {
             status = create_schema(r, diag);
         }
-        free(other);
+        tr_mem_free(r->alloc, other);
     }
-    free(has_meta);
+    tr_mem_free(r->alloc, has_meta);
     if (status) {
         if (!sqlite3_get_autocommit(r->db))
             sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
@@ -469,13 +492,13 @@ static int prepare_all(tr_results *r, tr_diag *diag)
 {
     /* country_year: run_id, year, country, the REAL fields, techs_led;
      * country_tech_year: run_id, year, country, tech, the REAL fields. */
-    char *cy = insert_sql("country_year", "run_id, year, country", 3, cy_fields, N_CY_FIELDS,
+    char *cy = insert_sql(r->alloc, "country_year", "run_id, year, country", 3, cy_fields, N_CY_FIELDS,
                           "techs_led");
-    char *cty = insert_sql("country_tech_year", "run_id, year, country, tech", 4, ct_fields,
+    char *cty = insert_sql(r->alloc, "country_tech_year", "run_id, year, country, tech", 4, ct_fields,
                            N_CT_FIELDS, NULL);
     if (!cy || !cty) {
-        free(cy);
-        free(cty);
+        tr_mem_free(r->alloc, cy);
+        tr_mem_free(r->alloc, cty);
         tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "out of memory");
         return TR_ERR_NOMEM;
     }
@@ -514,8 +537,8 @@ static int prepare_all(tr_results *r, tr_diag *diag)
         if (sqlite3_prepare_v3(r->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL) !=
             SQLITE_OK)
             status = db_fail(r, diag, "cannot prepare a results statement");
-    free(cy);
-    free(cty);
+    tr_mem_free(r->alloc, cy);
+    tr_mem_free(r->alloc, cty);
     return status;
 }
 
@@ -530,12 +553,138 @@ void tr_results_close(tr_results *r)
             sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(r->db);
     }
-    free(r->ev);
-    free(r->path);
-    free(r);
+    const tr_allocator *a = r->alloc;
+    tr_mem_free(a, r->ev);
+    tr_mem_free(a, r->path);
+    tr_mem_free(a, r);
+}
+
+/* Say why a database file cannot be written before SQLite is asked: SQLite
+ * reports a file it cannot create as "unable to open database file" and its
+ * saved errno is that of its last attempt (often a read-only retry: ENOENT),
+ * not the reason. Paths SQLite interprets itself (":memory:", URIs) pass. */
+int tr_results_check_path(const char *path, const tr_allocator *alloc, tr_diag *diag)
+{
+    if (!path || !*path) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "no results database file given");
+        return TR_ERR_INPUT;
+    }
+    if (!strcmp(path, ":memory:") || !strncmp(path, "file:", 5))
+        return 0;
+    int fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    int err = errno;
+    if (err == ENOENT) {
+        /* A new file: its directory must exist and be writable. */
+        const char *slash = strrchr(path, '/');
+        char *dir = slash ? tr_mem_alloc(alloc, (size_t)(slash - path) + 2) : NULL;
+        if (slash && !dir) {
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "out of memory");
+            return TR_ERR_NOMEM;
+        }
+        if (dir) {
+            size_t n = slash == path ? 1 : (size_t)(slash - path);
+            memcpy(dir, path, n);
+            dir[n] = '\0';
+        }
+        int ok = access(dir ? dir : ".", W_OK | X_OK) == 0;
+        err = errno;
+        tr_mem_free(alloc, dir);
+        if (ok)
+            return 0;
+    }
+    tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "cannot open the results database: %s",
+                strerror(err));
+    return TR_ERR_IO;
+}
+
+static int64_t query_int(tr_results *r, const char *sql, int *rc)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = 0;
+    *rc = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+    if (*rc != SQLITE_OK)
+        return 0;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        v = (int64_t)sqlite3_column_int64(st, 0);
+        *rc = SQLITE_OK;
+    } else {
+        *rc = s == SQLITE_DONE ? SQLITE_OK : s;
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Before anything writes to the file (journal_mode = WAL rewrites its
+ * header): refuse a database that is not empty and not ours. Ours carries
+ * TR_RESULTS_APPLICATION_ID, or (files written before it was set) no
+ * application id and a meta table with a schema_version. Only reads. */
+static int check_not_foreign(tr_results *r, tr_diag *diag)
+{
+    int rc;
+    int64_t app = query_int(r, "PRAGMA application_id", &rc);
+    if (rc != SQLITE_OK)
+        return rc_fail(r, diag, "cannot open the results database", rc);
+    int64_t objects = query_int(r, "SELECT count(*) FROM sqlite_master", &rc);
+    if (rc != SQLITE_OK)
+        return rc_fail(r, diag, "cannot open the results database", rc);
+    if (app == TR_RESULTS_APPLICATION_ID)
+        return 0;
+    if (app != 0) {
+        tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
+                    "not a techrace results database (application_id 0x%08llx); nothing was "
+                    "changed", (unsigned long long)app & 0xffffffffULL);
+        return TR_ERR_DB;
+    }
+    if (objects == 0)
+        return 0; /* new or empty: the schema is created under a lock later */
+    int64_t meta = query_int(r,
+                             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                             "name = 'meta'",
+                             &rc);
+    if (rc != SQLITE_OK)
+        return rc_fail(r, diag, "cannot open the results database", rc);
+    if (meta == 1) {
+        query_int(r, "SELECT count(*) FROM meta WHERE key = 'schema_version'", &rc);
+        if (rc == SQLITE_OK)
+            return 0; /* its version is checked by check_schema */
+    }
+    char *other = query_text(
+        r, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 1",
+        &rc);
+    if (rc == SQLITE_NOMEM)
+        return rc_fail(r, diag, "cannot open the results database", rc);
+    tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
+                "not a techrace results database (it already holds '%s' and no meta table); "
+                "nothing was changed",
+                other ? other : "?");
+    tr_mem_free(r->alloc, other);
+    return TR_ERR_DB;
+}
+
+/* The database file and SQLite's companions of it. */
+static void remove_db_files(const char *path)
+{
+    char buf[4096];
+    static const char *const suffix[] = {"-wal", "-shm", "-journal"};
+    for (int i = 0; i < 3; i++)
+        if (snprintf(buf, sizeof buf, "%s%s", path, suffix[i]) < (int)sizeof buf)
+            unlink(buf);
+    unlink(path);
 }
 
 int tr_results_open(tr_results **out, const char *path, tr_diag *diag)
+{
+    tr_results_options opts = TR_RESULTS_OPTIONS_INIT;
+    return tr_results_open_opts(out, path, &opts, diag);
+}
+
+int tr_results_open_opts(tr_results **out, const char *path, const tr_results_options *opts,
+                         tr_diag *diag)
 {
     if (!out)
         return TR_ERR_INPUT;
@@ -544,16 +693,26 @@ int tr_results_open(tr_results **out, const char *path, tr_diag *diag)
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "no results database file given");
         return TR_ERR_INPUT;
     }
-    tr_results *r = calloc(1, sizeof *r);
-    size_t plen = strlen(path) + 1;
-    if (r)
-        r->path = malloc(plen);
+    const tr_allocator *alloc = opts ? opts->alloc : NULL;
+    tr_results *r = tr_mem_calloc(alloc, 1, sizeof *r);
+    if (r) {
+        r->alloc = alloc;
+        r->path = tr_mem_strdup(alloc, path);
+    }
     if (!r || !r->path) {
-        free(r);
+        tr_mem_free(alloc, r);
         tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "out of memory");
         return TR_ERR_NOMEM;
     }
-    memcpy(r->path, path, plen);
+    int status = tr_results_check_path(path, alloc, diag);
+    if (status) {
+        tr_results_close(r);
+        return status;
+    }
+    /* A file this open creates is removed again if the open fails. */
+    struct stat sb;
+    int created = strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0 &&
+                  lstat(path, &sb) != 0 && errno == ENOENT;
 
     int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
@@ -566,17 +725,22 @@ int tr_results_open(tr_results **out, const char *path, tr_diag *diag)
             tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "cannot open the results database: %s",
                         msg);
         tr_results_close(r);
-        return rc == SQLITE_CANTOPEN ? TR_ERR_IO : TR_ERR_DB;
+        if (created)
+            remove_db_files(path);
+        return (rc & 0xff) == SQLITE_CANTOPEN ? TR_ERR_IO : rc == SQLITE_NOMEM ? TR_ERR_NOMEM : TR_ERR_DB;
     }
     sqlite3_extended_result_codes(r->db, 1);
-    sqlite3_busy_timeout(r->db, 10000);
+    int busy = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : 10000;
+    sqlite3_busy_timeout(r->db, busy);
 
-    int status = 0;
-    /* journal_mode is the first statement that reads the file: a file that
-     * is not a database fails here. In-memory databases answer "memory". */
-    if (exec_sql(r, "PRAGMA journal_mode = WAL", diag, "cannot open the results database") ||
-        exec_sql(r, "PRAGMA synchronous = NORMAL", diag, "cannot open the results database") ||
-        exec_sql(r, "PRAGMA foreign_keys = ON", diag, "cannot open the results database"))
+    /* The first statement that reads the file: a file that is not a
+     * database fails here, and a foreign database is refused untouched. */
+    status = check_not_foreign(r, diag);
+    /* In-memory databases answer "memory" to journal_mode. */
+    if (!status &&
+        (exec_sql(r, "PRAGMA journal_mode = WAL", diag, "cannot open the results database") ||
+         exec_sql(r, "PRAGMA synchronous = NORMAL", diag, "cannot open the results database") ||
+         exec_sql(r, "PRAGMA foreign_keys = ON", diag, "cannot open the results database")))
         status = TR_ERR_DB;
     if (!status)
         status = check_schema(r, diag);
@@ -584,6 +748,8 @@ int tr_results_open(tr_results **out, const char *path, tr_diag *diag)
         status = prepare_all(r, diag);
     if (status) {
         tr_results_close(r);
+        if (created)
+            remove_db_files(path);
         return status;
     }
     *out = r;
@@ -616,7 +782,7 @@ int tr_results_begin_run(tr_results *r, const tr_scenario *s, const tr_sim *sim,
     size_t olen = 1;
     for (int i = 0; i < s->n_overrides; i++)
         olen += strlen(s->overrides[i] ? s->overrides[i] : "") + 1;
-    char *ov = malloc(olen);
+    char *ov = tr_mem_alloc(r->alloc, olen);
     if (!ov) {
         tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "out of memory");
         return TR_ERR_NOMEM;
@@ -634,7 +800,7 @@ int tr_results_begin_run(tr_results *r, const tr_scenario *s, const tr_sim *sim,
 
     int status = begin(r, diag);
     if (status) {
-        free(ov);
+        tr_mem_free(r->alloc, ov);
         return status;
     }
     char now[32];
@@ -702,11 +868,11 @@ int tr_results_begin_run(tr_results *r, const tr_scenario *s, const tr_sim *sim,
     status = commit(r, diag);
     if (!status)
         *run_id = id;
-    free(ov);
+    tr_mem_free(r->alloc, ov);
     return status;
 fail:
     rollback(r);
-    free(ov);
+    tr_mem_free(r->alloc, ov);
     return status;
 }
 
@@ -914,7 +1080,7 @@ int tr_results_write_event(tr_results *r, int64_t run_id, const tr_sim *sim,
     }
     if (r->n_ev == r->cap_ev) {
         size_t cap = r->cap_ev ? r->cap_ev * 2 : 16;
-        pending_event *p = realloc(r->ev, cap * sizeof *p);
+        pending_event *p = tr_mem_realloc(r->alloc, r->ev, cap * sizeof *p);
         if (!p) {
             tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "out of memory");
             return TR_ERR_NOMEM;
@@ -997,14 +1163,34 @@ static const struct {
     {"events_applied.csv",
      "SELECT seq, step, year, event_id, type, actor, action FROM events_applied "
      "WHERE run_id = ?1 ORDER BY seq"},
+    {"countries.csv",
+     "SELECT idx, id, name, alliance FROM countries WHERE run_id = ?1 ORDER BY idx"},
+    {"technologies.csv",
+     "SELECT idx, id, name, category FROM technologies WHERE run_id = ?1 ORDER BY idx"},
 };
 #define N_CSV (sizeof csv_tables / sizeof csv_tables[0])
 
+static const char *const csv_names[] = {
+    "run.csv", "country_year.csv", "country_tech_year.csv", "tracker.csv",
+    "tracker_top10.csv", "events_applied.csv", "countries.csv", "technologies.csv",
+};
+_Static_assert(sizeof csv_names / sizeof csv_names[0] == N_CSV,
+               "csv_names must name every file of csv_tables");
+
+int tr_results_check_csv_dir(const char *dir, const tr_allocator *alloc, tr_diag *diag)
+{
+    if (!dir || !*dir) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "no CSV directory given");
+        return TR_ERR_INPUT;
+    }
+    return tr_csv_check_dir(dir, csv_names, (int)N_CSV, alloc, diag);
+}
+
 /* The SELECT of country_year.csv or country_tech_year.csv: the table's
  * columns in schema order, without run_id. */
-static char *year_table_sql(const char *file)
+static char *year_table_sql(const tr_allocator *alloc, const char *file)
 {
-    sbuf b = {0};
+    sbuf b = {alloc, NULL, 0, 0, 0};
     if (strcmp(file, "country_year.csv") == 0) {
         sb_add(&b, "SELECT x.year, x.country");
         sb_columns(&b, cy_fields, N_CY_FIELDS, ", x.", "");
@@ -1022,7 +1208,7 @@ static char *year_table_sql(const char *file)
     return b.p;
 }
 
-static int export_one(tr_results *r, int64_t run_id, const char *dir, const char *file,
+static int export_one(tr_results *r, int64_t run_id, tr_csv_set *set, int index,
                       const char *sql, tr_diag *diag)
 {
     sqlite3_stmt *st = NULL;
@@ -1031,7 +1217,7 @@ static int export_one(tr_results *r, int64_t run_id, const char *dir, const char
     sqlite3_bind_int64(st, 1, run_id);
 
     tr_csv csv;
-    int status = tr_csv_open(&csv, dir, file, diag);
+    int status = tr_csv_open(&csv, set, index, diag);
     if (status) {
         sqlite3_finalize(st);
         return status;
@@ -1086,26 +1272,31 @@ int tr_results_export_csv(tr_results *r, int64_t run_id, const char *dir, tr_dia
     snprintf(q, sizeof q, "SELECT 1 FROM runs WHERE run_id = %lld", (long long)run_id);
     int rc;
     char *found = query_text(r, q, &rc);
-    if (rc != SQLITE_OK)
-        return db_fail(r, diag, "cannot read the runs table");
+    if (rc != SQLITE_OK) {
+        tr_mem_free(r->alloc, found);
+        return rc_fail(r, diag, "cannot read the runs table", rc);
+    }
     if (!found) {
         tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "no run %lld in the results database",
                     (long long)run_id);
         return TR_ERR_INPUT;
     }
-    free(found);
+    tr_mem_free(r->alloc, found);
 
-    int status = tr_csv_mkdir(dir, diag);
+    tr_csv_set set;
+    int status = tr_csv_set_begin(&set, dir, csv_names, (int)N_CSV, r->alloc, diag);
     if (status)
         return status;
     /* Read all the tables from one snapshot. */
-    if (exec_sql(r, "BEGIN", diag, "cannot read the results for CSV export"))
+    if (exec_sql(r, "BEGIN", diag, "cannot read the results for CSV export")) {
+        tr_csv_set_abort(&set);
         return TR_ERR_DB;
+    }
     for (size_t i = 0; i < N_CSV && !status; i++) {
         char *built = NULL;
         const char *sql = csv_tables[i].sql;
         if (!sql) {
-            built = year_table_sql(csv_tables[i].file);
+            built = year_table_sql(r->alloc, csv_tables[i].file);
             if (!built) {
                 tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0, "out of memory");
                 status = TR_ERR_NOMEM;
@@ -1113,9 +1304,13 @@ int tr_results_export_csv(tr_results *r, int64_t run_id, const char *dir, tr_dia
             }
             sql = built;
         }
-        status = export_one(r, run_id, dir, csv_tables[i].file, sql, diag);
-        free(built);
+        status = export_one(r, run_id, &set, (int)i, sql, diag);
+        tr_mem_free(r->alloc, built);
     }
     sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
-    return status;
+    if (status) {
+        tr_csv_set_abort(&set);
+        return status;
+    }
+    return tr_csv_set_commit(&set, diag);
 }

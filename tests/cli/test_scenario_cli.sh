@@ -49,6 +49,15 @@ expect_status 2 "$bin" scenario check --set
 expect_status 2 "$bin" scenario diff default
 expect_status 2 "$bin" scenario show default default
 
+# the same option forms everywhere, whatever POSIXLY_CORRECT says
+expect_status 0 env POSIXLY_CORRECT=1 "$bin" scenario show default --set seed=99
+contains "$tmp/out" "seed: 99"
+expect_status 2 "$bin" scenario check -- --set
+contains "$tmp/err" "--set: error: cannot read file"
+expect_status 2 "$bin" scenario check --set
+contains "$tmp/err" "techrace scenario check: option '--set' needs a value"
+contains "$tmp/err" "Try 'techrace scenario check --help'."
+
 # check
 expect_status 0 "$bin" scenario check "$good/base.yaml" "$good/override.yaml" default
 contains "$tmp/out" "$good/base.yaml: ok (3 countries, 3 technologies, 3 events)"

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 
 #include <sqlite3.h>
 
+#include "io/csv.h"
 #include "techrace/results.h"
 #include "techrace/scenario.h"
 #include "techrace/sim.h"
@@ -45,6 +47,7 @@ static void remove_db(const char *path)
 static const char *csv_names[] = {
     "run.csv", "country_year.csv", "country_tech_year.csv",
     "tracker.csv", "tracker_top10.csv", "events_applied.csv",
+    "countries.csv", "technologies.csv",
 };
 #define N_CSV_NAMES (sizeof csv_names / sizeof csv_names[0])
 
@@ -972,6 +975,245 @@ static void test_big_seed(void **state)
     remove_db(path);
 }
 
+
+/* ---- fixes: foreign files, write errors, links ------------------------- */
+
+static char *slurp(const char *path, size_t *len)
+{
+    return read_file(path, len);
+}
+
+/* A foreign SQLite database (here in WAL mode, and in rollback mode) is
+ * refused and its bytes are left as they were. */
+static void test_foreign_db_unchanged(void **state)
+{
+    (void)state;
+    const char *path = "test_results_foreign.db";
+    for (int wal = 0; wal < 2; wal++) {
+        remove_db(path);
+        sqlite3 *db = raw_open(path);
+        assert_int_equal(sqlite3_exec(db, wal ? "PRAGMA journal_mode=WAL; PRAGMA application_id=7; CREATE TABLE t(x)"
+                                              : "PRAGMA journal_mode=DELETE; CREATE TABLE t(x); INSERT INTO t VALUES (1)",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+        size_t n0 = 0, n1 = 0;
+        char *before = slurp(path, &n0);
+        assert_non_null(before);
+        tr_diag d;
+        tr_diag_init(&d);
+        tr_results *r = NULL;
+        assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_DB);
+        assert_null(r);
+        assert_true(diag_has(&d, "not a techrace results database"));
+        char *after = slurp(path, &n1);
+        assert_non_null(after);
+        assert_int_equal(n0, n1);
+        assert_memory_equal(before, after, n0);
+        free(before);
+        free(after);
+        tr_diag_free(&d);
+    }
+    remove_db(path);
+}
+
+/* New databases carry the application id. */
+static void test_application_id(void **state)
+{
+    (void)state;
+    const char *path = "test_results_appid.db";
+    remove_db(path);
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    tr_results_close(r);
+    sqlite3 *db = raw_open(path);
+    assert_int_equal(q_int(db, "PRAGMA application_id"), TR_RESULTS_APPLICATION_ID);
+    sqlite3_close(db);
+    /* and open again */
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    tr_results_close(r);
+    tr_diag_free(&d);
+    remove_db(path);
+}
+
+/* A full disk is reported as such (not "Input/output error"). */
+static void test_csv_enospc(void **state)
+{
+    (void)state;
+    FILE *f = fopen("/dev/full", "wb");
+    if (!f) {
+        skip();
+        return;
+    }
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_csv c;
+    assert_int_equal(tr_csv_attach(&c, f, "full.csv", NULL, &d), TR_OK);
+    for (int i = 0; i < 10000; i++) {
+        tr_csv_text(&c, "some text");
+        tr_csv_double(&c, 1.5);
+        tr_csv_end_row(&c);
+    }
+    assert_int_equal(tr_csv_close(&c, &d), TR_ERR_IO);
+    assert_true(diag_has(&d, "No space left on device"));
+    tr_diag_free(&d);
+    /* A short file fails only at the flush. */
+    f = fopen("/dev/full", "wb");
+    assert_non_null(f);
+    tr_diag_init(&d);
+    assert_int_equal(tr_csv_attach(&c, f, "full.csv", NULL, &d), TR_OK);
+    tr_csv_text(&c, "x");
+    tr_csv_end_row(&c);
+    assert_int_equal(tr_csv_close(&c, &d), TR_ERR_IO);
+    assert_true(diag_has(&d, "No space left on device"));
+    tr_diag_free(&d);
+}
+
+/* Links planted in an existing CSV directory are never followed, and a
+ * directory holding other files is refused untouched. */
+static void test_csv_links_and_foreign_files(void **state)
+{
+    (void)state;
+    const char *path = "test_results_links.db", *dir = "test_results_links_csv";
+    const char *precious = "test_results_precious.txt";
+    remove_db(path);
+    remove_csv_dir(dir);
+    remove(precious);
+    FILE *f = fopen(precious, "w");
+    assert_non_null(f);
+    fputs("precious\n", f);
+    fclose(f);
+    tr_scenario *s = short_scenario();
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_results *r = NULL;
+    assert_int_equal(tr_results_open(&r, path, &d), TR_OK);
+    run_ctx a = {0};
+    assert_int_equal(run_into(r, s, 3, &a, &d), TR_OK);
+    assert_int_equal(tr_results_end_run(r, a.run_id, "complete", &d), TR_OK);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    char link[256], target[256];
+    snprintf(target, sizeof target, "../%s", precious);
+    snprintf(link, sizeof link, "%s/tracker.csv.tmp", dir);
+    assert_int_equal(symlink(target, link), 0);
+    snprintf(link, sizeof link, "%s/run.csv", dir);
+    assert_int_equal(symlink(target, link), 0);
+    assert_int_equal(tr_results_export_csv(r, a.run_id, dir, &d), TR_OK);
+    size_t n = 0;
+    char *text = read_file(precious, &n);
+    assert_non_null(text);
+    assert_string_equal(text, "precious\n");
+    free(text);
+    struct stat sb;
+    snprintf(link, sizeof link, "%s/run.csv", dir);
+    assert_int_equal(lstat(link, &sb), 0);
+    assert_true(S_ISREG(sb.st_mode));
+    snprintf(link, sizeof link, "%s/tracker.csv.tmp", dir);
+    assert_true(lstat(link, &sb) != 0);
+    snprintf(link, sizeof link, "%s/countries.csv", dir);
+    assert_int_equal(stat(link, &sb), 0);
+
+    /* Another file there: refused, nothing changed. */
+    snprintf(link, sizeof link, "%s/notes.txt", dir);
+    f = fopen(link, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(tr_results_export_csv(r, a.run_id, dir, &d), TR_ERR_IO);
+    assert_true(diag_has(&d, "not part of a CSV export"));
+    assert_int_equal(tr_results_check_csv_dir(dir, NULL, &d), TR_ERR_IO);
+    remove(link);
+    tr_results_close(r);
+    tr_diag_free(&d);
+    tr_scenario_destroy(s);
+    remove_csv_dir(dir);
+    remove(precious);
+    remove_db(path);
+}
+
+
+/* The set is swapped in whole, by RENAME_EXCHANGE or by the fallback
+ * (rename aside, rename in), and an error midway leaves the old set. */
+static void write_set(const char *dir, const char *text, int no_exchange, int fail_second)
+{
+    static const char *const names[] = {"a.csv", "b.csv"};
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_csv_set set;
+    assert_int_equal(tr_csv_set_begin(&set, dir, names, 2, NULL, &d), TR_OK);
+    set.no_exchange = no_exchange;
+    for (int i = 0; i < 2; i++) {
+        tr_csv c;
+        assert_int_equal(tr_csv_open(&c, &set, i, &d), TR_OK);
+        tr_csv_text(&c, text);
+        tr_csv_end_row(&c);
+        if (i == 1 && fail_second) {
+            tr_csv_abort(&c);
+            tr_csv_set_abort(&set);
+            tr_diag_free(&d);
+            return;
+        }
+        assert_int_equal(tr_csv_close(&c, &d), TR_OK);
+    }
+    assert_int_equal(tr_csv_set_commit(&set, &d), TR_OK);
+    assert_int_equal(d.errors, 0);
+    tr_diag_free(&d);
+}
+
+static void expect_set(const char *dir, const char *text)
+{
+    char p[256], want[64];
+    snprintf(want, sizeof want, "%s\n", text);
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, i ? "b.csv" : "a.csv");
+        size_t n = 0;
+        char *got = read_file(p, &n);
+        assert_non_null(got);
+        assert_string_equal(got, want);
+        free(got);
+    }
+}
+
+static int siblings(const char *prefix)
+{
+    DIR *d = opendir(".");
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static void test_csv_set_swap(void **state)
+{
+    (void)state;
+    const char *dir = "test_results_set";
+    for (int no_exchange = 0; no_exchange < 2; no_exchange++) {
+        char p[256];
+        snprintf(p, sizeof p, "%s/a.csv", dir);
+        remove(p);
+        snprintf(p, sizeof p, "%s/b.csv", dir);
+        remove(p);
+        rmdir(dir);
+        write_set(dir, "one", no_exchange, 0);   /* new directory */
+        expect_set(dir, "one");
+        write_set(dir, "two", no_exchange, 0);   /* replaced */
+        expect_set(dir, "two");
+        write_set(dir, "three", no_exchange, 1); /* fails midway: old set stays */
+        expect_set(dir, "two");
+        assert_int_equal(siblings(".test_results_set."), 0);
+    }
+    char p[256];
+    snprintf(p, sizeof p, "%s/a.csv", dir);
+    remove(p);
+    snprintf(p, sizeof p, "%s/b.csv", dir);
+    remove(p);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -988,6 +1230,11 @@ int main(void)
         cmocka_unit_test(test_csv_export),
         cmocka_unit_test(test_csv_bad_directory),
         cmocka_unit_test(test_big_seed),
+        cmocka_unit_test(test_foreign_db_unchanged),
+        cmocka_unit_test(test_application_id),
+        cmocka_unit_test(test_csv_enospc),
+        cmocka_unit_test(test_csv_links_and_foreign_files),
+        cmocka_unit_test(test_csv_set_swap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

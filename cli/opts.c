@@ -1,0 +1,158 @@
+/* opts.c — the shared option parser over getopt_long (see opts.h). */
+#include "opts.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_OPTS 32
+
+void cli_parser_init(cli_parser *p, const char *prog, int argc, char **argv, const cli_opt *opts)
+{
+    memset(p, 0, sizeof *p);
+    p->prog = prog;
+    p->argc = argc;
+    p->argv = argv;
+    p->opts = opts;
+}
+
+int cli_usage_error(const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help'.\n", prog);
+    return EXIT_INPUT;
+}
+
+int cli_next(cli_parser *p, const char **arg)
+{
+    struct option lo[MAX_OPTS + 2];
+    char so[2 * MAX_OPTS + 5];
+    size_t ns = 0, nl = 0;
+    so[ns++] = '-'; /* operands in order, as CLI_OPERAND, whatever POSIXLY_CORRECT says */
+    so[ns++] = ':'; /* report a missing value as ':' */
+    for (const cli_opt *o = p->opts; o && o->name && nl < MAX_OPTS; o++) {
+        lo[nl].name = o->name;
+        lo[nl].has_arg = o->has_arg ? required_argument : no_argument;
+        lo[nl].flag = NULL;
+        lo[nl].val = o->id;
+        nl++;
+        if (o->short_name) {
+            so[ns++] = (char)o->short_name;
+            if (o->has_arg)
+                so[ns++] = ':';
+        }
+    }
+    lo[nl++] = (struct option){"help", no_argument, NULL, CLI_HELP};
+    lo[nl] = (struct option){NULL, 0, NULL, 0};
+    so[ns++] = 'h';
+    so[ns] = '\0';
+
+    if (!p->started) {
+        optind = 0; /* glibc: start afresh (commands may parse more than once) */
+        p->started = 1;
+    }
+    opterr = 0;
+    *arg = NULL;
+    int c = getopt_long(p->argc, p->argv, so, lo, NULL);
+    if (c == -1)
+        return CLI_END;
+    if (c == 1) {
+        *arg = optarg;
+        return CLI_OPERAND;
+    }
+    const char *bad = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : "?";
+    if (c == '?') {
+        if (optopt && !(bad[0] == '-' && bad[1] == '-'))
+        {
+            cli_usage_error(p->prog, "unknown option '-%c'", optopt);
+            return CLI_ERROR;
+        }
+        /* A long option that does not exist, or was given a value it does not take. */
+        const char *eq = strchr(bad, '=');
+        for (size_t i = 0; i + 1 < nl && eq; i++)
+            if (lo[i].has_arg == no_argument && strlen(lo[i].name) == (size_t)(eq - bad - 2) &&
+                !strncmp(bad + 2, lo[i].name, (size_t)(eq - bad - 2))) {
+                cli_usage_error(p->prog, "option '--%s' takes no value", lo[i].name);
+                return CLI_ERROR;
+            }
+        cli_usage_error(p->prog, "unknown option '%.*s'", eq ? (int)(eq - bad) : (int)strlen(bad), bad);
+        return CLI_ERROR;
+    }
+    if (c == ':') {
+        for (const cli_opt *o = p->opts; o && o->name; o++)
+            if (optopt == o->id) {
+                cli_usage_error(p->prog, "option '--%s' needs a value", o->name);
+                return CLI_ERROR;
+            }
+        cli_usage_error(p->prog, "option '%s' needs a value", bad);
+        return CLI_ERROR;
+    }
+    for (const cli_opt *o = p->opts; o && o->name; o++)
+        if (o->short_name && c == o->short_name) {
+            c = o->id;
+            break;
+        }
+    *arg = optarg;
+    return c;
+}
+
+int cli_operand_index(const cli_parser *p)
+{
+    (void)p;
+    return optind;
+}
+
+/* The first write error on stdout, remembered when it happens (a later
+ * flush may no longer know why the data was lost). */
+static int stdout_errno;
+
+int cli_out(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    errno = 0;
+    int n = vprintf(fmt, ap);
+    va_end(ap);
+    if (n < 0 && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+    return n;
+}
+
+int cli_puts(const char *s)
+{
+    errno = 0;
+    int n = fputs(s, stdout);
+    if (n == EOF && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+    return n;
+}
+
+int cli_close_stdout(const char *prog)
+{
+    int err = 0, had_error = ferror(stdout);
+    /* A failed write kept its data: flushing again tells why it failed. */
+    clearerr(stdout);
+    errno = 0;
+    if (fflush(stdout) != 0)
+        err = errno ? errno : EIO;
+    else if (had_error)
+        err = stdout_errno ? stdout_errno : EIO;
+    if (err == EIO && stdout_errno)
+        err = stdout_errno;
+    errno = 0;
+    if (fclose(stdout) != 0 && !err)
+        err = errno ? errno : EIO;
+    if (err) {
+        fprintf(stderr, "%s: cannot write to standard output: %s\n", prog, strerror(err));
+        return 1;
+    }
+    return 0;
+}
