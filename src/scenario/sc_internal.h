@@ -150,12 +150,53 @@ typedef struct sc_schema {
 
 extern const sc_schema sc_schema_scenario;
 
-/* Hooks called by the schema (sc_load.c). */
+/* Hooks called by the schema (sc_check.c). */
 void sc_check_scenario(sc_ctx *c, void *obj, const sc_node *map);
 void sc_check_calendar(sc_ctx *c, void *obj, const sc_node *map);
 void sc_check_country(sc_ctx *c, void *obj, const sc_node *map);
 void sc_check_tracker(sc_ctx *c, void *obj, const sc_node *map);
 void sc_check_event(sc_ctx *c, void *obj, const sc_node *map);
+
+/* ---- the stages of a load, in pipeline order ---------------------------- */
+
+/* sc_include.c: read a file (NULL and *err = errno on failure) into the tmp
+ * arena; the identity of a file for include cycles; parse one file and
+ * everything it includes, returning the merged tree (NULL on a fatal error,
+ * *bad set on any error). */
+char *sc_read_file(sc_ctx *c, const char *path, size_t *len, int *err);
+const char *sc_identity(sc_ctx *c, const char *path);
+sc_node *sc_load_tree(sc_ctx *c, const char *name, const char *ident, const char *text, size_t len, int *bad);
+/* sc_merge.c: merge `over` on top of `base` (which may be NULL); may reuse
+ * both. sch is the schema of the mapping `over` is (or of its list items). */
+sc_node *sc_merge(sc_ctx *c, sc_node *base, sc_node *over, const sc_schema *sch);
+/* sc_override.c: apply override number idx (0-based) to the merged tree. */
+void sc_apply_override(sc_ctx *c, sc_node *root, int idx);
+/* sc_convert.c: set the schema defaults of an object, then convert a mapping
+ * into it (reporting every error). */
+void sc_set_defaults(sc_ctx *c, const sc_schema *sch, char *obj);
+void sc_convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *map);
+
+/* ---- shared helpers (sc_util.c) ---------------------------------------- */
+
+/* "expected WHAT for 'KEY', got ..." describing v. */
+void sc_type_error(sc_ctx *c, const sc_node *v, const char *what, const char *key);
+/* The `id` of a list item, or NULL. */
+const char *sc_id_of_item(const sc_node *item);
+const sc_field *sc_find_field(const sc_schema *sch, const char *key);
+/* "unknown key ... (did you mean ...)" */
+void sc_unknown_key(sc_ctx *c, const sc_node *at, const char *key, const sc_schema *sch);
+const char *sc_fmt_num(char *buf, size_t n, double v);
+/* true or false; reports and returns -1 otherwise. */
+int sc_get_bool(sc_ctx *c, const char *key, const sc_node *v);
+/* Whether a node was written by a --set override; the part of a value an
+ * override wrote (or NULL). */
+int sc_from_set(const sc_ctx *c, const sc_node *n);
+const sc_node *sc_set_part(const sc_ctx *c, const sc_node *n);
+/* A year: a number, or a quarter "2006Q2" = 2006.25. */
+int sc_parse_year(const sc_node *v, double *out);
+int sc_ref_lookup(sc_ctx *c, int ref, const char *id);
+/* The value of key in map, or map itself when absent (a position to blame). */
+const sc_node *sc_node_or(const sc_node *map, const char *key);
 
 /* ---- helpers (sc_yaml.c) ----------------------------------------------- */
 

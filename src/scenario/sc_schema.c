@@ -445,3 +445,9 @@ static const sc_field scenario_fields[] = {
 };
 const sc_schema sc_schema_scenario = {"scenario", sizeof(tr_scenario), scenario_fields,
                                       ARRAY_LEN(scenario_fields), sc_check_scenario};
+
+/* The YAML name of each event kind: the one table (sc_internal.h). */
+const char *const sc_kind_names[TR_EV_KIND_COUNT] = {
+    "rd_funding", "megaproject", "priority_list", "talent_programme", "visa_restriction", "joint_research",
+    "subsidy", "self_sufficiency_target", "tariff", "buy_domestic", "investment_screening",
+};
