@@ -380,7 +380,7 @@ int cmd_run(int argc, char **argv)
     if (!scenario_path || !strcmp(scenario_path, "default")) {
         rc = tr_scenario_load_default(&s, sets, n_sets, &diag);
     } else {
-        tr_scenario_source src = {scenario_path, NULL, NULL, sets, n_sets};
+        tr_scenario_source src = {.path = scenario_path, .overrides = sets, .n_overrides = n_sets};
         rc = tr_scenario_load(&s, &src, &diag);
     }
     if (rc != TR_OK) {

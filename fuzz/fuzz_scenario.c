@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tr_diag d;
     tr_diag_init(&d);
     tr_scenario *s = NULL;
-    tr_scenario_source src = {NULL, text, "fuzz", NULL, 0};
+    tr_scenario_source src = {.text = text, .text_name = "fuzz"};
     int rc = tr_scenario_load(&s, &src, &d);
     /* A scenario that loads must also flatten and, if small, run a year. */
     if (rc == TR_OK && s) {

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "techrace/alloc.h"
 #include "techrace/diag.h"
 
 #ifdef __cplusplus
@@ -315,6 +316,11 @@ typedef struct tr_scenario_source {
     const char *text_name;   /* name shown in diagnostics for text, e.g. "default" */
     const char *const *overrides; /* "a.b.c=value" strings, may be NULL */
     int n_overrides;
+    /* Where every allocation of the load and of the scenario comes from
+     * (NULL: the C library's malloc); the scenario keeps it for
+     * tr_scenario_destroy and tr_scenario_flatten. libyaml's own parser and
+     * emitter buffers are beyond its reach and use malloc. */
+    const tr_allocator *alloc;
 } tr_scenario_source;
 
 /* Read, resolve and check a scenario. Returns 0 and *out on success; on any
@@ -329,8 +335,12 @@ TR_API int tr_scenario_load_default(tr_scenario **out, const char *const *overri
                              int n_overrides, tr_diag *diag);
 
 /* Canonical flattened form "path = value" one per line, sorted by path as
- * declared, used by `scenario diff`. Returns malloc'd text. */
+ * declared, used by `scenario diff`. Returns text allocated with the
+ * scenario's allocator (NULL if that fails): release it with
+ * tr_scenario_free_text (or free() when the scenario was loaded with the
+ * default allocator). */
 TR_API char *tr_scenario_flatten(const tr_scenario *s);
+TR_API void tr_scenario_free_text(const tr_scenario *s, char *text);
 
 TR_API int tr_scenario_find_country(const tr_scenario *s, const char *id);
 TR_API int tr_scenario_find_tech(const tr_scenario *s, const char *id);

@@ -29,7 +29,7 @@ char *sc_read_file(sc_ctx *c, const char *path, size_t *len, int *err)
     for (;;) {
         if (n + 4096 + 1 > cap) {
             cap = cap ? cap * 2 : 16384;
-            char *p = realloc(c->buf, cap);
+            char *p = tr_mem_realloc(c->alloc, c->buf, cap);
             if (!p)
                 sc_oom(c);
             c->buf = p;
@@ -55,7 +55,7 @@ char *sc_read_file(sc_ctx *c, const char *path, size_t *len, int *err)
         res[n] = 0;
         *len = n;
     }
-    free(c->buf);
+    tr_mem_free(c->alloc, c->buf);
     c->buf = NULL;
     return res;
 }
@@ -76,14 +76,10 @@ static const char *join_path(sc_ctx *c, const char *from, const char *rel)
 
 const char *sc_identity(sc_ctx *c, const char *path)
 {
-    char *rp = realpath(path, NULL);
-    if (!rp)
+    char rp[PATH_MAX]; /* not realpath(path, NULL): that would malloc */
+    if (!realpath(path, rp))
         return sc_strdup(c, &c->tmp, path);
-    c->buf = rp;
-    const char *r = sc_strdup(c, &c->tmp, rp);
-    c->buf = NULL;
-    free(rp);
-    return r;
+    return sc_strdup(c, &c->tmp, rp);
 }
 
 static void process_include(sc_ctx *c, const sc_node *e, const char *from, sc_node **base, int *bad)

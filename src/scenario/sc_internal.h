@@ -48,6 +48,7 @@ typedef struct sc_idmap {
 /* ---- context ----------------------------------------------------------- */
 
 typedef struct sc_ctx {
+    const tr_allocator *alloc; /* every allocation of the load (NULL: default) */
     tr_diag *diag;
     size_t nerr;             /* errors reported through this context */
     tr_arena tmp;            /* node trees and other scratch */
@@ -60,7 +61,7 @@ typedef struct sc_ctx {
     yaml_emitter_t emitter;
     int parser_live, event_live, emitter_live;
     FILE *fp;
-    char *buf;
+    char *buf;               /* from c->alloc (not an arena), freed at cleanup */
     struct sc_owner *owner;
     /* overrides */
     const char *const *overrides;
@@ -86,7 +87,8 @@ typedef struct sc_ctx {
 /* A scenario and the arena that holds everything it points to. */
 typedef struct sc_owner {
     tr_scenario s;     /* first member: a tr_scenario * is an sc_owner * */
-    tr_arena arena;
+    tr_arena arena;    /* from alloc */
+    const tr_allocator *alloc; /* the owner itself and flattened text come from here */
 } sc_owner;
 
 /* ---- schema ------------------------------------------------------------ */

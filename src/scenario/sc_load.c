@@ -58,10 +58,11 @@ static int load_impl(sc_ctx *c, const tr_scenario_source *src)
         sc_apply_override(c, root, i);
     }
 
-    sc_owner *own = tr_xcalloc(1, sizeof *own);
+    sc_owner *own = tr_mem_calloc(c->alloc, 1, sizeof *own);
     if (!own)
         sc_oom(c);
-    tr_arena_init(&own->arena, NULL);
+    own->alloc = c->alloc;
+    tr_arena_init(&own->arena, c->alloc);
     c->owner = own;
     c->out = &own->arena;
     tr_scenario *s = &own->s;
@@ -100,14 +101,16 @@ int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *
     tr_diag_init(&local);
     if (out)
         *out = NULL;
-    sc_ctx *c = calloc(1, sizeof *c);
+    const tr_allocator *alloc = src ? src->alloc : NULL;
+    sc_ctx *c = tr_mem_calloc(alloc, 1, sizeof *c);
     if (!c || !out || !src) {
-        free(c);
+        tr_mem_free(alloc, c);
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, c ? "no scenario given" : "out of memory");
         return c ? TR_ERR_INPUT : TR_ERR_NOMEM;
     }
+    c->alloc = alloc;
     c->diag = diag ? diag : &local;
-    tr_arena_init(&c->tmp, NULL);
+    tr_arena_init(&c->tmp, alloc);
     c->overrides = src->n_overrides > 0 ? src->overrides : NULL;
     c->n_overrides = c->overrides ? src->n_overrides : 0;
     c->set_file = "--set";
@@ -120,7 +123,7 @@ int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *
         yaml_emitter_delete(&c->emitter);
     if (c->fp)
         fclose(c->fp);
-    free(c->buf);
+    tr_mem_free(alloc, c->buf);
     tr_arena_free(&c->tmp);
     if (rc == TR_ERR_NOMEM)
         tr_diag_add(c->diag, TR_DIAG_ERROR, src->path ? src->path : src->text_name, 0, 0,
@@ -129,9 +132,9 @@ int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *
         *out = &c->owner->s;
     } else if (c->owner) {
         tr_arena_free(&c->owner->arena);
-        free(c->owner);
+        tr_mem_free(alloc, c->owner);
     }
-    free(c);
+    tr_mem_free(alloc, c);
     tr_diag_free(&local);
     return rc;
 }

@@ -359,6 +359,7 @@ sc_node *sc_parse(sc_ctx *c, const char *text, size_t len, const char *file, int
 /* ---- emission ---------------------------------------------------------- */
 
 typedef struct outbuf {
+    const tr_allocator *alloc;
     char *p;
     size_t n, cap;
     int failed;
@@ -371,7 +372,7 @@ static int write_cb(void *data, unsigned char *buffer, size_t size)
         size_t cap = o->cap ? o->cap : 4096;
         while (cap < o->n + size + 1)
             cap *= 2;
-        char *p = realloc(o->p, cap);
+        char *p = tr_mem_realloc(o->alloc, o->p, cap);
         if (!p) {
             o->failed = 1;
             return 0;
@@ -434,6 +435,7 @@ char *sc_emit(sc_ctx *c, const sc_node *root)
     yaml_emitter_t *em = &c->emitter;
     yaml_event_t ev;
     outbuf o = {0};
+    o.alloc = c->alloc;
     if (!yaml_emitter_initialize(em))
         sc_oom(c);
     c->emitter_live = 1;
@@ -454,7 +456,7 @@ char *sc_emit(sc_ctx *c, const sc_node *root)
         res = sc_strdup(c, &c->tmp, o.p ? o.p : "");
         c->buf = NULL;
     }
-    free(o.p);
+    tr_mem_free(c->alloc, o.p);
     return res;
 }
 

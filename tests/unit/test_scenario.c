@@ -750,58 +750,75 @@ static void test_default(void **state)
     tr_diag_free(&d);
 }
 
-/* Every allocation, failing in turn: a clean TR_ERR_NOMEM, no leak, no crash. */
+/* One load (and flatten) of a variant through an allocator; returns the
+ * load's status, with *flat_ok set when the flattened text came back too. */
+static int alloc_run(int variant, const tr_allocator *alloc, const char *path, int *flat_ok)
+{
+    static const char *const sets[] = {"countries.CN.rd_intensity=0.03", "countries.US.strength.T02=3"};
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    tr_scenario_source src = {0};
+    if (variant == 0) {
+        src.text = good_yaml;
+        src.text_name = "t";
+    } else if (variant == 2) {
+        src.text = tr_scenario_default_text();
+        src.text_name = "default";
+    } else {
+        src.path = path;
+    }
+    src.overrides = variant == 2 ? NULL : sets;
+    src.n_overrides = variant == 2 ? 0 : 2;
+    src.alloc = alloc;
+    int rc = tr_scenario_load(&s, &src, &d);
+    *flat_ok = 0;
+    if (rc == 0) {
+        assert_non_null(s);
+        char *flat = tr_scenario_flatten(s);
+        *flat_ok = flat != NULL;
+        tr_scenario_free_text(s, flat);
+        tr_scenario_destroy(s);
+    } else {
+        if (rc != TR_ERR_NOMEM) {
+            fprintf(stderr, "variant %d: rc %d\n", variant, rc);
+            print_diag(&d);
+        }
+        assert_int_equal(rc, TR_ERR_NOMEM);
+        assert_null(s);
+        assert_true(d.errors >= 1);
+    }
+    tr_diag_free(&d);
+    return rc;
+}
+
+/* Every allocation, refused in turn by a tr_fault_allocator: a clean
+ * TR_ERR_NOMEM (or a NULL flattened text), no leak (LeakSanitizer in the
+ * ASan build), no crash. */
 static void test_alloc_failures(void **state)
 {
     (void)state;
     char *path = source_path("tests/scenarios/good/override.yaml");
-    const char *sets[] = {"countries.CN.rd_intensity=0.03", "countries.US.strength.T02=3"};
-    /* 0: text, 1: a file with includes, 2: the (large) embedded default */
+    /* 0: text, 1: a file with includes and overrides, 2: the embedded default */
     for (int variant = 0; variant < 3; variant++) {
+        tr_fault_allocator f;
+        int flat_ok;
+        tr_fault_allocator_init(&f, NULL, -1);
+        assert_int_equal(alloc_run(variant, &f.base, path, &flat_ok), 0);
+        assert_true(flat_ok);
+        long total = f.count;
+        assert_true(total >= 3);
         long n;
-        for (n = 0; n < 200000; n++) {
-            tr_diag d;
-            tr_diag_init(&d);
-            tr_scenario *s = NULL;
-            tr_scenario_source src = {0};
-            if (variant == 0) {
-                src.text = good_yaml;
-                src.text_name = "t";
-            } else if (variant == 2) {
-                src.text = tr_scenario_default_text();
-                src.text_name = "default";
-            } else {
-                src.path = path;
+        for (n = 0;; n++) {
+            tr_fault_allocator_init(&f, NULL, n);
+            int rc = alloc_run(variant, &f.base, path, &flat_ok);
+            if (!f.failed) {
+                assert_int_equal(rc, 0);
+                break;
             }
-            src.overrides = variant == 2 ? NULL : sets;
-            src.n_overrides = variant == 2 ? 0 : 2;
-            tr_alloc_fail_after(n);
-            int rc = tr_scenario_load(&s, &src, &d);
-            char *flat = rc == 0 ? tr_scenario_flatten(s) : NULL;
-            tr_alloc_fail_after(-1);
-            if (rc == 0) {
-                tr_scenario_destroy(s);
-                if (flat) {
-                    free(flat);
-                    tr_diag_free(&d);
-                    break;
-                }
-                tr_diag_free(&d);
-                continue;
-            }
-            if (rc != TR_ERR_NOMEM) {
-                fprintf(stderr, "variant %d, n = %ld: rc %d\n", variant, n, rc);
-                print_diag(&d);
-            }
-            assert_int_equal(rc, TR_ERR_NOMEM);
-            assert_null(s);
-            assert_true(d.errors >= 1);
-            tr_diag_free(&d);
+            assert_true(rc == TR_ERR_NOMEM || !flat_ok);
         }
-        /* memory comes in arena blocks of 64 KiB: few allocations */
-        if (!(n >= 3 && n < 200000))
-            fprintf(stderr, "variant %d: stopped at n = %ld\n", variant, n);
-        assert_true(n >= 3 && n < 200000);
+        assert_int_equal(n, total);
     }
     free(path);
 }
