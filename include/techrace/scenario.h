@@ -222,18 +222,38 @@ typedef struct tr_params {
     tr_params_firms firms;       /* `parameters.firms` */
 } tr_params;
 
+/* The event kinds, in enum order: X(ENUM, "yaml name", "what it does").
+ * The one list from which the enum, tr_event_kind_name, the loader's
+ * messages and the event-type table of docs/SCENARIO.md are generated; add a
+ * kind here (at the end, to keep the values of the others). */
+#define TR_EVENT_KINDS(X) \
+    X(TR_EV_RD_FUNDING, "rd_funding", \
+      "changes the actor's R&D intensity and funding mix") \
+    X(TR_EV_MEGAPROJECT, "megaproject", \
+      "extra money for the listed technologies: research institutions get `budget × (1 − firm_share)`, the actor's firms in those technologies `budget × firm_share` as R&D grants (in proportion to sales); all of it counts in GERD") \
+    X(TR_EV_PRIORITY_LIST, "priority_list", \
+      "raises the funding weight of the listed technologies") \
+    X(TR_EV_TALENT_PROGRAMME, "talent_programme", \
+      "draws the diaspora home and attracts foreigners") \
+    X(TR_EV_VISA_RESTRICTION, "visa_restriction", \
+      "the actor blocks researcher flows from `countries`") \
+    X(TR_EV_JOINT_RESEARCH, "joint_research", \
+      "the actor and `countries` exchange new knowledge") \
+    X(TR_EV_SUBSIDY, "subsidy", \
+      "pays the actor's firms in `technologies`: a central subsidy, or a local one with `local: true` (counted in `subsidies_local` of the results)") \
+    X(TR_EV_SELF_SUFFICIENCY, "self_sufficiency_target", \
+      "while in force, the gap between `target` and the actor's domestic share of its market in each of `technologies` (the share its own firms supply) adds domestic preference of `parameters.firms.target_preference` x gap and a central per-output subsidy of `parameters.firms.target_subsidy` x gap (share of unit cost); nothing once the target is met") \
+    X(TR_EV_TARIFF, "tariff", \
+      "ad-valorem tariff `rate` on the actor's imports in `technologies` from `countries` (none listed: from every other country)") \
+    X(TR_EV_BUY_DOMESTIC, "buy_domestic", \
+      "the actor's buyers prefer domestic products in `technologies` by an extra `preference` (0.5 = +50%), on top of the country's `home_bias`") \
+    X(TR_EV_INVESTMENT_SCREENING, "investment_screening", \
+      "blocks the share `severity` of foreign-invested entry into the actor's `technologies`")
+
 typedef enum tr_event_kind {
-    TR_EV_RD_FUNDING = 0,      /* `rd_funding` */
-    TR_EV_MEGAPROJECT,         /* `megaproject` */
-    TR_EV_PRIORITY_LIST,       /* `priority_list` */
-    TR_EV_TALENT_PROGRAMME,    /* `talent_programme` */
-    TR_EV_VISA_RESTRICTION,    /* `visa_restriction` */
-    TR_EV_JOINT_RESEARCH,      /* `joint_research` */
-    TR_EV_SUBSIDY,             /* `subsidy` */
-    TR_EV_SELF_SUFFICIENCY,    /* `self_sufficiency_target` */
-    TR_EV_TARIFF,              /* `tariff` */
-    TR_EV_BUY_DOMESTIC,        /* `buy_domestic` */
-    TR_EV_INVESTMENT_SCREENING,/* `investment_screening` */
+#define TR_EVENT_KIND_ENUM_(e, name, doc) e,
+    TR_EVENT_KINDS(TR_EVENT_KIND_ENUM_)
+#undef TR_EVENT_KIND_ENUM_
     TR_EV_KIND_COUNT
 } tr_event_kind;
 

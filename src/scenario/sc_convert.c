@@ -600,11 +600,18 @@ static void convert_kind(sc_ctx *c, const sc_field *f, char *obj, const sc_node 
         }
     }
     const char *s = sc_suggest(v->str, sc_kind_names, TR_EV_KIND_COUNT);
-    if (s)
+    if (s) {
         sc_error(c, v, "unknown event type '%s' (did you mean '%s'?)", v->str, s);
-    else
-        sc_error(c, v, "unknown event type '%s' (expected rd_funding, megaproject, priority_list, "
-                 "talent_programme, visa_restriction or joint_research)", v->str);
+        return;
+    }
+    /* every kind, from the one table: "a, b, ... or z" */
+    char list[512];
+    size_t o = 0;
+    list[0] = 0;
+    for (int k = 0; k < TR_EV_KIND_COUNT && o < sizeof list; k++)
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", k == 0 ? "" : k == TR_EV_KIND_COUNT - 1 ? " or " : ", ",
+                              sc_kind_names[k]);
+    sc_error(c, v, "unknown event type '%s' (expected %s)", v->str, list);
 }
 
 /* Lists and mappings: an explicit null for an optional one means its default. */

@@ -242,7 +242,9 @@ sc_idmap *sc_idmap_new(sc_ctx *c, size_t hint);
 int sc_idmap_get(const sc_idmap *m, const char *key);     /* -1 if absent */
 void sc_idmap_put(sc_ctx *c, sc_idmap *m, const char *key, int val);
 
+/* Generated from TR_EVENT_KINDS (sc_schema.c). */
 extern const char *const sc_kind_names[TR_EV_KIND_COUNT];
+extern const char *const sc_kind_docs[TR_EV_KIND_COUNT];
 
 uint64_t sc_hash_str(const char *s);
 

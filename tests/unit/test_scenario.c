@@ -913,6 +913,34 @@ static void test_fuzz(void **state)
     free(big);
 }
 
+/* The event kinds come from one table: names, the enum, and the message for
+ * an unknown type, which lists every kind. */
+static void test_event_kinds(void **state)
+{
+    (void)state;
+    char want[1024];
+    size_t o = (size_t)snprintf(want, sizeof want, "unknown event type 'zzz' (expected ");
+    for (int k = 0; k < TR_EV_KIND_COUNT; k++) {
+        const char *name = tr_event_kind_name((tr_event_kind)k);
+        assert_string_equal(name, sc_kind_names[k]);
+        assert_non_null(sc_kind_docs[k]);
+        for (int j = 0; j < k; j++)
+            assert_string_not_equal(name, sc_kind_names[j]);
+        o += (size_t)snprintf(want + o, sizeof want - o, "%s%s", k == 0 ? "" : k == TR_EV_KIND_COUNT - 1 ? " or " : ", ",
+                              name);
+    }
+    snprintf(want + o, sizeof want - o, ")");
+    assert_int_equal(TR_EV_RD_FUNDING, 0);
+    assert_int_equal(TR_EV_INVESTMENT_SCREENING, 10);
+    assert_string_equal(tr_event_kind_name(TR_EV_SELF_SUFFICIENCY), "self_sufficiency_target");
+    char *y = malloc(strlen(good_yaml) + 200);
+    assert_non_null(y);
+    strcpy(y, good_yaml);
+    strcat(y, "  - {id: z, type: zzz, actor: CN, start: 2002}\n");
+    expect_error(y, NULL, 0, want);
+    free(y);
+}
+
 /* ---- docs/SCENARIO.md against the schema -------------------------------- */
 
 static const char *type_name(const sc_field *f)
@@ -1047,10 +1075,58 @@ static void walk_schema(const sc_schema *sch, const char *section, row_fn fn, vo
     }
 }
 
+/* The table of event types (heading `events[].type`), from TR_EVENT_KINDS
+ * and the schema: each type, what it does, and the keys that apply to it
+ * with their defaults. */
+#define KINDS_SECTION "events[].type"
+
+static void kind_keys(const sc_schema *ev, int k, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < ev->n_fields && o < n; i++) {
+        const sc_field *f = &ev->fields[i];
+        if (!f->kinds || !(f->kinds & (1u << k)))
+            continue;
+        char def[64];
+        if (f->req_kinds & (1u << k))
+            snprintf(def, sizeof def, "required");
+        else if (f->type == SC_F_TECHLIST)
+            snprintf(def, sizeof def, "all");
+        else if (f->type == SC_F_REFLIST)
+            snprintf(def, sizeof def, "none");
+        else if (f->type == SC_F_BOOL)
+            snprintf(def, sizeof def, f->def != 0 ? "true" : "false");
+        else
+            snprintf(def, sizeof def, "%.10g", f->def);
+        o += (size_t)snprintf(buf + o, n - o, "%s`%s` (%s)", o ? ", " : "", f->key, def);
+    }
+}
+
+static const sc_schema *event_schema(void)
+{
+    const sc_field *f = sc_find_field(&sc_schema_scenario, "events");
+    assert_non_null(f);
+    return f->sub;
+}
+
+static void walk_kinds(row_fn fn, void *ctx)
+{
+    char row[2048], keys[1024];
+    fn(KINDS_SECTION, NULL, ctx);
+    for (int k = 0; k < TR_EV_KIND_COUNT; k++) {
+        kind_keys(event_schema(), k, keys, sizeof keys);
+        snprintf(row, sizeof row, "| `%s` | %s | %s |", sc_kind_names[k], sc_kind_docs[k], keys);
+        fn(KINDS_SECTION, row, ctx);
+    }
+}
+
 static void print_row(const char *section, const char *row, void *ctx)
 {
     (void)ctx;
-    if (!row)
+    if (!row && !strcmp(section, KINDS_SECTION))
+        printf("\n#### `%s`\n\n| type | what it does | its keys (default) |\n|---|---|---|\n", section);
+    else if (!row)
         printf("\n#### `%s`\n\n| key | type | unit | default | range | required | meaning |\n"
                "|---|---|---|---|---|---|---|\n",
                section);
@@ -1088,6 +1164,7 @@ static void test_docs_agree(void **state)
     docs[n] = 0;
     fclose(f);
     walk_schema(&sc_schema_scenario, "top level", check_row, docs);
+    walk_kinds(check_row, docs);
     free(docs);
     free(path);
 }
@@ -1096,6 +1173,7 @@ int main(void)
 {
     if (getenv("TR_PRINT_SCHEMA_DOCS")) {
         walk_schema(&sc_schema_scenario, "top level", print_row, NULL);
+        walk_kinds(print_row, NULL);
         return 0;
     }
     const struct CMUnitTest tests[] = {
@@ -1112,6 +1190,7 @@ int main(void)
         cmocka_unit_test(test_default),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_event_kinds),
         cmocka_unit_test(test_docs_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
