@@ -336,6 +336,16 @@ typedef struct tr_scenario_source {
     const char *text_name;   /* name shown in diagnostics for text, e.g. "default" */
     const char *const *overrides; /* "a.b.c=value" strings, may be NULL */
     int n_overrides;
+    /* Optional: how files are read (path itself when text is NULL, and every
+     * `include:`d file), e.g. from memory. Called with the path as joined
+     * (the including file's directory + the include entry) and normalized
+     * ("." and empty segments dropped, "x/.." folded), which also identifies
+     * the file for "each file once"; sets *text and *len to the file's bytes,
+     * which must stay valid until tr_scenario_load returns (the loader copies
+     * what it keeps), and returns 0, or an errno value (ENOENT, ...) that the
+     * error message shows. NULL: the file system (regular files only). */
+    int (*read_file)(void *ctx, const char *path, const char **text, size_t *len);
+    void *read_ctx;
     /* Where every allocation of the load and of the scenario comes from
      * (NULL: the C library's malloc); the scenario keeps it for
      * tr_scenario_destroy and tr_scenario_flatten. libyaml's own parser and

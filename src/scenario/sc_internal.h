@@ -19,7 +19,8 @@
 #define SC_MAX_DEPTH 64          /* YAML nesting */
 #define SC_MAX_INCLUDE_DEPTH 16  /* nested include: */
 #define SC_MAX_MAP_KEYS 10000    /* keys in one YAML mapping */
-#define SC_MAX_FILE_BYTES (64L * 1024 * 1024)
+#define SC_MAX_FILE_BYTES (64L * 1024 * 1024)   /* one file */
+#define SC_MAX_TOTAL_BYTES (64L * 1024 * 1024)  /* a file and everything it includes, together */
 
 /* ---- node tree --------------------------------------------------------- */
 
@@ -60,7 +61,7 @@ typedef struct sc_ctx {
     yaml_event_t event;
     yaml_emitter_t emitter;
     int parser_live, event_live, emitter_live;
-    FILE *fp;
+    int fd;                  /* file being read, -1 = none */
     char *buf;               /* from c->alloc (not an arena), freed at cleanup */
     struct sc_owner *owner;
     /* overrides */
@@ -70,6 +71,14 @@ typedef struct sc_ctx {
     int pos_line;            /* when parsing an override value: line to use (0 = none) */
     int pos_col_off;         /* ... and column offset on its first line */
     int pos_len;             /* ... and the length of the value text */
+    /* reading: the source's callback, the text it gave for the file being
+     * read, the bytes read so far and the identities of the files included */
+    int (*read_cb)(void *ctx, const char *path, const char **text, size_t *len);
+    void *read_ctx;
+    const char *cb_text;
+    size_t cb_len;
+    size_t total_bytes;
+    sc_idmap *included;
     /* include stack */
     int inc_depth;
     const char *inc_ident[SC_MAX_INCLUDE_DEPTH + 2];
@@ -161,12 +170,11 @@ void sc_check_event(sc_ctx *c, void *obj, const sc_node *map);
 
 /* ---- the stages of a load, in pipeline order ---------------------------- */
 
-/* sc_include.c: read a file (NULL and *err = errno on failure) into the tmp
- * arena; the identity of a file for include cycles; parse one file and
- * everything it includes, returning the merged tree (NULL on a fatal error,
- * *bad set on any error). */
-char *sc_read_file(sc_ctx *c, const char *path, size_t *len, int *err);
-const char *sc_identity(sc_ctx *c, const char *path);
+/* sc_include.c: read a whole (regular) file into the tmp arena, with its
+ * identity (for includes once and cycles), or NULL with the reason in why;
+ * parse one file and everything it includes, returning the merged tree (NULL
+ * on a fatal error, *bad set on any error). */
+const char *sc_read_file(sc_ctx *c, const char *path, const char **ident, size_t *len, char *why, size_t nwhy);
 sc_node *sc_load_tree(sc_ctx *c, const char *name, const char *ident, const char *text, size_t len, int *bad);
 /* sc_merge.c: merge `over` on top of `base` (which may be NULL); may reuse
  * both. sch is the schema of the mapping `over` is (or of its list items). */

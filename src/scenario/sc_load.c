@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 extern const char tr_default_scenario_yaml[];
 extern const size_t tr_default_scenario_yaml_len;
@@ -23,20 +24,20 @@ static int load_impl(sc_ctx *c, const tr_scenario_source *src)
     const char *name, *ident, *text;
     size_t len;
     if (src->path) {
-        int err;
+        char why[160];
         name = src->path;
-        text = sc_read_file(c, name, &len, &err);
+        text = sc_read_file(c, name, &ident, &len, why, sizeof why);
         if (!text) {
-            tr_diag_add(c->diag, TR_DIAG_ERROR, name, 0, 0, "cannot read file: %s", strerror(err));
+            tr_diag_add(c->diag, TR_DIAG_ERROR, name, 0, 0, "cannot read file: %s", why);
             c->nerr++;
             return TR_ERR_IO;
         }
-        ident = sc_identity(c, name);
     } else if (src->text) {
         name = src->text_name ? src->text_name : "<text>";
         text = src->text;
         len = strlen(text);
         ident = src->text == tr_default_scenario_yaml ? "default" : "<text>";
+        c->total_bytes = len;
     } else {
         tr_diag_add(c->diag, TR_DIAG_ERROR, NULL, 0, 0, "no scenario file or text given");
         c->nerr++;
@@ -109,6 +110,9 @@ int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *
         return c ? TR_ERR_INPUT : TR_ERR_NOMEM;
     }
     c->alloc = alloc;
+    c->fd = -1;
+    c->read_cb = src->read_file;
+    c->read_ctx = src->read_ctx;
     c->diag = diag ? diag : &local;
     tr_arena_init(&c->tmp, alloc);
     c->overrides = src->n_overrides > 0 ? src->overrides : NULL;
@@ -121,8 +125,8 @@ int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *
         yaml_parser_delete(&c->parser);
     if (c->emitter_live)
         yaml_emitter_delete(&c->emitter);
-    if (c->fp)
-        fclose(c->fp);
+    if (c->fd >= 0)
+        close(c->fd);
     tr_mem_free(alloc, c->buf);
     tr_arena_free(&c->tmp);
     if (rc == TR_ERR_NOMEM)

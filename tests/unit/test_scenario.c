@@ -11,11 +11,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scenario/sc_internal.h"
@@ -407,6 +409,244 @@ static void test_includes_tmp(void **state)
     }
     rmdir(sub);
     rmdir(dir);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static char *make_tmpdir(char *dir, size_t n)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    snprintf(dir, n, "%s/tr_scenario_XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    return dir;
+}
+
+static int load_path(tr_scenario **s, const char *path, tr_diag *d)
+{
+    tr_scenario_source src = {0};
+    src.path = path;
+    return tr_scenario_load(s, &src, d);
+}
+
+/* Each file is included once per resolution: a chain of files that each
+ * include the next twice, a diamond, and a thousand `default`s load fast and
+ * merge as if each file came once (where it first comes). */
+static void test_includes_once(void **state)
+{
+    (void)state;
+    char dir[512], p[700], name[64], text[128];
+    make_tmpdir(dir, sizeof dir);
+    /* chain: f0 -> [f1, f1] -> ... -> f12 -> [default, default]: 2^13 before */
+    for (int i = 0; i < 13; i++) {
+        snprintf(name, sizeof name, "f%d.yaml", i);
+        if (i < 12)
+            snprintf(text, sizeof text, "include: [f%d.yaml, ./f%d.yaml]\n", i + 1, i + 1);
+        else
+            snprintf(text, sizeof text, "include: [default, default]\n");
+        write_file(dir, name, text);
+    }
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL, *def = NULL;
+    assert_int_equal(tr_scenario_load_default(&def, NULL, 0, &d), 0);
+    snprintf(p, sizeof p, "%s/f0.yaml", dir);
+    double t0 = now_s();
+    int rc = load_path(&s, p, &d);
+    if (rc)
+        print_diag(&d);
+    assert_int_equal(rc, 0);
+    assert_true(now_s() - t0 < 10);
+    assert_string_equal(s->hash, def->hash); /* nothing but the default, once */
+    assert_string_equal(s->resolved_text, def->resolved_text);
+    tr_scenario_destroy(s);
+
+    /* a thousand defaults */
+    size_t cap = 16 + 1000 * 9;
+    char *many = malloc(cap);
+    assert_non_null(many);
+    size_t o = (size_t)snprintf(many, cap, "include: [");
+    for (int i = 0; i < 1000; i++)
+        o += (size_t)snprintf(many + o, cap - o, "%sdefault", i ? ", " : "");
+    snprintf(many + o, cap - o, "]\n");
+    t0 = now_s();
+    rc = load_text(&s, many, NULL, 0, &d);
+    assert_int_equal(rc, 0);
+    assert_true(now_s() - t0 < 10);
+    assert_string_equal(s->hash, def->hash);
+    tr_scenario_destroy(s);
+    free(many);
+
+    /* a diamond: top -> [a, b], a -> base, b -> base. base comes once (under
+     * a), so what a changes in it stays changed */
+    write_file(dir, "base.yaml",
+               "calendar: {start: 2000, end: 2005}\n"
+               "categories: [{id: c, name: C}]\n"
+               "technologies: [{id: T1, name: A, category: c}]\n"
+               "countries: [{id: A, name: A, gdp: 1, rd_intensity: 0.01}, {id: B, name: B, gdp: 2, rd_intensity: 0.02}]\n");
+    write_file(dir, "a.yaml", "include: base.yaml\ncountries: [{id: A, gdp: 10}]\n");
+    write_file(dir, "b.yaml", "include: [base.yaml]\ncountries: [{id: B, gdp: 20}]\n");
+    write_file(dir, "top.yaml", "include: [a.yaml, b.yaml]\nname: diamond\n");
+    snprintf(p, sizeof p, "%s/top.yaml", dir);
+    rc = load_path(&s, p, &d);
+    if (rc)
+        print_diag(&d);
+    assert_int_equal(rc, 0);
+    assert_string_equal(s->name, "diamond");
+    assert_int_equal(s->n_countries, 2);
+    assert_true(s->countries[0].gdp.value[0] == 10 && s->countries[1].gdp.value[0] == 20);
+    tr_scenario_destroy(s);
+    /* the same through a symbolic link: still once (device and inode) */
+    char target[700];
+    snprintf(target, sizeof target, "%s/base.yaml", dir);
+    snprintf(p, sizeof p, "%s/link.yaml", dir);
+    assert_int_equal(symlink(target, p), 0);
+    write_file(dir, "b.yaml", "include: [link.yaml]\ncountries: [{id: B, gdp: 20}]\n");
+    snprintf(p, sizeof p, "%s/top.yaml", dir);
+    rc = load_path(&s, p, &d);
+    assert_int_equal(rc, 0);
+    assert_true(s->countries[0].gdp.value[0] == 10 && s->countries[1].gdp.value[0] == 20);
+    tr_scenario_destroy(s);
+    tr_scenario_destroy(def);
+    tr_diag_free(&d);
+
+    const char *names[] = {"base.yaml", "a.yaml", "b.yaml", "top.yaml", "link.yaml"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        unlink(p);
+    }
+    for (int i = 0; i < 13; i++) {
+        snprintf(p, sizeof p, "%s/f%d.yaml", dir, i);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+/* A FIFO (or any file that is not a regular file) is refused at once, as the
+ * top-level file and as an include: reading it would block. */
+static void test_non_regular(void **state)
+{
+    (void)state;
+    char dir[512], p[700], buf[1200];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    write_file(dir, "inc.yaml", "name: x\ninclude: [fifo]\n");
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    int rc = load_path(&s, p, &d);
+    assert_int_equal(rc, TR_ERR_IO);
+    assert_null(s);
+    first_msg(&d, buf, sizeof buf);
+    assert_non_null(strstr(buf, "fifo:0:0: cannot read file: not a regular file (a FIFO)"));
+    tr_diag_free(&d);
+
+    snprintf(p, sizeof p, "%s/inc.yaml", dir);
+    rc = load_path(&s, p, &d);
+    assert_int_equal(rc, TR_ERR_INPUT);
+    first_msg(&d, buf, sizeof buf);
+    assert_non_null(strstr(buf, "inc.yaml:2:11: cannot read included file '"));
+    assert_non_null(strstr(buf, "/fifo': not a regular file (a FIFO)"));
+    tr_diag_free(&d);
+
+    rc = load_path(&s, dir, &d); /* a directory */
+    assert_int_equal(rc, TR_ERR_IO);
+    first_msg(&d, buf, sizeof buf);
+    assert_non_null(strstr(buf, "not a regular file (a directory)"));
+    tr_diag_free(&d);
+
+    unlink(p);
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+/* Files from memory through the read_file callback. */
+typedef struct memfs {
+    int n;
+    const char *const *names;
+    const char *const *texts;
+    size_t big; /* > 0: every file not listed is this many bytes of comment */
+    char *big_text;
+    int calls;
+} memfs;
+
+static int memfs_read(void *ctx, const char *path, const char **text, size_t *len)
+{
+    memfs *m = ctx;
+    m->calls++;
+    for (int i = 0; i < m->n; i++)
+        if (!strcmp(m->names[i], path)) {
+            *text = m->texts[i];
+            *len = strlen(m->texts[i]);
+            return 0;
+        }
+    if (m->big) {
+        *text = m->big_text;
+        *len = m->big;
+        return 0;
+    }
+    return ENOENT;
+}
+
+static void test_read_callback(void **state)
+{
+    (void)state;
+    const char *names[] = {"top.yaml", "sub/mid.yaml", "sub/base.yaml"};
+    const char *texts[] = {
+        "include: [sub/mid.yaml, sub/../sub/mid.yaml]\nname: mem\n",
+        "include: [./base.yaml, base.yaml, default]\ndescription: mid\n",
+        "seed: 7\n",
+    };
+    memfs m = {3, names, texts, 0, NULL, 0};
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    tr_scenario_source src = {0};
+    src.path = "top.yaml";
+    src.read_file = memfs_read;
+    src.read_ctx = &m;
+    int rc = tr_scenario_load(&s, &src, &d);
+    if (rc)
+        print_diag(&d);
+    assert_int_equal(rc, 0);
+    assert_string_equal(s->name, "mem");
+    assert_string_equal(s->description, "mid");
+    assert_true(s->seed == 1); /* default (after base) wins */
+    tr_scenario_destroy(s);
+
+    /* a missing one */
+    src.path = "nothere.yaml";
+    rc = tr_scenario_load(&s, &src, &d);
+    assert_int_equal(rc, TR_ERR_IO);
+    char buf[1200];
+    first_msg(&d, buf, sizeof buf);
+    assert_non_null(strstr(buf, "cannot read file: No such file or directory"));
+    tr_diag_free(&d);
+
+    /* the bound on all included text: two files of 40 MiB */
+    const char *big_names[] = {"top.yaml"};
+    const char *big_texts[] = {"include: [a.yaml, b.yaml]\n"};
+    memfs b = {1, big_names, big_texts, (size_t)40 << 20, NULL, 0};
+    b.big_text = malloc(b.big);
+    assert_non_null(b.big_text);
+    memset(b.big_text, ' ', b.big);
+    b.big_text[0] = '#';
+    src.path = "top.yaml";
+    src.read_ctx = &b;
+    rc = tr_scenario_load(&s, &src, &d);
+    assert_int_equal(rc, TR_ERR_INPUT);
+    first_msg(&d, buf, sizeof buf);
+    if (!strstr(buf, "top.yaml:1:19: including 'b.yaml' exceeds the limit of 64 MiB"))
+        print_diag(&d);
+    assert_non_null(strstr(buf, "top.yaml:1:19: including 'b.yaml' exceeds the limit of 64 MiB"));
+    tr_diag_free(&d);
+    free(b.big_text);
 }
 
 static void test_overrides_good(void **state)
@@ -1182,6 +1422,9 @@ int main(void)
         cmocka_unit_test(test_path_at),
         cmocka_unit_test(test_includes_and_merge),
         cmocka_unit_test(test_includes_tmp),
+        cmocka_unit_test(test_includes_once),
+        cmocka_unit_test(test_non_regular),
+        cmocka_unit_test(test_read_callback),
         cmocka_unit_test(test_overrides_good),
         cmocka_unit_test(test_overrides_bad),
         cmocka_unit_test(test_errors),
