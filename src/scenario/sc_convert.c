@@ -50,9 +50,9 @@ static void unknown_ref(sc_ctx *c, const sc_node *at, int ref, int cats, const c
     const char *s = suggest_id(c, word, ref, cats);
     const char *what = cats ? "technology or category" : ref_names[ref];
     if (s)
-        sc_error(c, at, "unknown %s '%s' (did you mean '%s'?)", what, word, s);
+        sc_error(c, at, "unknown %s '%s' (did you mean '%s'?)", what, sc_clip(c, word), sc_clip(c, s));
     else
-        sc_error(c, at, "unknown %s '%s'", what, word);
+        sc_error(c, at, "unknown %s '%s'", what, sc_clip(c, word));
 }
 
 /* "between 0 and 1", "> 0 and <= 1e+06" */
@@ -81,7 +81,7 @@ static int check_range(sc_ctx *c, const sc_field *f, const sc_node *v, double d)
         return 1;
     char r[96];
     range_text(f, r, sizeof r);
-    sc_error(c, v, "'%s' must be %s, got %s", f->key, r, v->str);
+    sc_error(c, v, "'%s' must be %s, got %s", f->key, r, sc_clip(c, v->str));
     return 0;
 }
 
@@ -92,7 +92,7 @@ static int get_number(sc_ctx *c, const char *key, const sc_node *v, double *out)
         return 0;
     }
     if (v->quoted) {
-        sc_error(c, v, "expected a number for '%s', got the string \"%s\"", key, v->str);
+        sc_error(c, v, "expected a number for '%s', got the string \"%s\"", key, sc_clip(c, v->str));
         return 0;
     }
     if (!sc_parse_number(v->str, out)) {
@@ -126,14 +126,14 @@ static int valid_id(sc_ctx *c, const sc_node *v, const char *key)
         return 0;
     }
     if (n >= TR_ID_MAX) {
-        sc_error(c, v, "'%s' is too long: '%s' (at most %d characters)", key, s, TR_ID_MAX - 1);
+        sc_error(c, v, "'%s' is too long: '%s' (at most %d characters)", key, sc_clip(c, s), TR_ID_MAX - 1);
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
         if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
               ch == '-')) {
-            sc_error(c, v, "invalid %s '%s': use only letters, digits, '_' and '-'", key, s);
+            sc_error(c, v, "invalid %s '%s': use only letters, digits, '_' and '-'", key, sc_clip(c, s));
             return 0;
         }
     }
@@ -233,18 +233,18 @@ static void convert_path(sc_ctx *c, const sc_field *f, tr_path *out, const sc_no
         const sc_node *k = v->keys[i];
         double y;
         if (!sc_parse_year(k, &y)) {
-            sc_error(c, k, "expected a year as key of '%s', got '%s'", f->key, k->str);
+            sc_error(c, k, "expected a year as key of '%s', got '%s'", f->key, sc_clip(c, k->str));
             ok = 0;
             continue;
         }
         if (!(y >= 1900 && y <= 2200)) {
-            sc_error(c, k, "year %s in '%s' is out of range (1900 to 2200)", k->str, f->key);
+            sc_error(c, k, "year %s in '%s' is out of range (1900 to 2200)", sc_clip(c, k->str), f->key);
             ok = 0;
             continue;
         }
         if (i > 0 && ok && !(y > p.year[i - 1])) {
-            sc_error(c, k, "years in '%s' must be strictly increasing: %s comes after %s", f->key, k->str,
-                     v->keys[i - 1]->str);
+            sc_error(c, k, "years in '%s' must be strictly increasing: %s comes after %s", f->key, sc_clip(c, k->str),
+                     sc_clip(c, v->keys[i - 1]->str));
             ok = 0;
             continue;
         }
@@ -338,8 +338,8 @@ static void convert_list(sc_ctx *c, const sc_field *f, char *obj, const sc_node 
                 continue;
             int first = sc_idmap_get(seen, id);
             if (first >= 0) {
-                sc_error(c, sc_map_get(item, "id"), "duplicate id '%s' in '%s'", id, f->key);
-                sc_note(c, sc_map_get(v->vals[first], "id"), "'%s' first defined here", id);
+                sc_error(c, sc_map_get(item, "id"), "duplicate id '%s' in '%s'", sc_clip(c, id), f->key);
+                sc_note(c, sc_map_get(v->vals[first], "id"), "'%s' first defined here", sc_clip(c, id));
             } else {
                 sc_idmap_put(c, seen, sc_strdup(c, &c->tmp, id), i);
             }
@@ -378,7 +378,7 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
         if (!get_number(c, f->key, v, &d) || !check_range(c, f, v, d))
             return;
         if (d != floor(d)) {
-            sc_error(c, v, "expected a whole number for '%s', got %s", f->key, v->str);
+            sc_error(c, v, "expected a whole number for '%s', got %s", f->key, sc_clip(c, v->str));
             return;
         }
         *(int *)(void *)p = (int)d;
@@ -403,7 +403,7 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
         unsigned long long u = digits ? strtoull(s, NULL, 10) : 0;
         if (!digits || errno == ERANGE) {
             sc_error(c, v, "'%s' must be a whole number between 0 and 18446744073709551615, got %s", f->key,
-                     v->str);
+                     sc_clip(c, v->str));
             return;
         }
         *(uint64_t *)(void *)p = (uint64_t)u;
@@ -417,13 +417,13 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
         if (!sc_parse_year(v, &d)) {
             if (v->kind == SC_SCALAR && !sc_is_null(v))
                 sc_error(c, v, "expected a year (2006, 2006.5) or a quarter (\"2006Q2\") for '%s', got '%s'",
-                         f->key, v->str);
+                         f->key, sc_clip(c, v->str));
             else
                 sc_type_error(c, v, "a year", f->key);
             return;
         }
         if (!(d >= f->min && d <= f->max)) {
-            sc_error(c, v, "'%s' must be a year between %.0f and %.0f, got %s", f->key, f->min, f->max, v->str);
+            sc_error(c, v, "'%s' must be a year between %.0f and %.0f, got %s", f->key, f->min, f->max, sc_clip(c, v->str));
             return;
         }
         *(double *)(void *)p = d;
@@ -546,7 +546,7 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
                 continue;
             }
             if (*self && !strcmp(self, k->str)) {
-                sc_error(c, k, "a technology cannot spill over to itself ('%s')", k->str);
+                sc_error(c, k, "a technology cannot spill over to itself ('%s')", sc_clip(c, k->str));
                 continue;
             }
             if (!get_number(c, f->key, v->vals[i], &d) || !check_range(c, f, v->vals[i], d))
@@ -601,7 +601,7 @@ static void convert_kind(sc_ctx *c, const sc_field *f, char *obj, const sc_node 
     }
     const char *s = sc_suggest(v->str, sc_kind_names, TR_EV_KIND_COUNT);
     if (s) {
-        sc_error(c, v, "unknown event type '%s' (did you mean '%s'?)", v->str, s);
+        sc_error(c, v, "unknown event type '%s' (did you mean '%s'?)", sc_clip(c, v->str), sc_clip(c, s));
         return;
     }
     /* every kind, from the one table: "a, b, ... or z" */
@@ -611,7 +611,7 @@ static void convert_kind(sc_ctx *c, const sc_field *f, char *obj, const sc_node 
     for (int k = 0; k < TR_EV_KIND_COUNT && o < sizeof list; k++)
         o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", k == 0 ? "" : k == TR_EV_KIND_COUNT - 1 ? " or " : ", ",
                               sc_kind_names[k]);
-    sc_error(c, v, "unknown event type '%s' (expected %s)", v->str, list);
+    sc_error(c, v, "unknown event type '%s' (expected %s)", sc_clip(c, v->str), list);
 }
 
 /* Lists and mappings: an explicit null for an optional one means its default. */
@@ -643,7 +643,7 @@ void sc_convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *m
         if (!f)
             sc_unknown_key(c, k, k->str, sch);
         else if (has_kind && f->kinds && c->kind >= 0 && !(f->kinds & K(c->kind)))
-            sc_error(c, k, "key '%s' does not apply to events of type '%s'", k->str, sc_kind_names[c->kind]);
+            sc_error(c, k, "key '%s' does not apply to events of type '%s'", sc_clip(c, k->str), sc_kind_names[c->kind]);
     }
     /* fields in schema order */
     for (int i = 0; i < sch->n_fields; i++) {

@@ -233,7 +233,7 @@ static void process_include(sc_ctx *c, const sc_node *e, const char *from, sc_no
     const char *ident = "default";
     char why[160];
     if (!is_default && !open_file(c, name, &ident, why, sizeof why)) {
-        sc_error(c, e, "cannot read included file '%s': %s", name, why);
+        sc_error(c, e, "cannot read included file '%s': %s", sc_clip(c, name), why);
         *bad = 1;
         return;
     }
@@ -276,7 +276,7 @@ static void process_include(sc_ctx *c, const sc_node *e, const char *from, sc_no
         why[0] = 0;
         text = read_opened(c, budget(c), &len, &too_big, why, sizeof why);
         if (!text && !too_big) {
-            sc_error(c, e, "cannot read included file '%s': %s", name, why);
+            sc_error(c, e, "cannot read included file '%s': %s", sc_clip(c, name), why);
             *bad = 1;
             return;
         }
@@ -284,11 +284,11 @@ static void process_include(sc_ctx *c, const sc_node *e, const char *from, sc_no
     if (!text) {
         if (c->total_bytes < (size_t)SC_MAX_TOTAL_BYTES && !is_default &&
             (size_t)SC_MAX_FILE_BYTES <= (size_t)SC_MAX_TOTAL_BYTES - c->total_bytes)
-            sc_error(c, e, "cannot read included file '%s': larger than %ld MiB", name,
+            sc_error(c, e, "cannot read included file '%s': larger than %ld MiB", sc_clip(c, name),
                      SC_MAX_FILE_BYTES / (1024 * 1024));
         else
             sc_error(c, e, "including '%s' exceeds the limit of %ld MiB of scenario text in all (this file "
-                     "and everything it includes)", name, SC_MAX_TOTAL_BYTES / (1024 * 1024));
+                     "and everything it includes)", sc_clip(c, name), SC_MAX_TOTAL_BYTES / (1024 * 1024));
         *bad = 1;
         return;
     }

@@ -188,6 +188,11 @@ void sc_convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *m
 
 /* ---- shared helpers (sc_util.c) ---------------------------------------- */
 
+/* A value quoted in a message: as it is up to SC_CLIP_MAX bytes, else its
+ * first SC_CLIP_KEEP bytes, "…" and its length ("xxxx… (120000 bytes)"). */
+#define SC_CLIP_MAX 80
+#define SC_CLIP_KEEP 60
+const char *sc_clip(sc_ctx *c, const char *s);
 /* "expected WHAT for 'KEY', got ..." describing v. */
 void sc_type_error(sc_ctx *c, const sc_node *v, const char *what, const char *key);
 /* The `id` of a list item, or NULL. */

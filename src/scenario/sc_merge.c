@@ -49,8 +49,8 @@ static sc_node *merge_idseq(sc_ctx *c, sc_node *base, sc_node *over, const sc_sc
         const char *id = sc_id_of_item(item);
         int first = sc_idmap_get(seen, id);
         if (first >= 0) {
-            sc_error(c, sc_map_get(item, "id"), "duplicate id '%s'", id);
-            sc_note(c, sc_map_get(over->vals[first], "id"), "'%s' first defined here", id);
+            sc_error(c, sc_map_get(item, "id"), "duplicate id '%s'", sc_clip(c, id));
+            sc_note(c, sc_map_get(over->vals[first], "id"), "'%s' first defined here", sc_clip(c, id));
             continue;
         }
         sc_idmap_put(c, seen, id, i);
@@ -70,9 +70,9 @@ static sc_node *merge_idseq(sc_ctx *c, sc_node *base, sc_node *over, const sc_sc
                     const char *sug = sc_suggest_id(id, ids, nids);
                     if (sug)
                         sc_error(c, rv, "cannot remove '%s': no item with this id comes before it "
-                                 "(did you mean '%s'?)", id, sug);
+                                 "(did you mean '%s'?)", sc_clip(c, id), sc_clip(c, sug));
                     else
-                        sc_error(c, rv, "cannot remove '%s': no item with this id comes before it", id);
+                        sc_error(c, rv, "cannot remove '%s': no item with this id comes before it", sc_clip(c, id));
                 } else {
                     res->vals[k] = NULL;
                     sc_idmap_put(c, have, id, -1);

@@ -4,6 +4,7 @@
  * for messages. */
 #include "scenario/sc_internal.h"
 
+#include <limits.h>
 #include <string.h>
 
 /* ---- overrides --------------------------------------------------------- */
@@ -58,7 +59,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
         c->pos_line = line;
         c->pos_col_off = vcol - 1;
         size_t vlen = strlen(eq + 1);
-        c->pos_len = vlen > 100000 ? 100000 : (int)vlen;
+        c->pos_len = vlen > (size_t)(INT_MAX / 2) ? INT_MAX / 2 : (int)vlen;
         val = sc_parse(c, eq + 1, strlen(eq + 1), file, &damaged);
         c->pos_line = 0;
         c->pos_col_off = 0;
@@ -94,7 +95,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
 
         if (free_map) {
             if (!last) {
-                sc_error(c, &at, "'%s' has no keys below it", seg);
+                sc_error(c, &at, "'%s' has no keys below it", sc_clip(c, seg));
                 return;
             }
             map_set(c, cur, key, val, path_map);
@@ -120,7 +121,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
                 child = sc_new_node(c, SC_MAP, file, line, at.col);
                 sc_map_add(c, cur, key, child);
             } else if (child->kind != SC_MAP) {
-                sc_error(c, &at, "cannot set keys below '%s': it is not a mapping", seg);
+                sc_error(c, &at, "cannot set keys below '%s': it is not a mapping", sc_clip(c, seg));
                 return;
             }
             cur = child;
@@ -128,7 +129,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
             break;
         case SC_F_LIST: {
             if (child && child->kind != SC_SEQ && !sc_is_null(child)) {
-                sc_error(c, &at, "cannot set items of '%s': it is not a list", seg);
+                sc_error(c, &at, "cannot set items of '%s': it is not a list", sc_clip(c, seg));
                 return;
             }
             /* the next segment selects an item by id */
@@ -143,7 +144,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
             at.col = (int)(q - txt) + 1;
             if (qe == eq) {
                 sc_error(c, &at, "cannot replace a whole %s with --set; set its keys one by one "
-                         "(e.g. %.*s.%s.name=...)", f->sub->name, (int)(q - txt - 1), txt, id);
+                         "(e.g. %.*s.%s.name=...)", f->sub->name, (int)(q - txt - 1), txt, sc_clip(c, id));
                 return;
             }
             sc_node *item = NULL;
@@ -157,9 +158,9 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
             if (!item) {
                 const char *sug = sc_suggest_id(id, ids, n);
                 if (sug)
-                    sc_error(c, &at, "no %s with id '%s' (did you mean '%s'?)", f->sub->name, id, sug);
+                    sc_error(c, &at, "no %s with id '%s' (did you mean '%s'?)", f->sub->name, sc_clip(c, id), sc_clip(c, sug));
                 else
-                    sc_error(c, &at, "no %s with id '%s'", f->sub->name, id);
+                    sc_error(c, &at, "no %s with id '%s'", f->sub->name, sc_clip(c, id));
                 return;
             }
             cur = item;
@@ -179,7 +180,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
                 child = sc_new_node(c, SC_MAP, file, line, at.col);
                 sc_map_add(c, cur, key, child);
             } else if (child->kind != SC_MAP) {
-                sc_error(c, &at, "cannot set keys below '%s': it is not a mapping here; set it whole", seg);
+                sc_error(c, &at, "cannot set keys below '%s': it is not a mapping here; set it whole", sc_clip(c, seg));
                 return;
             }
             cur = child;
@@ -187,7 +188,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
             path_map = f->type == SC_F_PATH;
             break;
         default:
-            sc_error(c, &at, "'%s' is a single value and has no keys below it", seg);
+            sc_error(c, &at, "'%s' is a single value and has no keys below it", sc_clip(c, seg));
             return;
         }
     }

@@ -6,6 +6,20 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *sc_clip(sc_ctx *c, const char *s)
+{
+    size_t n = strlen(s);
+    if (n <= SC_CLIP_MAX)
+        return s;
+    size_t k = SC_CLIP_KEEP;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--; /* not inside a UTF-8 character */
+    size_t cap = k + 64;
+    char *p = sc_alloc(c, cap);
+    snprintf(p, cap, "%.*s\u2026 (%zu bytes)", (int)k, s, n);
+    return p;
+}
+
 static const char *describe(const sc_node *n)
 {
     if (n->kind == SC_MAP)
@@ -21,9 +35,9 @@ void sc_type_error(sc_ctx *c, const sc_node *v, const char *what, const char *ke
 {
     const char *d = describe(v);
     if (d)
-        sc_error(c, v, "expected %s for '%s', got %s", what, key, d);
+        sc_error(c, v, "expected %s for '%s', got %s", what, sc_clip(c, key), d);
     else
-        sc_error(c, v, "expected %s for '%s', got '%s'", what, key, v->str);
+        sc_error(c, v, "expected %s for '%s', got '%s'", what, sc_clip(c, key), sc_clip(c, v->str));
 }
 
 const char *sc_id_of_item(const sc_node *item)
@@ -50,9 +64,9 @@ void sc_unknown_key(sc_ctx *c, const sc_node *at, const char *key, const sc_sche
         cands[n++] = sch->fields[i].key;
     const char *s = sc_suggest(key, cands, n);
     if (s)
-        sc_error(c, at, "unknown key '%s' in %s (did you mean '%s'?)", key, sch->name, s);
+        sc_error(c, at, "unknown key '%s' in %s (did you mean '%s'?)", sc_clip(c, key), sch->name, sc_clip(c, s));
     else
-        sc_error(c, at, "unknown key '%s' in %s", key, sch->name);
+        sc_error(c, at, "unknown key '%s' in %s", sc_clip(c, key), sch->name);
 }
 
 /* did-you-mean over the ids of a reference kind (technology lookups also
@@ -73,7 +87,7 @@ int sc_get_bool(sc_ctx *c, const char *key, const sc_node *v)
     if (t && (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE")))
         return 0;
     if (v->kind == SC_SCALAR && v->quoted)
-        sc_error(c, v, "expected true or false for '%s', got the string \"%s\"", key, v->str);
+        sc_error(c, v, "expected true or false for '%s', got the string \"%s\"", sc_clip(c, key), sc_clip(c, v->str));
     else
         sc_type_error(c, v, "true or false", key);
     return -1;

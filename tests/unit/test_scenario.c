@@ -649,6 +649,45 @@ static void test_read_callback(void **state)
     free(b.big_text);
 }
 
+/* A huge value is quoted in messages by its start and its length, not whole. */
+static void test_long_values(void **state)
+{
+    (void)state;
+    size_t n = 120000;
+    char *set = malloc(n + 32);
+    assert_non_null(set);
+    strcpy(set, "seed=");
+    memset(set + 5, 'x', n);
+    set[5 + n] = 0;
+    const char *sets[] = {set};
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    assert_int_equal(tr_scenario_load_default(&s, sets, 1, &d), TR_ERR_INPUT);
+    char buf[1200];
+    first_msg(&d, buf, sizeof buf);
+    assert_true(strlen(buf) < 300);
+    assert_non_null(strstr(buf, "--set:1:6: expected a number for 'seed', got 'xxxxxxxxxx"));
+    assert_non_null(strstr(buf, "x\u2026 (120000 bytes)' [--set seed=xxx"));
+    assert_non_null(strstr(buf, "x\u2026 (120005 bytes)]"));
+    tr_diag_free(&d);
+    /* in a file, too */
+    size_t ylen = strlen(good_yaml) + n + 200;
+    char *y = malloc(ylen);
+    assert_non_null(y);
+    snprintf(y, ylen, "%s  - {id: z, type: %s, actor: CN, start: 2002}\n", good_yaml, set + 5);
+    assert_int_equal(load_text(&s, y, NULL, 0, &d), TR_ERR_INPUT);
+    first_msg(&d, buf, sizeof buf);
+    assert_true(strlen(buf) < 500);
+    if (!strstr(buf, "unknown event type 'xxxx"))
+        fprintf(stderr, "%.300s\n", buf);
+    assert_non_null(strstr(buf, "unknown event type 'xxxx"));
+    assert_non_null(strstr(buf, "\u2026 (120000 bytes)' (expected rd_funding, "));
+    tr_diag_free(&d);
+    free(y);
+    free(set);
+}
+
 static void test_overrides_good(void **state)
 {
     (void)state;
@@ -1425,6 +1464,7 @@ int main(void)
         cmocka_unit_test(test_includes_once),
         cmocka_unit_test(test_non_regular),
         cmocka_unit_test(test_read_callback),
+        cmocka_unit_test(test_long_values),
         cmocka_unit_test(test_overrides_good),
         cmocka_unit_test(test_overrides_bad),
         cmocka_unit_test(test_errors),
