@@ -68,21 +68,13 @@ static const char *normal_path(sc_ctx *c, const char *path)
  * device or a directory would block or mean nothing), opened without
  * blocking, without becoming a controlling terminal and closed on exec. The
  * descriptor is kept in c->fd (closed by the cleanup should an allocation
- * fail). Through a read_file callback the file is read here at once. Returns
- * 1, or 0 with the reason in why. */
+ * fail). Through a read_file callback the file is only named here (its
+ * normalized path is its identity) and read by read_opened. Returns 1, or 0
+ * with the reason in why. */
 static int open_file(sc_ctx *c, const char *path, const char **ident, char *why, size_t nwhy)
 {
     if (c->read_cb) {
-        const char *text = NULL, *norm = normal_path(c, path);
-        size_t len = 0;
-        int err = c->read_cb(c->read_ctx, norm, &text, &len);
-        if (err || !text) {
-            set_why(why, nwhy, "%s", strerror(err ? err : EIO));
-            return 0;
-        }
-        c->cb_text = text;
-        c->cb_len = len;
-        *ident = norm;
+        *ident = c->cb_path = normal_path(c, path);
         return 1;
     }
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -123,8 +115,7 @@ static void close_file(sc_ctx *c)
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
-    c->cb_text = NULL;
-    c->cb_len = 0;
+    c->cb_path = NULL;
 }
 
 /* Read the file open_file opened, at most limit bytes (more is an error:
@@ -134,9 +125,14 @@ static const char *read_opened(sc_ctx *c, size_t limit, size_t *len, int *too_bi
 {
     *too_big = 0;
     if (c->read_cb) {
-        const char *text = c->cb_text;
-        size_t n = c->cb_len;
+        const char *text = NULL;
+        size_t n = 0;
+        int err = c->read_cb(c->read_ctx, c->cb_path, &text, &n);
         close_file(c);
+        if (err || !text) {
+            set_why(why, nwhy, "%s", strerror(err ? err : EIO));
+            return NULL;
+        }
         if (n > limit) {
             *too_big = 1;
             return NULL;

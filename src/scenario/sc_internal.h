@@ -71,12 +71,11 @@ typedef struct sc_ctx {
     int pos_line;            /* when parsing an override value: line to use (0 = none) */
     int pos_col_off;         /* ... and column offset on its first line */
     int pos_len;             /* ... and the length of the value text */
-    /* reading: the source's callback, the text it gave for the file being
-     * read, the bytes read so far and the identities of the files included */
+    /* reading: the source's callback, the file being read through it, the
+     * bytes read so far and the identities of the files included */
     int (*read_cb)(void *ctx, const char *path, const char **text, size_t *len);
     void *read_ctx;
-    const char *cb_text;
-    size_t cb_len;
+    const char *cb_path;     /* the file open_file named, for read_opened */
     size_t total_bytes;
     sc_idmap *included;
     /* include stack */
