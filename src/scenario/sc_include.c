@@ -298,6 +298,11 @@ static void process_include(sc_ctx *c, const sc_node *e, const char *from, sc_no
 sc_node *sc_load_tree(sc_ctx *c, const char *name, const char *ident, const char *text, size_t len,
                           int *bad)
 {
+    /* once read, a file counts as included even if it turns out bad: its
+     * errors are reported once */
+    if (!c->included)
+        c->included = sc_idmap_new(c, 16);
+    sc_idmap_put(c, c->included, ident, 1);
     int damaged;
     sc_node *root = sc_parse(c, text, len, name, &damaged);
     if (!root) {
@@ -312,9 +317,6 @@ sc_node *sc_load_tree(sc_ctx *c, const char *name, const char *ident, const char
         *bad = 1;
         return NULL;
     }
-    if (!c->included)
-        c->included = sc_idmap_new(c, 16);
-    sc_idmap_put(c, c->included, ident, 1);
     c->inc_ident[c->inc_depth] = ident;
     c->inc_name[c->inc_depth] = name;
     c->inc_depth++;

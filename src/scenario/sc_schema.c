@@ -425,7 +425,7 @@ static const sc_schema event_schema = {"event", sizeof(tr_event), event_fields, 
 
 static const sc_field scenario_fields[] = {
     {"include", SC_F_INCLUDE, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, "-",
-     "files merged under this one (paths relative to this file) or `default`; top level only"},
+     "files merged under this one (paths relative to this file) or `default`; top level only; each file once, regular files only, at most 64 MiB of text in all"},
     STR(tr_scenario, "name", name, 0, "title"),
     STR(tr_scenario, "description", description, 0, "free text"),
     {"seed", SC_F_U64, offsetof(tr_scenario, seed), 0, 0, 1, 0, 18446744073709551615.0, 0, 0, 0, NULL,
