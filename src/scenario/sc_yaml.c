@@ -236,6 +236,8 @@ sc_node *sc_parse(sc_ctx *c, const char *text, size_t len, const char *file, int
     sc_node *root = NULL;
 
     *damaged = 0;
+    /* libyaml allocates its own buffers with malloc: the source's allocator
+     * cannot reach them (a failure there is still a clean TR_ERR_NOMEM) */
     if (!yaml_parser_initialize(pp))
         sc_oom(c);
     c->parser_live = 1;
