@@ -45,14 +45,22 @@ bench: build
 	./$(BUILD)/bench_run
 	./$(BUILD)/bench_firms
 
-# libFuzzer on the scenario loader (clang): FUZZ_SECONDS of new inputs, the
-# checked-in corpus as seeds. Crashes are written as crash-* files here.
+# libFuzzer (clang) on one target fuzz/fuzz_$(FUZZ_TARGET).c: scenario (the
+# loader), override (--set), include (includes over files in memory) or
+# roundtrip (load -> show -> load). FUZZ_SECONDS of new inputs, the
+# checked-in corpus fuzz/corpus/$(FUZZ_TARGET) as seeds (new inputs go to
+# $(BUILD)/fuzz-corpus-$(FUZZ_TARGET)). Crashes are written as crash-* files here.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGET ?= scenario
+FUZZ_MAX_LEN ?= 4096
 fuzz: build
+	@sh tools/deps.sh clang libclang-rt-14-dev
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
-	    src/*/*.c $(BUILD)/generated/default_scenario.c fuzz/fuzz_scenario.c -lyaml -lsqlite3 -lm -o $(BUILD)/fuzz_scenario
-	mkdir -p $(BUILD)/fuzz-corpus && cp fuzz/corpus/scenario/* $(BUILD)/fuzz-corpus/
-	./$(BUILD)/fuzz_scenario $(BUILD)/fuzz-corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096
+	    src/*/*.c $(BUILD)/generated/default_scenario.c fuzz/fuzz_$(FUZZ_TARGET).c -lyaml -lsqlite3 -lm \
+	    -o $(BUILD)/fuzz_$(FUZZ_TARGET)
+	mkdir -p $(BUILD)/fuzz-corpus-$(FUZZ_TARGET) && cp fuzz/corpus/$(FUZZ_TARGET)/* $(BUILD)/fuzz-corpus-$(FUZZ_TARGET)/
+	./$(BUILD)/fuzz_$(FUZZ_TARGET) $(BUILD)/fuzz-corpus-$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=$(FUZZ_MAX_LEN)
 
 install: build
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null

@@ -52,7 +52,7 @@ static int measure(long firms, int years, double *secs, double *firm_steps)
     tr_diag_init(&d);
     tr_scenario *s = NULL;
     tr_sim *sim = NULL;
-    tr_scenario_source src = {NULL, text, "bench", NULL, 0};
+    tr_scenario_source src = {.text = text, .text_name = "bench"};
     int rc = text ? tr_scenario_load(&s, &src, &d) : TR_ERR_NOMEM;
     if (rc == TR_OK)
         rc = tr_sim_create(&sim, s, 1, 0, &d);

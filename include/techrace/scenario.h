@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "techrace/alloc.h"
 #include "techrace/diag.h"
 
 #ifdef __cplusplus
@@ -221,18 +222,38 @@ typedef struct tr_params {
     tr_params_firms firms;       /* `parameters.firms` */
 } tr_params;
 
+/* The event kinds, in enum order: X(ENUM, "yaml name", "what it does").
+ * The one list from which the enum, tr_event_kind_name, the loader's
+ * messages and the event-type table of docs/SCENARIO.md are generated; add a
+ * kind here (at the end, to keep the values of the others). */
+#define TR_EVENT_KINDS(X) \
+    X(TR_EV_RD_FUNDING, "rd_funding", \
+      "changes the actor's R&D intensity and funding mix") \
+    X(TR_EV_MEGAPROJECT, "megaproject", \
+      "extra money for the listed technologies: research institutions get `budget × (1 − firm_share)`, the actor's firms in those technologies `budget × firm_share` as R&D grants (in proportion to sales); all of it counts in GERD") \
+    X(TR_EV_PRIORITY_LIST, "priority_list", \
+      "raises the funding weight of the listed technologies") \
+    X(TR_EV_TALENT_PROGRAMME, "talent_programme", \
+      "draws the diaspora home and attracts foreigners") \
+    X(TR_EV_VISA_RESTRICTION, "visa_restriction", \
+      "the actor blocks researcher flows from `countries`") \
+    X(TR_EV_JOINT_RESEARCH, "joint_research", \
+      "the actor and `countries` exchange new knowledge") \
+    X(TR_EV_SUBSIDY, "subsidy", \
+      "pays the actor's firms in `technologies`: a central subsidy, or a local one with `local: true` (counted in `subsidies_local` of the results)") \
+    X(TR_EV_SELF_SUFFICIENCY, "self_sufficiency_target", \
+      "while in force, the gap between `target` and the actor's domestic share of its market in each of `technologies` (the share its own firms supply) adds domestic preference of `parameters.firms.target_preference` x gap and a central per-output subsidy of `parameters.firms.target_subsidy` x gap (share of unit cost); nothing once the target is met") \
+    X(TR_EV_TARIFF, "tariff", \
+      "ad-valorem tariff `rate` on the actor's imports in `technologies` from `countries` (none listed: from every other country)") \
+    X(TR_EV_BUY_DOMESTIC, "buy_domestic", \
+      "the actor's buyers prefer domestic products in `technologies` by an extra `preference` (0.5 = +50%), on top of the country's `home_bias`") \
+    X(TR_EV_INVESTMENT_SCREENING, "investment_screening", \
+      "blocks the share `severity` of foreign-invested entry into the actor's `technologies`")
+
 typedef enum tr_event_kind {
-    TR_EV_RD_FUNDING = 0,      /* `rd_funding` */
-    TR_EV_MEGAPROJECT,         /* `megaproject` */
-    TR_EV_PRIORITY_LIST,       /* `priority_list` */
-    TR_EV_TALENT_PROGRAMME,    /* `talent_programme` */
-    TR_EV_VISA_RESTRICTION,    /* `visa_restriction` */
-    TR_EV_JOINT_RESEARCH,      /* `joint_research` */
-    TR_EV_SUBSIDY,             /* `subsidy` */
-    TR_EV_SELF_SUFFICIENCY,    /* `self_sufficiency_target` */
-    TR_EV_TARIFF,              /* `tariff` */
-    TR_EV_BUY_DOMESTIC,        /* `buy_domestic` */
-    TR_EV_INVESTMENT_SCREENING,/* `investment_screening` */
+#define TR_EVENT_KIND_ENUM_(e, name, doc) e,
+    TR_EVENT_KINDS(TR_EVENT_KIND_ENUM_)
+#undef TR_EVENT_KIND_ENUM_
     TR_EV_KIND_COUNT
 } tr_event_kind;
 
@@ -315,6 +336,21 @@ typedef struct tr_scenario_source {
     const char *text_name;   /* name shown in diagnostics for text, e.g. "default" */
     const char *const *overrides; /* "a.b.c=value" strings, may be NULL */
     int n_overrides;
+    /* Optional: how files are read (path itself when text is NULL, and every
+     * `include:`d file), e.g. from memory. Called with the path as joined
+     * (the including file's directory + the include entry) and normalized
+     * ("." and empty segments dropped, "x/.." folded), which also identifies
+     * the file for "each file once"; sets *text and *len to the file's bytes,
+     * which must stay valid until tr_scenario_load returns (the loader copies
+     * what it keeps), and returns 0, or an errno value (ENOENT, ...) that the
+     * error message shows. NULL: the file system (regular files only). */
+    int (*read_file)(void *ctx, const char *path, const char **text, size_t *len);
+    void *read_ctx;
+    /* Where every allocation of the load and of the scenario comes from
+     * (NULL: the C library's malloc); the scenario keeps it for
+     * tr_scenario_destroy and tr_scenario_flatten. libyaml's own parser and
+     * emitter buffers are beyond its reach and use malloc. */
+    const tr_allocator *alloc;
 } tr_scenario_source;
 
 /* Read, resolve and check a scenario. Returns 0 and *out on success; on any
@@ -329,8 +365,12 @@ TR_API int tr_scenario_load_default(tr_scenario **out, const char *const *overri
                              int n_overrides, tr_diag *diag);
 
 /* Canonical flattened form "path = value" one per line, sorted by path as
- * declared, used by `scenario diff`. Returns malloc'd text. */
+ * declared, used by `scenario diff`. Returns text allocated with the
+ * scenario's allocator (NULL if that fails): release it with
+ * tr_scenario_free_text (or free() when the scenario was loaded with the
+ * default allocator). */
 TR_API char *tr_scenario_flatten(const tr_scenario *s);
+TR_API void tr_scenario_free_text(const tr_scenario *s, char *text);
 
 TR_API int tr_scenario_find_country(const tr_scenario *s, const char *id);
 TR_API int tr_scenario_find_tech(const tr_scenario *s, const char *id);

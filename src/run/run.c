@@ -62,9 +62,7 @@ static int on_event(void *ctx, const tr_sim *sim, const tr_event_applied *ev)
     return 0;
 }
 
-/* The one place the scenario is loaded.
- * MERGE: once tr_scenario_source has its `alloc` field, set
- *        src.alloc = o->alloc here. */
+/* The one place the scenario is loaded, with the run's allocator. */
 static int load_scenario(const tr_run_options *o, tr_scenario **s, tr_diag *diag)
 {
     tr_scenario_source src;
@@ -80,6 +78,7 @@ static int load_scenario(const tr_run_options *o, tr_scenario **s, tr_diag *diag
     }
     src.overrides = o->overrides;
     src.n_overrides = o->n_overrides;
+    src.alloc = o->alloc;
     return tr_scenario_load(s, &src, diag);
 }
 

@@ -36,8 +36,9 @@ void tr_scenario_destroy(tr_scenario *s)
     if (!s)
         return;
     sc_owner *own = (sc_owner *)(void *)s;
+    const tr_allocator *alloc = own->alloc;
     tr_arena_free(&own->arena);
-    free(own);
+    tr_mem_free(alloc, own);
 }
 
 const char *tr_scenario_default_text(void)
@@ -95,6 +96,7 @@ double tr_scenario_step_year(const tr_scenario *s, int step)
 /* ---- flatten ----------------------------------------------------------- */
 
 typedef struct sbuf {
+    const tr_allocator *alloc;
     char *p;
     size_t n, cap;
     int failed;
@@ -122,7 +124,7 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
         size_t cap = b->cap ? b->cap * 2 : 4096;
         while (cap <= b->n + (size_t)k)
             cap *= 2;
-        char *p = tr_xmalloc(cap);
+        char *p = tr_mem_alloc(b->alloc, cap);
         if (!p) {
             b->failed = 1;
             return;
@@ -131,7 +133,7 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
             memcpy(p, b->p, b->n + 1);
         else
             p[0] = 0;
-        free(b->p);
+        tr_mem_free(b->alloc, b->p);
         b->p = p;
         b->cap = cap;
     }
@@ -288,11 +290,17 @@ char *tr_scenario_flatten(const tr_scenario *s)
     if (!s)
         return NULL;
     sbuf b = {0};
+    b.alloc = ((const sc_owner *)(const void *)s)->alloc;
     sb_printf(&b, "%s", "");
     flat_map(&b, s, &sc_schema_scenario, (const char *)s, "");
     if (b.failed) {
-        free(b.p);
+        tr_mem_free(b.alloc, b.p);
         return NULL;
     }
     return b.p;
+}
+
+void tr_scenario_free_text(const tr_scenario *s, char *text)
+{
+    tr_mem_free(s ? ((const sc_owner *)(const void *)s)->alloc : NULL, text);
 }

@@ -19,7 +19,8 @@
 #define SC_MAX_DEPTH 64          /* YAML nesting */
 #define SC_MAX_INCLUDE_DEPTH 16  /* nested include: */
 #define SC_MAX_MAP_KEYS 10000    /* keys in one YAML mapping */
-#define SC_MAX_FILE_BYTES (64L * 1024 * 1024)
+#define SC_MAX_FILE_BYTES (64L * 1024 * 1024)   /* one file */
+#define SC_MAX_TOTAL_BYTES (64L * 1024 * 1024)  /* a file and everything it includes, together */
 
 /* ---- node tree --------------------------------------------------------- */
 
@@ -48,6 +49,7 @@ typedef struct sc_idmap {
 /* ---- context ----------------------------------------------------------- */
 
 typedef struct sc_ctx {
+    const tr_allocator *alloc; /* every allocation of the load (NULL: default) */
     tr_diag *diag;
     size_t nerr;             /* errors reported through this context */
     tr_arena tmp;            /* node trees and other scratch */
@@ -59,8 +61,8 @@ typedef struct sc_ctx {
     yaml_event_t event;
     yaml_emitter_t emitter;
     int parser_live, event_live, emitter_live;
-    FILE *fp;
-    char *buf;
+    int fd;                  /* file being read, -1 = none */
+    char *buf;               /* from c->alloc (not an arena), freed at cleanup */
     struct sc_owner *owner;
     /* overrides */
     const char *const *overrides;
@@ -69,6 +71,13 @@ typedef struct sc_ctx {
     int pos_line;            /* when parsing an override value: line to use (0 = none) */
     int pos_col_off;         /* ... and column offset on its first line */
     int pos_len;             /* ... and the length of the value text */
+    /* reading: the source's callback, the file being read through it, the
+     * bytes read so far and the identities of the files included */
+    int (*read_cb)(void *ctx, const char *path, const char **text, size_t *len);
+    void *read_ctx;
+    const char *cb_path;     /* the file open_file named, for read_opened */
+    size_t total_bytes;
+    sc_idmap *included;
     /* include stack */
     int inc_depth;
     const char *inc_ident[SC_MAX_INCLUDE_DEPTH + 2];
@@ -86,7 +95,8 @@ typedef struct sc_ctx {
 /* A scenario and the arena that holds everything it points to. */
 typedef struct sc_owner {
     tr_scenario s;     /* first member: a tr_scenario * is an sc_owner * */
-    tr_arena arena;
+    tr_arena arena;    /* from alloc */
+    const tr_allocator *alloc; /* the owner itself and flattened text come from here */
 } sc_owner;
 
 /* ---- schema ------------------------------------------------------------ */
@@ -150,12 +160,57 @@ typedef struct sc_schema {
 
 extern const sc_schema sc_schema_scenario;
 
-/* Hooks called by the schema (sc_load.c). */
+/* Hooks called by the schema (sc_check.c). */
 void sc_check_scenario(sc_ctx *c, void *obj, const sc_node *map);
 void sc_check_calendar(sc_ctx *c, void *obj, const sc_node *map);
 void sc_check_country(sc_ctx *c, void *obj, const sc_node *map);
 void sc_check_tracker(sc_ctx *c, void *obj, const sc_node *map);
 void sc_check_event(sc_ctx *c, void *obj, const sc_node *map);
+
+/* ---- the stages of a load, in pipeline order ---------------------------- */
+
+/* sc_include.c: read a whole (regular) file into the tmp arena, with its
+ * identity (for includes once and cycles), or NULL with the reason in why;
+ * parse one file and everything it includes, returning the merged tree (NULL
+ * on a fatal error, *bad set on any error). */
+const char *sc_read_file(sc_ctx *c, const char *path, const char **ident, size_t *len, char *why, size_t nwhy);
+sc_node *sc_load_tree(sc_ctx *c, const char *name, const char *ident, const char *text, size_t len, int *bad);
+/* sc_merge.c: merge `over` on top of `base` (which may be NULL); may reuse
+ * both. sch is the schema of the mapping `over` is (or of its list items). */
+sc_node *sc_merge(sc_ctx *c, sc_node *base, sc_node *over, const sc_schema *sch);
+/* sc_override.c: apply override number idx (0-based) to the merged tree. */
+void sc_apply_override(sc_ctx *c, sc_node *root, int idx);
+/* sc_convert.c: set the schema defaults of an object, then convert a mapping
+ * into it (reporting every error). */
+void sc_set_defaults(sc_ctx *c, const sc_schema *sch, char *obj);
+void sc_convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *map);
+
+/* ---- shared helpers (sc_util.c) ---------------------------------------- */
+
+/* A value quoted in a message: as it is up to SC_CLIP_MAX bytes, else its
+ * first SC_CLIP_KEEP bytes, "…" and its length ("xxxx… (120000 bytes)"). */
+#define SC_CLIP_MAX 80
+#define SC_CLIP_KEEP 60
+const char *sc_clip(sc_ctx *c, const char *s);
+/* "expected WHAT for 'KEY', got ..." describing v. */
+void sc_type_error(sc_ctx *c, const sc_node *v, const char *what, const char *key);
+/* The `id` of a list item, or NULL. */
+const char *sc_id_of_item(const sc_node *item);
+const sc_field *sc_find_field(const sc_schema *sch, const char *key);
+/* "unknown key ... (did you mean ...)" */
+void sc_unknown_key(sc_ctx *c, const sc_node *at, const char *key, const sc_schema *sch);
+const char *sc_fmt_num(char *buf, size_t n, double v);
+/* true or false; reports and returns -1 otherwise. */
+int sc_get_bool(sc_ctx *c, const char *key, const sc_node *v);
+/* Whether a node was written by a --set override; the part of a value an
+ * override wrote (or NULL). */
+int sc_from_set(const sc_ctx *c, const sc_node *n);
+const sc_node *sc_set_part(const sc_ctx *c, const sc_node *n);
+/* A year: a number, or a quarter "2006Q2" = 2006.25. */
+int sc_parse_year(const sc_node *v, double *out);
+int sc_ref_lookup(sc_ctx *c, int ref, const char *id);
+/* The value of key in map, or map itself when absent (a position to blame). */
+const sc_node *sc_node_or(const sc_node *map, const char *key);
 
 /* ---- helpers (sc_yaml.c) ----------------------------------------------- */
 
@@ -199,7 +254,9 @@ sc_idmap *sc_idmap_new(sc_ctx *c, size_t hint);
 int sc_idmap_get(const sc_idmap *m, const char *key);     /* -1 if absent */
 void sc_idmap_put(sc_ctx *c, sc_idmap *m, const char *key, int val);
 
+/* Generated from TR_EVENT_KINDS (sc_schema.c). */
 extern const char *const sc_kind_names[TR_EV_KIND_COUNT];
+extern const char *const sc_kind_docs[TR_EV_KIND_COUNT];
 
 uint64_t sc_hash_str(const char *s);
 

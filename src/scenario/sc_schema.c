@@ -361,14 +361,13 @@ static const sc_schema params_schema = {"parameters", sizeof(tr_params), params_
 #define EV_TARIFF K(TR_EV_TARIFF)
 #define EV_BUY K(TR_EV_BUY_DOMESTIC)
 #define EV_SCREEN K(TR_EV_INVESTMENT_SCREENING)
+#define KIND_QUOTED_(e, name, doc) "`" name "`, "
 #define EVNUM(key, mem, fl, d, lo, hi, kinds, unit, doc) ENUM(tr_event, key, mem, fl, d, lo, hi, kinds, unit, doc)
 
 static const sc_field event_fields[] = {
     ID(tr_event, "unique among events"),
     {"type", SC_F_KIND, offsetof(tr_event, kind), 0, SC_REQ, 0, 0, 0, 0, 0, 0, NULL, "-",
-     "`rd_funding`, `megaproject`, `priority_list`, `talent_programme`, `visa_restriction`, "
-     "`joint_research`, `subsidy`, `self_sufficiency_target`, `tariff`, `buy_domestic` or "
-     "`investment_screening`"},
+     "one of " TR_EVENT_KINDS(KIND_QUOTED_) "described under Event types"},
     STR(tr_event, "name", name, 0, "description"),
     {"actor", SC_F_REF, offsetof(tr_event, actor), 0, SC_REQ, 0, 0, 0, SC_REF_COUNTRY, 0, 0, NULL, "-",
      "country that enacts the policy"},
@@ -426,7 +425,7 @@ static const sc_schema event_schema = {"event", sizeof(tr_event), event_fields, 
 
 static const sc_field scenario_fields[] = {
     {"include", SC_F_INCLUDE, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, "-",
-     "files merged under this one (paths relative to this file) or `default`; top level only"},
+     "files merged under this one (paths relative to this file) or `default`; top level only; each file once, regular files only, at most 64 MiB of text in all"},
     STR(tr_scenario, "name", name, 0, "title"),
     STR(tr_scenario, "description", description, 0, "free text"),
     {"seed", SC_F_U64, offsetof(tr_scenario, seed), 0, 0, 1, 0, 18446744073709551615.0, 0, 0, 0, NULL,
@@ -445,3 +444,12 @@ static const sc_field scenario_fields[] = {
 };
 const sc_schema sc_schema_scenario = {"scenario", sizeof(tr_scenario), scenario_fields,
                                       ARRAY_LEN(scenario_fields), sc_check_scenario};
+
+/* The YAML name and the description of each event kind, generated from the
+ * one list, TR_EVENT_KINDS (techrace/scenario.h). */
+#define SC_KIND_NAME_(e, name, doc) name,
+#define SC_KIND_DOC_(e, name, doc) doc,
+const char *const sc_kind_names[TR_EV_KIND_COUNT] = {TR_EVENT_KINDS(SC_KIND_NAME_)};
+const char *const sc_kind_docs[TR_EV_KIND_COUNT] = {TR_EVENT_KINDS(SC_KIND_DOC_)};
+#undef SC_KIND_NAME_
+#undef SC_KIND_DOC_

@@ -49,7 +49,7 @@ static void vreport(sc_ctx *c, tr_diag_level level, const sc_node *at, const cha
     int line = at ? at->line : 0, col = at ? at->col : 0;
     if (at && c->set_file && at->file == c->set_file && line >= 1 && line <= c->n_overrides) {
         size_t n = strlen(buf);
-        snprintf(buf + n, sizeof buf - n, " [--set %s]", c->overrides[line - 1]);
+        snprintf(buf + n, sizeof buf - n, " [--set %s]", sc_clip(c, c->overrides[line - 1]));
     }
     if (level == TR_DIAG_ERROR)
         c->nerr++;
@@ -236,6 +236,8 @@ sc_node *sc_parse(sc_ctx *c, const char *text, size_t len, const char *file, int
     sc_node *root = NULL;
 
     *damaged = 0;
+    /* libyaml allocates its own buffers with malloc: the source's allocator
+     * cannot reach them (a failure there is still a clean TR_ERR_NOMEM) */
     if (!yaml_parser_initialize(pp))
         sc_oom(c);
     c->parser_live = 1;
@@ -359,6 +361,7 @@ sc_node *sc_parse(sc_ctx *c, const char *text, size_t len, const char *file, int
 /* ---- emission ---------------------------------------------------------- */
 
 typedef struct outbuf {
+    const tr_allocator *alloc;
     char *p;
     size_t n, cap;
     int failed;
@@ -371,7 +374,7 @@ static int write_cb(void *data, unsigned char *buffer, size_t size)
         size_t cap = o->cap ? o->cap : 4096;
         while (cap < o->n + size + 1)
             cap *= 2;
-        char *p = realloc(o->p, cap);
+        char *p = tr_mem_realloc(o->alloc, o->p, cap);
         if (!p) {
             o->failed = 1;
             return 0;
@@ -393,18 +396,135 @@ static int is_leaf(const sc_node *n)
     return 1;
 }
 
-/* flow: n is inside a flow mapping or list, where libyaml cannot write an
- * empty plain scalar (it would write `! ''`, a string): write `~` instead,
- * which reads back the same (an empty value, null). */
-static int emit_node(yaml_emitter_t *e, const sc_node *n, int flow)
+/* Whether libyaml writes s as a plain scalar, in a flow collection (flow)
+ * or in block context: yaml_emitter_analyze_scalar of libyaml 0.2 (emitter.c)
+ * with unicode output, restated so that the choice is ours (sc_emit). */
+static int is_break_at(const unsigned char *p)
+{
+    return p[0] == '\r' || p[0] == '\n' || (p[0] == 0xC2 && p[1] == 0x85) ||
+           (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9));
+}
+
+static int is_blankz_at(const unsigned char *p)
+{
+    return p[0] == ' ' || p[0] == '\t' || is_break_at(p) || p[0] == 0;
+}
+
+static int is_printable_at(const unsigned char *p)
+{
+    return p[0] == 0x0A || (p[0] >= 0x20 && p[0] <= 0x7E) || (p[0] == 0xC2 && p[1] >= 0xA0) ||
+           (p[0] > 0xC2 && p[0] < 0xED) || (p[0] == 0xED && p[1] < 0xA0) || p[0] == 0xEE ||
+           (p[0] == 0xEF && !(p[1] == 0xBB && p[2] == 0xBF) && !(p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)));
+}
+
+static size_t width_at(const unsigned char *p)
+{
+    return (p[0] & 0x80) == 0 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+}
+
+static int plain_allowed(const char *str, int flow)
+{
+    const unsigned char *s = (const unsigned char *)str, *p = s, *end = s + strlen(str);
+    if (p == end)
+        return !flow;
+    int block_ind = 0, flow_ind = 0, special = 0, breaks = 0;
+    int lead_space = 0, lead_break = 0, trail_space = 0, trail_break = 0, break_space = 0, space_break = 0;
+    int prev_space = 0, prev_break = 0, preceded_ws = 1, followed_ws;
+    if ((end - s >= 3 && s[0] == '-' && s[1] == '-' && s[2] == '-') ||
+        (end - s >= 3 && s[0] == '.' && s[1] == '.' && s[2] == '.'))
+        block_ind = flow_ind = 1;
+    size_t w = width_at(p);
+    if (w == 0 || w > (size_t)(end - p))
+        return 0; /* not UTF-8: never plain (libyaml refuses it anyway) */
+    followed_ws = is_blankz_at(p + w);
+    while (p < end) {
+        int ch = p[0];
+        if (p == s) {
+            if (ch == '#' || ch == ',' || ch == '[' || ch == ']' || ch == '{' || ch == '}' || ch == '&' ||
+                ch == '*' || ch == '!' || ch == '|' || ch == '>' || ch == '\'' || ch == '"' || ch == '%' ||
+                ch == '@' || ch == '`')
+                flow_ind = block_ind = 1;
+            if (ch == '?' || ch == ':') {
+                flow_ind = 1;
+                if (followed_ws)
+                    block_ind = 1;
+            }
+            if (ch == '-' && followed_ws)
+                flow_ind = block_ind = 1;
+        } else {
+            if (ch == ',' || ch == '?' || ch == '[' || ch == ']' || ch == '{' || ch == '}')
+                flow_ind = 1;
+            if (ch == ':') {
+                flow_ind = 1;
+                if (followed_ws)
+                    block_ind = 1;
+            }
+            if (ch == '#' && preceded_ws)
+                flow_ind = block_ind = 1;
+        }
+        if (!is_printable_at(p))
+            special = 1;
+        if (is_break_at(p))
+            breaks = 1;
+        w = width_at(p);
+        if (w == 0 || w > (size_t)(end - p))
+            return 0;
+        if (ch == ' ') {
+            if (p == s)
+                lead_space = 1;
+            if (p + w == end)
+                trail_space = 1;
+            if (prev_break)
+                break_space = 1;
+            prev_space = 1;
+            prev_break = 0;
+        } else if (is_break_at(p)) {
+            if (p == s)
+                lead_break = 1;
+            if (p + w == end)
+                trail_break = 1;
+            if (prev_space)
+                space_break = 1;
+            prev_space = 0;
+            prev_break = 1;
+        } else {
+            prev_space = prev_break = 0;
+        }
+        preceded_ws = is_blankz_at(p);
+        p += w;
+        if (p < end) {
+            size_t w2 = width_at(p);
+            if (w2 == 0 || w2 > (size_t)(end - p))
+                return 0;
+            followed_ws = is_blankz_at(p + w2);
+        }
+    }
+    if (lead_space || lead_break || trail_space || trail_break || break_space || space_break || special ||
+        breaks)
+        return 0;
+    return flow ? !flow_ind : !block_ind;
+}
+
+/* One style per value, so that the resolved text is a fixed point of load
+ * and emit (and its hash stable): a scalar written quoted is written
+ * double-quoted; one written plain stays plain where libyaml can write it so
+ * in this place, else it is double-quoted (never `! '...'`, a tagged form
+ * that would read back as a quoted string and be written differently the
+ * next time). An empty plain value inside a flow collection, or as a key, is
+ * written `~`, which reads back the same (an empty value, null). Tags are
+ * never written: quoted_implicit is set for every scalar. */
+static int emit_node(yaml_emitter_t *e, const sc_node *n, int flow, int key)
 {
     yaml_event_t ev;
     if (n->kind == SC_SCALAR) {
         int plain = !n->quoted;
-        const char *str = plain && flow && !*n->str ? "~" : n->str;
-        if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)str, (int)strlen(str),
-                                          plain, !plain,
-                                          plain ? YAML_ANY_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+        const char *str = n->str;
+        if (plain && !*str && (flow || key))
+            str = "~";
+        else if (plain && !plain_allowed(str, flow))
+            plain = 0;
+        if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)str, (int)strlen(str), 1, 1,
+                                          plain ? YAML_PLAIN_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE))
             return 0;
         return yaml_emitter_emit(e, &ev);
     }
@@ -415,7 +535,7 @@ static int emit_node(yaml_emitter_t *e, const sc_node *n, int flow)
             !yaml_emitter_emit(e, &ev))
             return 0;
         for (int i = 0; i < n->n; i++)
-            if (!emit_node(e, n->keys[i], leaf) || !emit_node(e, n->vals[i], leaf))
+            if (!emit_node(e, n->keys[i], leaf, 1) || !emit_node(e, n->vals[i], leaf, 0))
                 return 0;
         return yaml_mapping_end_event_initialize(&ev) && yaml_emitter_emit(e, &ev);
     }
@@ -424,7 +544,7 @@ static int emit_node(yaml_emitter_t *e, const sc_node *n, int flow)
         !yaml_emitter_emit(e, &ev))
         return 0;
     for (int i = 0; i < n->n; i++)
-        if (!emit_node(e, n->vals[i], leaf))
+        if (!emit_node(e, n->vals[i], leaf, 0))
             return 0;
     return yaml_sequence_end_event_initialize(&ev) && yaml_emitter_emit(e, &ev);
 }
@@ -434,6 +554,7 @@ char *sc_emit(sc_ctx *c, const sc_node *root)
     yaml_emitter_t *em = &c->emitter;
     yaml_event_t ev;
     outbuf o = {0};
+    o.alloc = c->alloc;
     if (!yaml_emitter_initialize(em))
         sc_oom(c);
     c->emitter_live = 1;
@@ -443,7 +564,7 @@ char *sc_emit(sc_ctx *c, const sc_node *root)
     yaml_emitter_set_indent(em, 2);
     int ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(em, &ev) &&
              yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(em, &ev) &&
-             emit_node(em, root, 0) && yaml_document_end_event_initialize(&ev, 1) &&
+             emit_node(em, root, 0, 0) && yaml_document_end_event_initialize(&ev, 1) &&
              yaml_emitter_emit(em, &ev) && yaml_stream_end_event_initialize(&ev) &&
              yaml_emitter_emit(em, &ev) && yaml_emitter_flush(em);
     yaml_emitter_delete(em);
@@ -454,7 +575,7 @@ char *sc_emit(sc_ctx *c, const sc_node *root)
         res = sc_strdup(c, &c->tmp, o.p ? o.p : "");
         c->buf = NULL;
     }
-    free(o.p);
+    tr_mem_free(c->alloc, o.p);
     return res;
 }
 

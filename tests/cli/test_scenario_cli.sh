@@ -102,6 +102,14 @@ printf '%s\n' "- parameters.research.hi_base = 0.11" "+ parameters.research.hi_b
 cmp -s "$tmp/out" "$tmp/want" || fail "diff --set hi_base output"
 expect_status 2 "$bin" scenario diff "$good/base.yaml" "$tmp/absent.yaml"
 
+# a FIFO (as the file or as an include) is refused at once, never read
+mkfifo "$tmp/fifo" || fail "mkfifo"
+printf 'include: [fifo]\n' >"$tmp/inc-fifo.yaml"
+expect_status 2 timeout 20 "$bin" scenario check "$tmp/fifo"
+contains "$tmp/err" "fifo: error: cannot read file: not a regular file (a FIFO)"
+expect_status 2 timeout 20 "$bin" scenario check "$tmp/inc-fifo.yaml"
+contains "$tmp/err" "inc-fifo.yaml:1:11: error: cannot read included file '$tmp/fifo': not a regular file (a FIFO)"
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"
     exit 1

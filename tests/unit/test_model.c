@@ -86,7 +86,7 @@ static tr_scenario *load(const char *extra, const char *const *sets, int n_sets)
     tr_diag d;
     tr_diag_init(&d);
     tr_scenario *s = NULL;
-    tr_scenario_source src = {NULL, text, "tiny", sets, n_sets};
+    tr_scenario_source src = {.text = text, .text_name = "tiny", .overrides = sets, .n_overrides = n_sets};
     int rc = tr_scenario_load(&s, &src, &d);
     if (rc != TR_OK)
         tr_diag_print(&d, stderr);

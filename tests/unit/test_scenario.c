@@ -11,11 +11,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scenario/sc_internal.h"
@@ -409,6 +411,283 @@ static void test_includes_tmp(void **state)
     rmdir(dir);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static char *make_tmpdir(char *dir, size_t n)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    snprintf(dir, n, "%s/tr_scenario_XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    return dir;
+}
+
+static int load_path(tr_scenario **s, const char *path, tr_diag *d)
+{
+    tr_scenario_source src = {0};
+    src.path = path;
+    return tr_scenario_load(s, &src, d);
+}
+
+/* Each file is included once per resolution: a chain of files that each
+ * include the next twice, a diamond, and a thousand `default`s load fast and
+ * merge as if each file came once (where it first comes). */
+static void test_includes_once(void **state)
+{
+    (void)state;
+    char dir[512], p[700], name[64], text[128];
+    make_tmpdir(dir, sizeof dir);
+    /* chain: f0 -> [f1, f1] -> ... -> f12 -> [default, default]: 2^13 before */
+    for (int i = 0; i < 13; i++) {
+        snprintf(name, sizeof name, "f%d.yaml", i);
+        if (i < 12)
+            snprintf(text, sizeof text, "include: [f%d.yaml, ./f%d.yaml]\n", i + 1, i + 1);
+        else
+            snprintf(text, sizeof text, "include: [default, default]\n");
+        write_file(dir, name, text);
+    }
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL, *def = NULL;
+    assert_int_equal(tr_scenario_load_default(&def, NULL, 0, &d), 0);
+    snprintf(p, sizeof p, "%s/f0.yaml", dir);
+    double t0 = now_s();
+    int rc = load_path(&s, p, &d);
+    if (rc)
+        print_diag(&d);
+    assert_int_equal(rc, 0);
+    assert_true(now_s() - t0 < 10);
+    assert_string_equal(s->hash, def->hash); /* nothing but the default, once */
+    assert_string_equal(s->resolved_text, def->resolved_text);
+    tr_scenario_destroy(s);
+
+    /* a thousand defaults */
+    size_t cap = 16 + 1000 * 9;
+    char *many = malloc(cap);
+    assert_non_null(many);
+    size_t o = (size_t)snprintf(many, cap, "include: [");
+    for (int i = 0; i < 1000; i++)
+        o += (size_t)snprintf(many + o, cap - o, "%sdefault", i ? ", " : "");
+    snprintf(many + o, cap - o, "]\n");
+    t0 = now_s();
+    rc = load_text(&s, many, NULL, 0, &d);
+    assert_int_equal(rc, 0);
+    assert_true(now_s() - t0 < 10);
+    assert_string_equal(s->hash, def->hash);
+    tr_scenario_destroy(s);
+    free(many);
+
+    /* a diamond: top -> [a, b], a -> base, b -> base. base comes once (under
+     * a), so what a changes in it stays changed */
+    write_file(dir, "base.yaml",
+               "calendar: {start: 2000, end: 2005}\n"
+               "categories: [{id: c, name: C}]\n"
+               "technologies: [{id: T1, name: A, category: c}]\n"
+               "countries: [{id: A, name: A, gdp: 1, rd_intensity: 0.01}, {id: B, name: B, gdp: 2, rd_intensity: 0.02}]\n");
+    write_file(dir, "a.yaml", "include: base.yaml\ncountries: [{id: A, gdp: 10}]\n");
+    write_file(dir, "b.yaml", "include: [base.yaml]\ncountries: [{id: B, gdp: 20}]\n");
+    write_file(dir, "top.yaml", "include: [a.yaml, b.yaml]\nname: diamond\n");
+    snprintf(p, sizeof p, "%s/top.yaml", dir);
+    rc = load_path(&s, p, &d);
+    if (rc)
+        print_diag(&d);
+    assert_int_equal(rc, 0);
+    assert_string_equal(s->name, "diamond");
+    assert_int_equal(s->n_countries, 2);
+    assert_true(s->countries[0].gdp.value[0] == 10 && s->countries[1].gdp.value[0] == 20);
+    tr_scenario_destroy(s);
+    /* the same through a symbolic link: still once (device and inode) */
+    char target[700];
+    snprintf(target, sizeof target, "%s/base.yaml", dir);
+    snprintf(p, sizeof p, "%s/link.yaml", dir);
+    assert_int_equal(symlink(target, p), 0);
+    write_file(dir, "b.yaml", "include: [link.yaml]\ncountries: [{id: B, gdp: 20}]\n");
+    snprintf(p, sizeof p, "%s/top.yaml", dir);
+    rc = load_path(&s, p, &d);
+    assert_int_equal(rc, 0);
+    assert_true(s->countries[0].gdp.value[0] == 10 && s->countries[1].gdp.value[0] == 20);
+    tr_scenario_destroy(s);
+    tr_scenario_destroy(def);
+    tr_diag_free(&d);
+
+    const char *names[] = {"base.yaml", "a.yaml", "b.yaml", "top.yaml", "link.yaml"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        unlink(p);
+    }
+    for (int i = 0; i < 13; i++) {
+        snprintf(p, sizeof p, "%s/f%d.yaml", dir, i);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+/* A FIFO (or any file that is not a regular file) is refused at once, as the
+ * top-level file and as an include: reading it would block. */
+static void test_non_regular(void **state)
+{
+    (void)state;
+    char dir[512], p[700], buf[1200];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    write_file(dir, "inc.yaml", "name: x\ninclude: [fifo]\n");
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    int rc = load_path(&s, p, &d);
+    assert_int_equal(rc, TR_ERR_IO);
+    assert_null(s);
+    first_msg(&d, buf, sizeof buf);
+    assert_non_null(strstr(buf, "fifo:0:0: cannot read file: not a regular file (a FIFO)"));
+    tr_diag_free(&d);
+
+    snprintf(p, sizeof p, "%s/inc.yaml", dir);
+    rc = load_path(&s, p, &d);
+    assert_int_equal(rc, TR_ERR_INPUT);
+    first_msg(&d, buf, sizeof buf);
+    assert_non_null(strstr(buf, "inc.yaml:2:11: cannot read included file '"));
+    assert_non_null(strstr(buf, "/fifo': not a regular file (a FIFO)"));
+    tr_diag_free(&d);
+
+    rc = load_path(&s, dir, &d); /* a directory */
+    assert_int_equal(rc, TR_ERR_IO);
+    first_msg(&d, buf, sizeof buf);
+    assert_non_null(strstr(buf, "not a regular file (a directory)"));
+    tr_diag_free(&d);
+
+    unlink(p);
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+/* Files from memory through the read_file callback. */
+typedef struct memfs {
+    int n;
+    const char *const *names;
+    const char *const *texts;
+    size_t big; /* > 0: every file not listed is this many bytes of comment */
+    char *big_text;
+    int calls;
+} memfs;
+
+static int memfs_read(void *ctx, const char *path, const char **text, size_t *len)
+{
+    memfs *m = ctx;
+    m->calls++;
+    for (int i = 0; i < m->n; i++)
+        if (!strcmp(m->names[i], path)) {
+            *text = m->texts[i];
+            *len = strlen(m->texts[i]);
+            return 0;
+        }
+    if (m->big) {
+        *text = m->big_text;
+        *len = m->big;
+        return 0;
+    }
+    return ENOENT;
+}
+
+static void test_read_callback(void **state)
+{
+    (void)state;
+    const char *names[] = {"top.yaml", "sub/mid.yaml", "sub/base.yaml"};
+    const char *texts[] = {
+        "include: [sub/mid.yaml, sub/../sub/mid.yaml]\nname: mem\n",
+        "include: [./base.yaml, base.yaml, default]\ndescription: mid\n",
+        "seed: 7\n",
+    };
+    memfs m = {3, names, texts, 0, NULL, 0};
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    tr_scenario_source src = {0};
+    src.path = "top.yaml";
+    src.read_file = memfs_read;
+    src.read_ctx = &m;
+    int rc = tr_scenario_load(&s, &src, &d);
+    if (rc)
+        print_diag(&d);
+    assert_int_equal(rc, 0);
+    assert_string_equal(s->name, "mem");
+    assert_string_equal(s->description, "mid");
+    assert_true(s->seed == 1); /* default (after base) wins */
+    tr_scenario_destroy(s);
+
+    /* a missing one */
+    src.path = "nothere.yaml";
+    rc = tr_scenario_load(&s, &src, &d);
+    assert_int_equal(rc, TR_ERR_IO);
+    char buf[1200];
+    first_msg(&d, buf, sizeof buf);
+    assert_non_null(strstr(buf, "cannot read file: No such file or directory"));
+    tr_diag_free(&d);
+
+    /* the bound on all included text: two files of 40 MiB */
+    const char *big_names[] = {"top.yaml"};
+    const char *big_texts[] = {"include: [a.yaml, b.yaml]\n"};
+    memfs b = {1, big_names, big_texts, (size_t)40 << 20, NULL, 0};
+    b.big_text = malloc(b.big);
+    assert_non_null(b.big_text);
+    memset(b.big_text, ' ', b.big);
+    b.big_text[0] = '#';
+    src.path = "top.yaml";
+    src.read_ctx = &b;
+    rc = tr_scenario_load(&s, &src, &d);
+    assert_int_equal(rc, TR_ERR_INPUT);
+    first_msg(&d, buf, sizeof buf);
+    if (!strstr(buf, "top.yaml:1:19: including 'b.yaml' exceeds the limit of 64 MiB"))
+        print_diag(&d);
+    assert_non_null(strstr(buf, "top.yaml:1:19: including 'b.yaml' exceeds the limit of 64 MiB"));
+    tr_diag_free(&d);
+    free(b.big_text);
+}
+
+/* A huge value is quoted in messages by its start and its length, not whole. */
+static void test_long_values(void **state)
+{
+    (void)state;
+    size_t n = 120000;
+    char *set = malloc(n + 32);
+    assert_non_null(set);
+    strcpy(set, "seed=");
+    memset(set + 5, 'x', n);
+    set[5 + n] = 0;
+    const char *sets[] = {set};
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    assert_int_equal(tr_scenario_load_default(&s, sets, 1, &d), TR_ERR_INPUT);
+    char buf[1200];
+    first_msg(&d, buf, sizeof buf);
+    assert_true(strlen(buf) < 300);
+    assert_non_null(strstr(buf, "--set:1:6: expected a number for 'seed', got 'xxxxxxxxxx"));
+    assert_non_null(strstr(buf, "x\u2026 (120000 bytes)' [--set seed=xxx"));
+    assert_non_null(strstr(buf, "x\u2026 (120005 bytes)]"));
+    tr_diag_free(&d);
+    /* in a file, too */
+    size_t ylen = strlen(good_yaml) + n + 200;
+    char *y = malloc(ylen);
+    assert_non_null(y);
+    snprintf(y, ylen, "%s  - {id: z, type: %s, actor: CN, start: 2002}\n", good_yaml, set + 5);
+    assert_int_equal(load_text(&s, y, NULL, 0, &d), TR_ERR_INPUT);
+    first_msg(&d, buf, sizeof buf);
+    assert_true(strlen(buf) < 500);
+    if (!strstr(buf, "unknown event type 'xxxx"))
+        fprintf(stderr, "%.300s\n", buf);
+    assert_non_null(strstr(buf, "unknown event type 'xxxx"));
+    assert_non_null(strstr(buf, "\u2026 (120000 bytes)' (expected rd_funding, "));
+    tr_diag_free(&d);
+    free(y);
+    free(set);
+}
+
 static void test_overrides_good(void **state)
 {
     (void)state;
@@ -732,6 +1011,107 @@ static void test_flatten(void **state)
     assert_null(tr_scenario_flatten(NULL));
 }
 
+/* load -> resolved text -> load: the same text, hash and settings. */
+static void roundtrip_text(const char *what, const char *yaml, const char *path)
+{
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *a = NULL, *b = NULL;
+    tr_scenario_source src = {0};
+    src.path = path;
+    src.text = yaml;
+    src.text_name = what;
+    int rc = tr_scenario_load(&a, &src, &d);
+    if (rc) {
+        fprintf(stderr, "%s:\n", what);
+        print_diag(&d);
+    }
+    assert_int_equal(rc, 0);
+    rc = load_text(&b, a->resolved_text, NULL, 0, &d);
+    if (rc) {
+        fprintf(stderr, "%s, resolved:\n%s\n", what, a->resolved_text);
+        print_diag(&d);
+    }
+    assert_int_equal(rc, 0);
+    if (strcmp(a->resolved_text, b->resolved_text))
+        fprintf(stderr, "%s: not a fixed point:\n%s\n---\n%s\n", what, a->resolved_text, b->resolved_text);
+    assert_string_equal(a->resolved_text, b->resolved_text);
+    assert_string_equal(a->hash, b->hash);
+    char *fa = tr_scenario_flatten(a), *fb = tr_scenario_flatten(b);
+    assert_non_null(fa);
+    assert_non_null(fb);
+    assert_string_equal(fa, fb);
+    free(fa);
+    free(fb);
+    tr_scenario_destroy(a);
+    tr_scenario_destroy(b);
+    tr_diag_free(&d);
+}
+
+/* The resolved text is canonical: one style per value, so that load -> show
+ * -> load -> show is a fixed point and the hash is stable (a plain value with
+ * a tab used to come out as `! "a\tb"`, and differently the next time). */
+static void test_canonical_text(void **state)
+{
+    (void)state;
+    roundtrip_text("default", tr_scenario_default_text(), NULL);
+    static const char *const good[] = {"tests/scenarios/good/base.yaml", "tests/scenarios/good/example.yaml",
+                                       "tests/scenarios/good/override.yaml", "scenarios/no-local-subsidy.yaml"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char *p = source_path(good[i]);
+        roundtrip_text(good[i], NULL, p);
+        free(p);
+    }
+    /* tricky values, in block context (description) and in flow mappings
+     * (a category's name, written back as a flow mapping) */
+    static const char *const tricky[] = {
+        "a\tb", "a, b [c] {d}", "x: y", "a #b", "a#b", "'single'", "\"dq\"", "- x", "-x", "---x", "...",
+        "? q", "?q", ":x", "x:", "%p", "@a", "`b", "!t", "&a", "*a", "|", ">", "Z\xc3\xbcrich", "\xf0\x9f\x98\x80",
+        "\xef\xbb\xbf" "bom", "null", "~", "true", "1e3", "0x1F", "2006Q2", "", "  lead", "trail  ", "a\\nb",
+        "tab\tend", "\xc2\xa0nbsp", "\xe2\x80\xa8ls", "multi word value", "a  b",
+    };
+    static const char *const forms[] = {"%s", "\"%s\"", "'%s'"};
+    for (size_t i = 0; i < sizeof tricky / sizeof tricky[0]; i++) {
+        for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+            char val[128], y[4096];
+            if (f == 0 && (strchr(tricky[i], '\'') || strchr(tricky[i], '"')))
+                continue; /* not written plain */
+            if (f == 1 && strchr(tricky[i], '"'))
+                continue;
+            if (f == 2 && strchr(tricky[i], '\''))
+                continue;
+            snprintf(val, sizeof val, forms[f], tricky[i]);
+            snprintf(y, sizeof y,
+                     "description: %s\n"
+                     "name: %s\n"
+                     "calendar: {start: 2000, end: 2001}\n"
+                     "categories:\n  - id: c\n    name: %s\n"
+                     "technologies: [{id: T1, name: A, category: c}]\n"
+                     "countries: [{id: A, name: A, gdp: 1, rd_intensity: 0.01}]\n",
+                     val, val, val);
+            tr_diag d;
+            tr_diag_init(&d);
+            tr_scenario *s = NULL;
+            int rc = load_text(&s, y, NULL, 0, &d);
+            tr_scenario_destroy(s);
+            tr_diag_free(&d);
+            if (rc == 0) /* some are not valid YAML plain (e.g. "x: y"): nothing to check */
+                roundtrip_text(val, y, NULL);
+        }
+    }
+    /* a tab in a plain value: double-quoted without a tag */
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    assert_int_equal(load_text(&s, "name: a\tb\ncalendar: {start: 2000, end: 2001}\n"
+                                   "categories: [{id: c, name: C}]\ntechnologies: [{id: T1, name: A, category: c}]\n"
+                                   "countries: [{id: A, name: A, gdp: 1, rd_intensity: 0.01}]\n", NULL, 0, &d), 0);
+    assert_non_null(strstr(s->resolved_text, "name: \"a\\tb\"\n"));
+    assert_null(strchr(s->resolved_text, '!'));
+    tr_scenario_destroy(s);
+    tr_diag_free(&d);
+}
+
 static void test_default(void **state)
 {
     (void)state;
@@ -750,58 +1130,75 @@ static void test_default(void **state)
     tr_diag_free(&d);
 }
 
-/* Every allocation, failing in turn: a clean TR_ERR_NOMEM, no leak, no crash. */
+/* One load (and flatten) of a variant through an allocator; returns the
+ * load's status, with *flat_ok set when the flattened text came back too. */
+static int alloc_run(int variant, const tr_allocator *alloc, const char *path, int *flat_ok)
+{
+    static const char *const sets[] = {"countries.CN.rd_intensity=0.03", "countries.US.strength.T02=3"};
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    tr_scenario_source src = {0};
+    if (variant == 0) {
+        src.text = good_yaml;
+        src.text_name = "t";
+    } else if (variant == 2) {
+        src.text = tr_scenario_default_text();
+        src.text_name = "default";
+    } else {
+        src.path = path;
+    }
+    src.overrides = variant == 2 ? NULL : sets;
+    src.n_overrides = variant == 2 ? 0 : 2;
+    src.alloc = alloc;
+    int rc = tr_scenario_load(&s, &src, &d);
+    *flat_ok = 0;
+    if (rc == 0) {
+        assert_non_null(s);
+        char *flat = tr_scenario_flatten(s);
+        *flat_ok = flat != NULL;
+        tr_scenario_free_text(s, flat);
+        tr_scenario_destroy(s);
+    } else {
+        if (rc != TR_ERR_NOMEM) {
+            fprintf(stderr, "variant %d: rc %d\n", variant, rc);
+            print_diag(&d);
+        }
+        assert_int_equal(rc, TR_ERR_NOMEM);
+        assert_null(s);
+        assert_true(d.errors >= 1);
+    }
+    tr_diag_free(&d);
+    return rc;
+}
+
+/* Every allocation, refused in turn by a tr_fault_allocator: a clean
+ * TR_ERR_NOMEM (or a NULL flattened text), no leak (LeakSanitizer in the
+ * ASan build), no crash. */
 static void test_alloc_failures(void **state)
 {
     (void)state;
     char *path = source_path("tests/scenarios/good/override.yaml");
-    const char *sets[] = {"countries.CN.rd_intensity=0.03", "countries.US.strength.T02=3"};
-    /* 0: text, 1: a file with includes, 2: the (large) embedded default */
+    /* 0: text, 1: a file with includes and overrides, 2: the embedded default */
     for (int variant = 0; variant < 3; variant++) {
+        tr_fault_allocator f;
+        int flat_ok;
+        tr_fault_allocator_init(&f, NULL, -1);
+        assert_int_equal(alloc_run(variant, &f.base, path, &flat_ok), 0);
+        assert_true(flat_ok);
+        long total = f.count;
+        assert_true(total >= 3);
         long n;
-        for (n = 0; n < 200000; n++) {
-            tr_diag d;
-            tr_diag_init(&d);
-            tr_scenario *s = NULL;
-            tr_scenario_source src = {0};
-            if (variant == 0) {
-                src.text = good_yaml;
-                src.text_name = "t";
-            } else if (variant == 2) {
-                src.text = tr_scenario_default_text();
-                src.text_name = "default";
-            } else {
-                src.path = path;
+        for (n = 0;; n++) {
+            tr_fault_allocator_init(&f, NULL, n);
+            int rc = alloc_run(variant, &f.base, path, &flat_ok);
+            if (!f.failed) {
+                assert_int_equal(rc, 0);
+                break;
             }
-            src.overrides = variant == 2 ? NULL : sets;
-            src.n_overrides = variant == 2 ? 0 : 2;
-            tr_alloc_fail_after(n);
-            int rc = tr_scenario_load(&s, &src, &d);
-            char *flat = rc == 0 ? tr_scenario_flatten(s) : NULL;
-            tr_alloc_fail_after(-1);
-            if (rc == 0) {
-                tr_scenario_destroy(s);
-                if (flat) {
-                    free(flat);
-                    tr_diag_free(&d);
-                    break;
-                }
-                tr_diag_free(&d);
-                continue;
-            }
-            if (rc != TR_ERR_NOMEM) {
-                fprintf(stderr, "variant %d, n = %ld: rc %d\n", variant, n, rc);
-                print_diag(&d);
-            }
-            assert_int_equal(rc, TR_ERR_NOMEM);
-            assert_null(s);
-            assert_true(d.errors >= 1);
-            tr_diag_free(&d);
+            assert_true(rc == TR_ERR_NOMEM || !flat_ok);
         }
-        /* memory comes in arena blocks of 64 KiB: few allocations */
-        if (!(n >= 3 && n < 200000))
-            fprintf(stderr, "variant %d: stopped at n = %ld\n", variant, n);
-        assert_true(n >= 3 && n < 200000);
+        assert_int_equal(n, total);
     }
     free(path);
 }
@@ -894,6 +1291,34 @@ static void test_fuzz(void **state)
     assert_int_equal(load_text(&s, big, NULL, 0, &d), TR_ERR_INPUT);
     tr_diag_free(&d);
     free(big);
+}
+
+/* The event kinds come from one table: names, the enum, and the message for
+ * an unknown type, which lists every kind. */
+static void test_event_kinds(void **state)
+{
+    (void)state;
+    char want[1024];
+    size_t o = (size_t)snprintf(want, sizeof want, "unknown event type 'zzz' (expected ");
+    for (int k = 0; k < TR_EV_KIND_COUNT; k++) {
+        const char *name = tr_event_kind_name((tr_event_kind)k);
+        assert_string_equal(name, sc_kind_names[k]);
+        assert_non_null(sc_kind_docs[k]);
+        for (int j = 0; j < k; j++)
+            assert_string_not_equal(name, sc_kind_names[j]);
+        o += (size_t)snprintf(want + o, sizeof want - o, "%s%s", k == 0 ? "" : k == TR_EV_KIND_COUNT - 1 ? " or " : ", ",
+                              name);
+    }
+    snprintf(want + o, sizeof want - o, ")");
+    assert_int_equal(TR_EV_RD_FUNDING, 0);
+    assert_int_equal(TR_EV_INVESTMENT_SCREENING, 10);
+    assert_string_equal(tr_event_kind_name(TR_EV_SELF_SUFFICIENCY), "self_sufficiency_target");
+    char *y = malloc(strlen(good_yaml) + 200);
+    assert_non_null(y);
+    strcpy(y, good_yaml);
+    strcat(y, "  - {id: z, type: zzz, actor: CN, start: 2002}\n");
+    expect_error(y, NULL, 0, want);
+    free(y);
 }
 
 /* ---- docs/SCENARIO.md against the schema -------------------------------- */
@@ -1030,10 +1455,58 @@ static void walk_schema(const sc_schema *sch, const char *section, row_fn fn, vo
     }
 }
 
+/* The table of event types (heading `events[].type`), from TR_EVENT_KINDS
+ * and the schema: each type, what it does, and the keys that apply to it
+ * with their defaults. */
+#define KINDS_SECTION "events[].type"
+
+static void kind_keys(const sc_schema *ev, int k, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < ev->n_fields && o < n; i++) {
+        const sc_field *f = &ev->fields[i];
+        if (!f->kinds || !(f->kinds & (1u << k)))
+            continue;
+        char def[64];
+        if (f->req_kinds & (1u << k))
+            snprintf(def, sizeof def, "required");
+        else if (f->type == SC_F_TECHLIST)
+            snprintf(def, sizeof def, "all");
+        else if (f->type == SC_F_REFLIST)
+            snprintf(def, sizeof def, "none");
+        else if (f->type == SC_F_BOOL)
+            snprintf(def, sizeof def, f->def != 0 ? "true" : "false");
+        else
+            snprintf(def, sizeof def, "%.10g", f->def);
+        o += (size_t)snprintf(buf + o, n - o, "%s`%s` (%s)", o ? ", " : "", f->key, def);
+    }
+}
+
+static const sc_schema *event_schema(void)
+{
+    const sc_field *f = sc_find_field(&sc_schema_scenario, "events");
+    assert_non_null(f);
+    return f->sub;
+}
+
+static void walk_kinds(row_fn fn, void *ctx)
+{
+    char row[2048], keys[1024];
+    fn(KINDS_SECTION, NULL, ctx);
+    for (int k = 0; k < TR_EV_KIND_COUNT; k++) {
+        kind_keys(event_schema(), k, keys, sizeof keys);
+        snprintf(row, sizeof row, "| `%s` | %s | %s |", sc_kind_names[k], sc_kind_docs[k], keys);
+        fn(KINDS_SECTION, row, ctx);
+    }
+}
+
 static void print_row(const char *section, const char *row, void *ctx)
 {
     (void)ctx;
-    if (!row)
+    if (!row && !strcmp(section, KINDS_SECTION))
+        printf("\n#### `%s`\n\n| type | what it does | its keys (default) |\n|---|---|---|\n", section);
+    else if (!row)
         printf("\n#### `%s`\n\n| key | type | unit | default | range | required | meaning |\n"
                "|---|---|---|---|---|---|---|\n",
                section);
@@ -1071,6 +1544,7 @@ static void test_docs_agree(void **state)
     docs[n] = 0;
     fclose(f);
     walk_schema(&sc_schema_scenario, "top level", check_row, docs);
+    walk_kinds(check_row, docs);
     free(docs);
     free(path);
 }
@@ -1079,6 +1553,7 @@ int main(void)
 {
     if (getenv("TR_PRINT_SCHEMA_DOCS")) {
         walk_schema(&sc_schema_scenario, "top level", print_row, NULL);
+        walk_kinds(print_row, NULL);
         return 0;
     }
     const struct CMUnitTest tests[] = {
@@ -1087,14 +1562,20 @@ int main(void)
         cmocka_unit_test(test_path_at),
         cmocka_unit_test(test_includes_and_merge),
         cmocka_unit_test(test_includes_tmp),
+        cmocka_unit_test(test_includes_once),
+        cmocka_unit_test(test_non_regular),
+        cmocka_unit_test(test_read_callback),
+        cmocka_unit_test(test_long_values),
         cmocka_unit_test(test_overrides_good),
         cmocka_unit_test(test_overrides_bad),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_diagnostics),
         cmocka_unit_test(test_flatten),
+        cmocka_unit_test(test_canonical_text),
         cmocka_unit_test(test_default),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_event_kinds),
         cmocka_unit_test(test_docs_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

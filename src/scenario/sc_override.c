@@ -1,0 +1,195 @@
+/* sc_override.c — `--set key.path=value` overrides, applied to the merged
+ * tree before conversion: the path is walked through the schema (items of
+ * lists by id), the value parsed as YAML and positioned in the override text
+ * for messages. */
+#include "scenario/sc_internal.h"
+
+#include <limits.h>
+#include <string.h>
+
+/* ---- overrides --------------------------------------------------------- */
+
+static void map_set(sc_ctx *c, sc_node *map, sc_node *key, sc_node *val, int sorted_years)
+{
+    int i = sc_map_find(map, key->str);
+    if (i >= 0) {
+        map->vals[i] = val;
+        return;
+    }
+    sc_map_add(c, map, key, val);
+    double y, yi;
+    if (!sorted_years || !sc_parse_year(key, &y))
+        return;
+    /* keep the points of a time path in order */
+    int pos = map->n - 1;
+    while (pos > 0 && sc_parse_year(map->keys[pos - 1], &yi) && yi > y) {
+        map->keys[pos] = map->keys[pos - 1];
+        map->vals[pos] = map->vals[pos - 1];
+        pos--;
+    }
+    map->keys[pos] = key;
+    map->vals[pos] = val;
+}
+
+void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
+{
+    const char *txt = c->overrides[idx];
+    const char *file = c->set_file;
+    int line = idx + 1;
+    sc_node at = {0};
+    at.file = file;
+    at.line = line;
+    at.col = 1;
+    const char *eq = strchr(txt, '=');
+    if (!eq) {
+        sc_error(c, &at, "expected key.path=value");
+        return;
+    }
+    if (eq == txt) {
+        sc_error(c, &at, "missing key path before '='");
+        return;
+    }
+    /* the value, positioned inside the override text */
+    int vcol = (int)(eq - txt) + 2;
+    sc_node *val;
+    if (!eq[1]) {
+        val = sc_new_scalar(c, file, line, vcol, "", 0);
+    } else {
+        int damaged;
+        c->pos_line = line;
+        c->pos_col_off = vcol - 1;
+        size_t vlen = strlen(eq + 1);
+        c->pos_len = vlen > (size_t)(INT_MAX / 2) ? INT_MAX / 2 : (int)vlen;
+        val = sc_parse(c, eq + 1, strlen(eq + 1), file, &damaged);
+        c->pos_line = 0;
+        c->pos_col_off = 0;
+        if (!val || damaged)
+            return;
+    }
+
+    const sc_schema *sch = &sc_schema_scenario;
+    sc_node *cur = root;
+    int free_map = 0, path_map = 0;
+    const char *p = txt;
+    while (p < eq) {
+        const char *end = p;
+        while (end < eq && *end != '.')
+            end++;
+        int last = end == eq;
+        at.col = (int)(p - txt) + 1;
+        size_t sl = (size_t)(end - p);
+        if (sl == 0) {
+            sc_error(c, &at, "empty key in path");
+            return;
+        }
+        char *seg = sc_alloc(c, sl + 1);
+        memcpy(seg, p, sl);
+        seg[sl] = 0;
+        p = last ? end : end + 1;
+        if (!last && p == eq) {
+            at.col = (int)(p - txt) + 1;
+            sc_error(c, &at, "empty key in path");
+            return;
+        }
+        sc_node *key = sc_new_scalar(c, file, line, at.col, seg, 0);
+
+        if (free_map) {
+            if (!last) {
+                sc_error(c, &at, "'%s' has no keys below it", sc_clip(c, seg));
+                return;
+            }
+            map_set(c, cur, key, val, path_map);
+            return;
+        }
+        const sc_field *f = sc_find_field(sch, seg);
+        if (!f) {
+            sc_unknown_key(c, &at, seg, sch);
+            return;
+        }
+        if (f->type == SC_F_INCLUDE) {
+            sc_error(c, &at, "'include' cannot be set with --set");
+            return;
+        }
+        if (last) {
+            map_set(c, cur, key, val, 0);
+            return;
+        }
+        sc_node *child = sc_map_get(cur, seg);
+        switch (f->type) {
+        case SC_F_SUB:
+            if (!child) {
+                child = sc_new_node(c, SC_MAP, file, line, at.col);
+                sc_map_add(c, cur, key, child);
+            } else if (child->kind != SC_MAP) {
+                sc_error(c, &at, "cannot set keys below '%s': it is not a mapping", sc_clip(c, seg));
+                return;
+            }
+            cur = child;
+            sch = f->sub;
+            break;
+        case SC_F_LIST: {
+            if (child && child->kind != SC_SEQ && !sc_is_null(child)) {
+                sc_error(c, &at, "cannot set items of '%s': it is not a list", sc_clip(c, seg));
+                return;
+            }
+            /* the next segment selects an item by id */
+            const char *q = p;
+            const char *qe = q;
+            while (qe < eq && *qe != '.')
+                qe++;
+            size_t il = (size_t)(qe - q);
+            char *id = sc_alloc(c, il + 1);
+            memcpy(id, q, il);
+            id[il] = 0;
+            at.col = (int)(q - txt) + 1;
+            if (qe == eq) {
+                sc_error(c, &at, "cannot replace a whole %s with --set; set its keys one by one "
+                         "(e.g. %.*s.%s.name=...)", f->sub->name, (int)(q - txt - 1), txt, sc_clip(c, id));
+                return;
+            }
+            sc_node *item = NULL;
+            int n = child && child->kind == SC_SEQ ? child->n : 0;
+            const char **ids = sc_alloc(c, (size_t)(n + 1) * sizeof *ids);
+            for (int i = 0; i < n; i++) {
+                ids[i] = child->vals[i]->kind == SC_MAP ? sc_id_of_item(child->vals[i]) : NULL;
+                if (ids[i] && !strcmp(ids[i], id) && !item)
+                    item = child->vals[i];
+            }
+            if (!item) {
+                const char *sug = sc_suggest_id(id, ids, n);
+                if (sug)
+                    sc_error(c, &at, "no %s with id '%s' (did you mean '%s'?)", f->sub->name, sc_clip(c, id), sc_clip(c, sug));
+                else
+                    sc_error(c, &at, "no %s with id '%s'", f->sub->name, sc_clip(c, id));
+                return;
+            }
+            cur = item;
+            sch = f->sub;
+            p = qe + 1;
+            if (p >= eq) {
+                at.col = (int)(p - txt) + 1;
+                sc_error(c, &at, "empty key in path");
+                return;
+            }
+            break;
+        }
+        case SC_F_STRENGTH:
+        case SC_F_SPILL:
+        case SC_F_PATH:
+            if (!child) {
+                child = sc_new_node(c, SC_MAP, file, line, at.col);
+                sc_map_add(c, cur, key, child);
+            } else if (child->kind != SC_MAP) {
+                sc_error(c, &at, "cannot set keys below '%s': it is not a mapping here; set it whole", sc_clip(c, seg));
+                return;
+            }
+            cur = child;
+            free_map = 1;
+            path_map = f->type == SC_F_PATH;
+            break;
+        default:
+            sc_error(c, &at, "'%s' is a single value and has no keys below it", sc_clip(c, seg));
+            return;
+        }
+    }
+}
