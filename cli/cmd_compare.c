@@ -2,7 +2,6 @@
  * random numbers, and a table of the headline metrics saying which
  * differences are distinguishable from seed noise. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -14,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "techrace/techrace.h"
 
 static volatile sig_atomic_t cmp_interrupted = 0;
@@ -165,16 +165,14 @@ static int print_table(const char *path, const char *la, const char *lb, const c
 int cmd_compare(int argc, char **argv)
 {
     enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_SETA, O_SETB, O_METRIC, O_YEAR, O_KEEP, O_RESUME,
-           O_FORCE, O_QUIET };
-    static const struct option opts[] = {
-        {"runs", required_argument, NULL, O_RUNS},     {"out", required_argument, NULL, O_OUT},
-        {"threads", required_argument, NULL, O_THREADS}, {"seed", required_argument, NULL, O_SEED},
-        {"set", required_argument, NULL, O_SET},       {"set-a", required_argument, NULL, O_SETA},
-        {"set-b", required_argument, NULL, O_SETB},    {"metric", required_argument, NULL, O_METRIC},
-        {"year", required_argument, NULL, O_YEAR},     {"keep", required_argument, NULL, O_KEEP},
-        {"resume", no_argument, NULL, O_RESUME},       {"force", no_argument, NULL, O_FORCE},
-        {"quiet", no_argument, NULL, O_QUIET},         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+           O_FORCE };
+    static const cli_opt opts[] = {
+        {"runs", 0, 1, O_RUNS},     {"out", 0, 1, O_OUT},       {"threads", 0, 1, O_THREADS},
+        {"seed", 0, 1, O_SEED},     {"set", 0, 1, O_SET},       {"set-a", 0, 1, O_SETA},
+        {"set-b", 0, 1, O_SETB},    {"metric", 0, 1, O_METRIC}, {"year", 0, 1, O_YEAR},
+        {"keep", 0, 1, O_KEEP},     {"resume", 0, 0, O_RESUME}, {"force", 0, 0, O_FORCE},
+        {"quiet", 'q', 0, 'q'},     {NULL, 0, 0, 0}};
+    const char *prog = "techrace compare";
     tr_experiment_options eo = TR_EXPERIMENT_OPTIONS_INIT;
     long np = sysconf(_SC_NPROCESSORS_ONLN);
     eo.threads = np > 0 ? (int)np : 1;
@@ -182,101 +180,96 @@ int cmd_compare(int argc, char **argv)
     size_t cap = (size_t)argc + 1;
     const char **sa = calloc(cap, sizeof *sa), **sb = calloc(cap, sizeof *sb), **metrics = calloc(cap, sizeof *metrics);
     int *years = calloc(cap, sizeof *years);
-    int na = 0, nb = 0, nm = 0, ny = 0, have_seed = 0, quiet = 0, bad = 0, c;
+    const char *ops[3] = {NULL, NULL, NULL};
+    int na = 0, nb = 0, nm = 0, ny = 0, n_ops = 0, have_seed = 0, quiet = 0, bad = 0, c;
     uint64_t seed = 0;
     if (!sa || !sb || !metrics || !years) {
         fputs("techrace compare: out of memory\n", stderr);
         free(sa), free(sb), free(metrics), free(years);
         return EXIT_RUNTIME;
     }
-    opterr = 0;
-    optind = 1;
-    while (!bad && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    cli_parser p;
+    cli_parser_init(&p, prog, argc, argv, opts);
+    const char *val;
+    while (!bad && (c = cli_next(&p, &val)) != CLI_END) {
         char *end = NULL;
         switch (c) {
+        case CLI_OPERAND:
+            if (n_ops < 3)
+                ops[n_ops] = val;
+            n_ops++;
+            break;
         case O_RUNS: {
             errno = 0;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (errno || *end || *optarg == '-' || v < 2 || v > 100000000) {
-                fprintf(stderr, "techrace compare: --runs wants a whole number from 2, not '%s'\n", optarg);
-                bad = 1;
-            }
+            unsigned long v = strtoul(val, &end, 10);
+            if (errno || *end || *val == '-' || !*val || v < 2 || v > 100000000)
+                bad = cli_usage_error(prog, "--runs wants a whole number from 2, not '%s'", val);
             eo.runs = (uint32_t)v;
             break;
         }
-        case O_OUT: eo.out = optarg; break;
+        case O_OUT: eo.out = val; break;
         case O_THREADS: {
             errno = 0;
-            long v = strtol(optarg, &end, 10);
-            if (errno || *end || v < 1 || v > 1024) {
-                fprintf(stderr, "techrace compare: --threads wants a whole number from 1 to 1024, not '%s'\n", optarg);
-                bad = 1;
-            }
+            long v = strtol(val, &end, 10);
+            if (errno || *end || !*val || v < 1 || v > 1024)
+                bad = cli_usage_error(prog, "--threads wants a whole number from 1 to 1024, not '%s'", val);
             eo.threads = (int)v;
             break;
         }
         case O_SEED:
             errno = 0;
-            seed = strtoull(optarg, &end, 10);
-            if (errno || *end || *optarg == '-' || !*optarg) {
-                fprintf(stderr, "techrace compare: --seed wants a whole number, not '%s'\n", optarg);
-                bad = 1;
-            }
+            seed = strtoull(val, &end, 10);
+            if (errno || *end || *val == '-' || !*val)
+                bad = cli_usage_error(prog, "--seed wants a whole number, not '%s'", val);
             have_seed = 1;
             break;
-        case O_SET: sa[na++] = optarg; sb[nb++] = optarg; break;
-        case O_SETA: sa[na++] = optarg; break;
-        case O_SETB: sb[nb++] = optarg; break;
-        case O_METRIC: metrics[nm++] = optarg; break;
+        case O_SET:
+        case O_SETA:
+        case O_SETB:
+            if (!strchr(val, '=')) {
+                bad = cli_usage_error(prog, "--set needs KEY=VALUE, got '%s'", val);
+                break;
+            }
+            if (c != O_SETB)
+                sa[na++] = val;
+            if (c != O_SETA)
+                sb[nb++] = val;
+            break;
+        case O_METRIC: metrics[nm++] = val; break;
         case O_YEAR: {
             errno = 0;
-            long v = strtol(optarg, &end, 10);
-            if (errno || *end || v < 1900 || v > 2200) {
-                fprintf(stderr, "techrace compare: --year wants a calendar year, not '%s'\n", optarg);
-                bad = 1;
-            }
+            long v = strtol(val, &end, 10);
+            if (errno || *end || !*val || v < 1900 || v > 2200)
+                bad = cli_usage_error(prog, "--year wants a calendar year, not '%s'", val);
             years[ny++] = (int)v;
             break;
         }
         case O_KEEP:
-            if (tr_keep_parse(optarg, &eo.keep)) {
-                fprintf(stderr, "techrace compare: --keep is one of compact, all, aggregates, not '%s'\n", optarg);
-                bad = 1;
-            }
+            if (tr_keep_parse(val, &eo.keep))
+                bad = cli_usage_error(prog, "--keep is one of compact, all, aggregates, not '%s'", val);
             break;
         case O_RESUME: eo.resume = 1; break;
         case O_FORCE: eo.force = 1; break;
-        case O_QUIET: quiet = 1; break;
-        case 'h':
+        case 'q': quiet = 1; break;
+        case CLI_HELP:
             cmp_usage(stdout);
             free(sa), free(sb), free(metrics), free(years);
             return EXIT_OK;
-        case ':':
-            fprintf(stderr, "techrace compare: option '%s' needs a value\n", argv[optind - 1]);
-            bad = 1;
-            break;
-        default:
-            fprintf(stderr, "techrace compare: unknown option '%s' (see techrace compare --help)\n", argv[optind - 1]);
-            bad = 1;
+        default: bad = EXIT_INPUT;
         }
     }
-    const char *pa = NULL, *pb = NULL;
-    if (!bad && optind < argc)
-        pa = argv[optind++];
-    if (!bad && optind < argc)
-        pb = argv[optind++];
-    if (!bad && optind < argc) {
-        fprintf(stderr, "techrace compare: two scenarios at most, got '%s' too\n", argv[optind]);
-        bad = 1;
+    for (int i = cli_operand_index(&p); !bad && i < argc; i++) { /* after `--` */
+        if (n_ops < 3)
+            ops[n_ops] = argv[i];
+        n_ops++;
     }
-    if (!bad && !pa) {
-        fputs("techrace compare: scenario A is required (a file or `default`; see techrace compare --help)\n", stderr);
-        bad = 1;
-    }
-    if (!bad && !eo.out) {
-        fputs("techrace compare: --out FILE is required (see techrace compare --help)\n", stderr);
-        bad = 1;
-    }
+    const char *pa = ops[0], *pb = ops[1];
+    if (!bad && n_ops > 2)
+        bad = cli_usage_error(prog, "two scenarios at most, got '%s' too", ops[2]);
+    if (!bad && !pa)
+        bad = cli_usage_error(prog, "scenario A is required (a file, or `default`)");
+    if (!bad && (!eo.out || !*eo.out))
+        bad = cli_usage_error(prog, "--out FILE is required");
     if (bad) {
         free(sa), free(sb), free(metrics), free(years);
         return EXIT_INPUT;

@@ -2,7 +2,6 @@
  * an experiment database, with progress on a terminal, and a table of the
  * headline metrics' ensemble bands at the end. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "techrace/techrace.h"
 
 static volatile sig_atomic_t ens_interrupted = 0;
@@ -88,88 +88,80 @@ static int parse_u64(const char *s, uint64_t *out)
 
 int cmd_ensemble(int argc, char **argv)
 {
-    enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_KEEP, O_RESUME, O_FORCE, O_QUIET };
-    static const struct option opts[] = {
-        {"runs", required_argument, NULL, O_RUNS},   {"out", required_argument, NULL, O_OUT},
-        {"threads", required_argument, NULL, O_THREADS}, {"seed", required_argument, NULL, O_SEED},
-        {"set", required_argument, NULL, O_SET},     {"keep", required_argument, NULL, O_KEEP},
-        {"resume", no_argument, NULL, O_RESUME},     {"force", no_argument, NULL, O_FORCE},
-        {"quiet", no_argument, NULL, O_QUIET},       {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_KEEP, O_RESUME, O_FORCE };
+    static const cli_opt opts[] = {
+        {"runs", 0, 1, O_RUNS}, {"out", 0, 1, O_OUT},     {"threads", 0, 1, O_THREADS}, {"seed", 0, 1, O_SEED},
+        {"set", 0, 1, O_SET},   {"keep", 0, 1, O_KEEP},   {"resume", 0, 0, O_RESUME},  {"force", 0, 0, O_FORCE},
+        {"quiet", 'q', 0, 'q'}, {NULL, 0, 0, 0}};
+    const char *prog = "techrace ensemble";
     tr_experiment_options eo = TR_EXPERIMENT_OPTIONS_INIT;
     long np = sysconf(_SC_NPROCESSORS_ONLN);
     eo.threads = np > 0 ? (int)np : 1;
     uint64_t runs = 0, seed = 0, thr = 0;
     int have_seed = 0, quiet = 0;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    int n_sets = 0;
+    const char *ops[2] = {NULL, NULL};
+    int n_sets = 0, n_ops = 0;
     if (!sets) {
         fputs("techrace ensemble: out of memory\n", stderr);
         return EXIT_RUNTIME;
     }
-    opterr = 0;
-    optind = 1;
+    cli_parser p;
+    cli_parser_init(&p, prog, argc, argv, opts);
+    const char *val;
     int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while (!bad && (c = cli_next(&p, &val)) != CLI_END) {
         switch (c) {
-        case O_RUNS:
-            if (parse_u64(optarg, &runs) || runs < 1 || runs > UINT32_MAX) {
-                fprintf(stderr, "techrace ensemble: --runs wants a whole number from 1, not '%s'\n", optarg);
-                bad = 1;
-            }
+        case CLI_OPERAND:
+            if (n_ops < 2)
+                ops[n_ops] = val;
+            n_ops++;
             break;
-        case O_OUT: eo.out = optarg; break;
+        case CLI_HELP: ens_usage(stdout); free(sets); return EXIT_OK;
+        case O_RUNS:
+            if (parse_u64(val, &runs) || runs < 1 || runs > UINT32_MAX)
+                bad = cli_usage_error(prog, "--runs wants a whole number from 1, not '%s'", val);
+            break;
+        case O_OUT: eo.out = val; break;
         case O_THREADS:
-            if (parse_u64(optarg, &thr) || thr < 1 || thr > 1024) {
-                fprintf(stderr, "techrace ensemble: --threads wants a whole number from 1 to 1024, not '%s'\n",
-                        optarg);
-                bad = 1;
-            }
+            if (parse_u64(val, &thr) || thr < 1 || thr > 1024)
+                bad = cli_usage_error(prog, "--threads wants a whole number from 1 to 1024, not '%s'", val);
             eo.threads = (int)thr;
             break;
         case O_SEED:
-            if (parse_u64(optarg, &seed)) {
-                fprintf(stderr, "techrace ensemble: --seed wants a whole number, not '%s'\n", optarg);
-                bad = 1;
-            }
+            if (parse_u64(val, &seed))
+                bad = cli_usage_error(prog, "--seed wants a whole number, not '%s'", val);
             have_seed = 1;
             break;
-        case O_SET: sets[n_sets++] = optarg; break;
+        case O_SET:
+            if (!strchr(val, '='))
+                bad = cli_usage_error(prog, "--set needs KEY=VALUE, got '%s'", val);
+            sets[n_sets++] = val;
+            break;
         case O_KEEP:
-            if (tr_keep_parse(optarg, &eo.keep)) {
-                fprintf(stderr, "techrace ensemble: --keep is one of compact, all, aggregates, not '%s'\n", optarg);
-                bad = 1;
-            }
+            if (tr_keep_parse(val, &eo.keep))
+                bad = cli_usage_error(prog, "--keep is one of compact, all, aggregates, not '%s'", val);
             break;
         case O_RESUME: eo.resume = 1; break;
         case O_FORCE: eo.force = 1; break;
-        case O_QUIET: quiet = 1; break;
-        case 'h': ens_usage(stdout); free(sets); return EXIT_OK;
-        case ':':
-            fprintf(stderr, "techrace ensemble: option '%s' needs a value\n", argv[optind - 1]);
-            bad = 1;
-            break;
-        default:
-            fprintf(stderr, "techrace ensemble: unknown option '%s' (see techrace ensemble --help)\n",
-                    argv[optind - 1]);
-            bad = 1;
+        case 'q': quiet = 1; break;
+        default: bad = EXIT_INPUT;
         }
     }
-    const char *path = NULL;
-    if (!bad && optind < argc)
-        path = argv[optind++];
-    if (!bad && optind < argc) {
-        fprintf(stderr, "techrace ensemble: one scenario at most, got '%s' too\n", argv[optind]);
-        bad = 1;
+    for (int i = cli_operand_index(&p); !bad && i < argc; i++) { /* after `--` */
+        if (n_ops < 2)
+            ops[n_ops] = argv[i];
+        n_ops++;
     }
-    if (!bad && (!runs || !eo.out)) {
-        fputs("techrace ensemble: --runs N and --out FILE are required (see techrace ensemble --help)\n", stderr);
-        bad = 1;
-    }
+    if (!bad && n_ops > 1)
+        bad = cli_usage_error(prog, "one scenario at most, got '%s' and '%s'", ops[0], ops[1]);
+    if (!bad && (!runs || !eo.out || !*eo.out))
+        bad = cli_usage_error(prog, "--runs N and --out FILE are required");
     if (bad) {
         free(sets);
         return EXIT_INPUT;
     }
+    const char *path = ops[0] && strcmp(ops[0], "default") != 0 ? ops[0] : NULL;
     eo.runs = (uint32_t)runs;
 
     tr_diag d;
