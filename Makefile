@@ -40,7 +40,7 @@ bench: build
 FUZZ_SECONDS ?= 60
 fuzz: build
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
-	    src/*/*.c $(BUILD)/generated/default_scenario.c fuzz/fuzz_scenario.c -lyaml -lsqlite3 -lm -o $(BUILD)/fuzz_scenario
+	    $(shell find src -name "*.c") $(BUILD)/generated/default_scenario.c fuzz/fuzz_scenario.c -lyaml -lsqlite3 -lm -o $(BUILD)/fuzz_scenario
 	mkdir -p $(BUILD)/fuzz-corpus && cp fuzz/corpus/scenario/* $(BUILD)/fuzz-corpus/
 	./$(BUILD)/fuzz_scenario $(BUILD)/fuzz-corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096
 

@@ -199,7 +199,7 @@ struct tr_sim {
     tr_year_report rep;
 };
 
-/* Modules. Each is a file of its own in src/model/. */
+/* Modules: src/model/policy/, research/, industry/, metrics/. */
 void policy_apply(tr_sim *sim, double year);
 void budget_step(tr_sim *sim, double year);
 int research_init(tr_sim *sim);
