@@ -23,59 +23,86 @@
 #include <math.h>
 #include <string.h>
 
-#include "model/state.h"
+#include "model/industry/localgov.h"
+#include "model/industry/market.h"
 
-int localgov_init(tr_sim *sim)
+/* Most a local government pays of a firm's capacity investment (share of
+ * capex): it co-invests, the firm pays the rest (fixed: the capacity budget
+ * is the lever). */
+#define LOCALGOV_CAP_RATE_MAX 0.8
+/* Guidance funds take stakes in at most this many firms per country and year. */
+#define FUNDS_PER_YEAR 20
+
+static void local_dims(const tr_scenario *s, int *nl, int *pm)
 {
-    const tr_scenario *s = sim->s;
-    int nl = 0, pm = 1;
-    for (int c = 0; c < sim->nc; c++) {
-        nl += s->countries[c].local.count;
-        if (s->countries[c].local.picks > pm)
-            pm = s->countries[c].local.picks;
+    *nl = 0;
+    *pm = 1;
+    for (int c = 0; c < s->n_countries; c++) {
+        *nl += s->countries[c].local.count;
+        if (s->countries[c].local.picks > *pm)
+            *pm = s->countries[c].local.picks;
     }
-    if (pm > sim->nk)
-        pm = sim->nk;
-    sim->nl = nl;
-    sim->picks_max = pm;
-    sim->l_country = tr_arena_calloc(&sim->arena, (size_t)nl + 1, sizeof(int));
-    sim->l_backs = tr_arena_calloc(&sim->arena, (size_t)nl * (size_t)pm + 1, sizeof(int));
-    if (!sim->l_country || !sim->l_backs)
-        return TR_ERR_NOMEM;
+    if (*pm > s->n_tech)
+        *pm = s->n_tech;
+}
+
+size_t localgov_bytes(const tr_scenario *s)
+{
+    int nl, pm;
+    local_dims(s, &nl, &pm);
+    const size_t nck = (size_t)s->n_countries * (size_t)s->n_tech;
+    return tr_alloc_bytes((size_t)nl, sizeof(int)) + tr_alloc_bytes((size_t)nl * (size_t)pm, sizeof(int)) +
+           4 * tr_alloc_bytes(nck, sizeof(double));
+}
+
+int localgov_init(tr_localgov *lg, const tr_run *run, tr_arena *A)
+{
+    const tr_scenario *s = run->s;
+    const int nck = run->nc * run->nk;
+    int nl, pm;
+    local_dims(s, &nl, &pm);
+    lg->nl = nl;
+    lg->picks_max = pm;
+    TR_ALLOC(A, lg->l_country, nl);
+    TR_ALLOC(A, lg->l_backs, (size_t)nl * (size_t)pm);
+    TR_ALLOC(A, lg->ct_backers, nck);
+    TR_ALLOC(A, lg->ct_local_entry, nck);
+    TR_ALLOC(A, lg->ct_local_cap, nck);
+    TR_ALLOC(A, lg->ct_local_cap_rate, nck);
     int l = 0;
-    for (int c = 0; c < sim->nc; c++)
+    for (int c = 0; c < run->nc; c++)
         for (int j = 0; j < s->countries[c].local.count; j++)
-            sim->l_country[l++] = c;
+            lg->l_country[l++] = c;
     for (int j = 0; j < nl * pm; j++)
-        sim->l_backs[j] = -1;
+        lg->l_backs[j] = -1;
     return TR_OK;
 }
 
 /* Re-choose the technologies locality l backs. */
-static void choose(tr_sim *sim, int l, int first_index, int year_index)
+static void choose(tr_localgov *lg, const tr_run *run, const tr_policy *pol, const tr_markets *mk, double *score,
+                   int l, int first_index, int year_index)
 {
-    const tr_scenario *s = sim->s;
-    const int nk = sim->nk, c = sim->l_country[l];
+    const tr_scenario *s = run->s;
+    const int nk = run->nk, c = lg->l_country[l];
     const tr_local_gen *L = &s->countries[c].local;
     const int picks = L->picks < nk ? L->picks : nk;
-    double *score = sim->l_score;
     tr_rng r;
-    tr_rng_init(&r, sim->seed, sim->run, (uint32_t)year_index, (uint32_t)(l - first_index) | ((uint32_t)c << 20),
+    tr_rng_init(&r, run->seed, run->run_index, (uint32_t)year_index, (uint32_t)(l - first_index) | ((uint32_t)c << 20),
                 TR_RNG_LOCAL);
     for (int k = 0; k < nk; k++) {
         int i = c * nk + k;
-        double peers = L->count > 0 ? sim->ct_backers[i] / L->count : 0;
-        double prev = sim->ct_prod_prev[i], now = sim->ct_prod_last[i];
+        double peers = L->count > 0 ? lg->ct_backers[i] / L->count : 0;
+        double prev = mk->ct_prod_prev[i], now = mk->ct_prod_last[i];
         double growth = prev > 0 ? now / prev - 1 : 0;
         if (growth > 1)
             growth = 1;
         if (growth < -1)
             growth = -1;
         double gumbel = -log(-log(tr_rng_uniform(&r)));
-        score[k] = L->priority * (sim->priority[i] > 1.0 ? 1.0 : 0.0) + L->herding * peers + L->growth * growth +
+        score[k] = L->priority * (pol->priority[i] > 1.0 ? 1.0 : 0.0) + L->herding * peers + L->growth * growth +
                    gumbel;
     }
-    int *backs = &sim->l_backs[l * sim->picks_max];
+    int *backs = &lg->l_backs[l * lg->picks_max];
     for (int j = 0; j < picks; j++) {
         int best = -1;
         for (int k = 0; k < nk; k++)
@@ -87,29 +114,33 @@ static void choose(tr_sim *sim, int l, int first_index, int year_index)
     }
 }
 
-void localgov_step(tr_sim *sim, double year)
+int localgov_step(tr_localgov *lg, const tr_run *run, const tr_policy *pol, const tr_markets *mk,
+                  tr_arena *scratch, double year)
 {
-    const tr_scenario *s = sim->s;
-    const int nc = sim->nc, nk = sim->nk;
-    const int year_index = sim->step / sim->spy;
+    const tr_scenario *s = run->s;
+    const int nc = run->nc, nk = run->nk;
+    const int year_index = run->step / run->spy;
 
-    if (sim->step % sim->spy == 0 && sim->nl > 0) {
+    if (run->step % run->spy == 0 && lg->nl > 0) {
+        double *score = tr_arena_calloc(scratch, (size_t)nk, sizeof(double)); /* a locality's scores */
+        if (!score)
+            return TR_ERR_NOMEM;
         int first = 0;
         for (int c = 0; c < nc; c++) {
             const tr_local_gen *L = &s->countries[c].local;
             for (int j = 0; j < L->count; j++) {
                 int l = first + j;
                 if (year_index == 0 || (year_index + j) % L->cycle == 0)
-                    choose(sim, l, first, year_index);
+                    choose(lg, run, pol, mk, score, l, first, year_index);
             }
             first += L->count;
         }
-        memset(sim->ct_backers, 0, sizeof(double) * (size_t)(nc * nk));
-        for (int l = 0; l < sim->nl; l++)
-            for (int j = 0; j < sim->picks_max; j++) {
-                int k = sim->l_backs[l * sim->picks_max + j];
+        memset(lg->ct_backers, 0, sizeof(double) * (size_t)(nc * nk));
+        for (int l = 0; l < lg->nl; l++)
+            for (int j = 0; j < lg->picks_max; j++) {
+                int k = lg->l_backs[l * lg->picks_max + j];
                 if (k >= 0)
-                    sim->ct_backers[sim->l_country[l] * nk + k] += 1;
+                    lg->ct_backers[lg->l_country[l] * nk + k] += 1;
             }
     }
     for (int c = 0; c < nc; c++) {
@@ -118,60 +149,97 @@ void localgov_step(tr_sim *sim, double year)
         int picks = L->picks < nk ? L->picks : nk;
         for (int k = 0; k < nk; k++) {
             int i = c * nk + k;
-            double b = L->count > 0 && picks > 0 ? budget * sim->ct_backers[i] / ((double)L->count * picks) : 0;
-            sim->ct_local_entry[i] = b * L->entry_share;
-            sim->ct_local_cap[i] = b * (1 - L->entry_share);
+            double b = L->count > 0 && picks > 0 ? budget * lg->ct_backers[i] / ((double)L->count * picks) : 0;
+            lg->ct_local_entry[i] = b * L->entry_share;
+            lg->ct_local_cap[i] = b * (1 - L->entry_share);
             /* Capacity subsidy rate: the budget over expected capex (a moving
              * average of past years'), at most 80%; market.c also stops paying
              * when the year's budget is spent. */
-            double capex = sim->ct_capex_prev[i];
-            double rate = capex > 0 ? sim->ct_local_cap[i] / capex : (sim->ct_local_cap[i] > 0 ? 0.8 : 0);
-            sim->ct_local_cap_rate[i] = rate < 0.8 ? rate : 0.8;
-            if (sim->step % sim->spy == 0)
-                sim->ct_local_cap_paid[i] = 0;
+            double capex = mk->ct_capex_prev[i];
+            double rate = capex > 0 ? lg->ct_local_cap[i] / capex : (lg->ct_local_cap[i] > 0 ? LOCALGOV_CAP_RATE_MAX : 0);
+            lg->ct_local_cap_rate[i] = rate < LOCALGOV_CAP_RATE_MAX ? rate : LOCALGOV_CAP_RATE_MAX;
         }
+    }
+    return TR_OK;
+}
+
+size_t funds_bytes(const tr_scenario *s)
+{
+    size_t n = 0;
+    for (int c = 0; c < s->n_countries; c++)
+        n += (size_t)firms_slots(s, c);
+    const size_t nc = (size_t)s->n_countries;
+    return 2 * tr_alloc_bytes(n, sizeof(double)) + tr_alloc_bytes(n, sizeof(int)) +
+           3 * tr_alloc_bytes(nc, sizeof(double));
+}
+
+int funds_init(tr_funds *fund, const tr_run *run, int nf_max, tr_arena *A)
+{
+    TR_ALLOC(A, fund->f_stake, nf_max);
+    TR_ALLOC(A, fund->f_stake_W0, nf_max);
+    TR_ALLOC(A, fund->f_stake_year, nf_max);
+    TR_ALLOC(A, fund->yr_fund_in, run->nc);
+    TR_ALLOC(A, fund->yr_fund_ret, run->nc);
+    TR_ALLOC(A, fund->yr_fund_exits, run->nc);
+    return TR_OK;
+}
+
+void funds_year_start(tr_funds *fund, const tr_run *run)
+{
+    memset(fund->yr_fund_in, 0, sizeof(double) * (size_t)run->nc);
+    memset(fund->yr_fund_ret, 0, sizeof(double) * (size_t)run->nc);
+    memset(fund->yr_fund_exits, 0, sizeof(double) * (size_t)run->nc);
+}
+
+void funds_firm_exited(tr_funds *fund, int f, int c)
+{
+    if (fund->f_stake[f] > 0) { /* the guidance fund loses its stake */
+        fund->yr_fund_ret[c] += -1.0;
+        fund->yr_fund_exits[c] += 1;
+        fund->f_stake[f] = 0;
     }
 }
 
-void funds_year(tr_sim *sim, double year)
+void funds_year(tr_funds *fund, tr_firms *fi, const tr_run *run, const tr_policy *pol, const tr_localgov *lg,
+                double year)
 {
-    const tr_scenario *s = sim->s;
+    const tr_scenario *s = run->s;
     const tr_params_firms *P = &s->params.firms;
-    const int nk = sim->nk;
+    const int nk = run->nk;
     const int yr = (int)floor(year + 1e-9);
 
     /* Exits first. */
-    for (int f = 0; f < sim->nf; f++) {
-        if (!sim->f_alive[f] || sim->f_stake[f] <= 0 || yr - sim->f_stake_year[f] < P->fund_horizon)
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f] || fund->f_stake[f] <= 0 || yr - fund->f_stake_year[f] < P->fund_horizon)
             continue;
-        int c = sim->f_country[f];
-        double W0 = sim->f_stake_W0[f];
-        double value = W0 > 0 ? sim->f_stake[f] * fmax(0.0, sim->f_W[f] / W0) : 0;
-        double years = yr - sim->f_stake_year[f];
-        double ret = value > 0 ? pow(value / sim->f_stake[f], 1.0 / years) - 1 : -1;
-        sim->yr_fund_ret[c] += ret;
-        sim->yr_fund_exits[c] += 1;
-        sim->f_stake[f] = 0;
+        int c = fi->f_country[f];
+        double W0 = fund->f_stake_W0[f];
+        double value = W0 > 0 ? fund->f_stake[f] * fmax(0.0, fi->f_W[f] / W0) : 0;
+        double years = yr - fund->f_stake_year[f];
+        double ret = value > 0 ? pow(value / fund->f_stake[f], 1.0 / years) - 1 : -1;
+        fund->yr_fund_ret[c] += ret;
+        fund->yr_fund_exits[c] += 1;
+        fund->f_stake[f] = 0;
     }
     /* New stakes: the 20 most productive eligible firms of each country. */
-    enum { PER_YEAR = 20 };
-    for (int c = 0; c < sim->nc; c++) {
+    enum { PER_YEAR = FUNDS_PER_YEAR };
+    for (int c = 0; c < run->nc; c++) {
         double budget = tr_path_at(&s->countries[c].fund_budget, year);
         if (budget <= 0)
             continue;
         int best[PER_YEAR];
         int n = 0;
-        for (int f = 0; f < sim->nf; f++) {
-            if (!sim->f_alive[f] || sim->f_country[f] != c || sim->f_stake[f] > 0)
+        for (int f = 0; f < fi->nf; f++) {
+            if (!fi->f_alive[f] || fi->f_country[f] != c || fund->f_stake[f] > 0)
                 continue;
-            int i = c * nk + sim->f_tech[f];
-            if (sim->ct_backers[i] <= 0 && sim->priority[i] <= 1.0)
+            int i = c * nk + fi->f_tech[f];
+            if (lg->ct_backers[i] <= 0 && pol->priority[i] <= 1.0)
                 continue;
-            double q = sim->f_q[f];
-            if (n == PER_YEAR && q <= sim->f_q[best[PER_YEAR - 1]])
+            double q = fi->f_q[f];
+            if (n == PER_YEAR && q <= fi->f_q[best[PER_YEAR - 1]])
                 continue;
             int p = n < PER_YEAR ? n++ : PER_YEAR - 1;
-            while (p > 0 && sim->f_q[best[p - 1]] < q) {
+            while (p > 0 && fi->f_q[best[p - 1]] < q) {
                 best[p] = best[p - 1];
                 p--;
             }
@@ -182,11 +250,11 @@ void funds_year(tr_sim *sim, double year)
         double each = budget / n;
         for (int j = 0; j < n; j++) {
             int f = best[j];
-            sim->f_W[f] += each;
-            sim->f_stake[f] = each;
-            sim->f_stake_W0[f] = sim->f_W[f] > 1e-12 ? sim->f_W[f] : 1e-12;
-            sim->f_stake_year[f] = yr;
+            const double W = firms_add_equity(fi, f, each);
+            fund->f_stake[f] = each;
+            fund->f_stake_W0[f] = W > 1e-12 ? W : 1e-12;
+            fund->f_stake_year[f] = yr;
         }
-        sim->yr_fund_in[c] += budget;
+        fund->yr_fund_in[c] += budget;
     }
 }

@@ -14,78 +14,111 @@
 #include <math.h>
 #include <string.h>
 
-#include "model/state.h"
+#include "model/policy/policy.h"
 
 static double maxd(double a, double b)
 {
     return a > b ? a : b;
 }
 
-void policy_apply(tr_sim *sim, double year)
+int policy_init(tr_policy *pol, const tr_run *run, tr_arena *A)
 {
-    const tr_scenario *s = sim->s;
-    const int nc = sim->nc, nk = sim->nk;
+    const int nc = run->nc, nk = run->nk;
+    TR_ALLOC(A, pol->ev_active, run->s->n_events);
+    TR_ALLOC(A, pol->rd_scale, nc);
+    TR_ALLOC(A, pol->basic_add, nc);
+    TR_ALLOC(A, pol->gov_add, nc);
+    TR_ALLOC(A, pol->priority, nc * nk);
+    TR_ALLOC(A, pol->mega, nc * nk);
+    TR_ALLOC(A, pol->mega_firm, nc * nk);
+    TR_ALLOC(A, pol->return_boost, nc);
+    TR_ALLOC(A, pol->attract_boost, nc);
+    TR_ALLOC(A, pol->visa, (size_t)nc * (size_t)nc);
+    TR_ALLOC(A, pol->joint, (size_t)nc * (size_t)nc * (size_t)nk);
+    TR_ALLOC(A, pol->sub_output, nc * nk);
+    TR_ALLOC(A, pol->sub_output_local, nc * nk);
+    TR_ALLOC(A, pol->sub_capacity, nc * nk);
+    TR_ALLOC(A, pol->sub_capacity_local, nc * nk);
+    TR_ALLOC(A, pol->sub_entrant, nc * nk);
+    TR_ALLOC(A, pol->sub_entrant_local, nc * nk);
+    TR_ALLOC(A, pol->tariff, (size_t)nc * (size_t)nc * (size_t)nk);
+    TR_ALLOC(A, pol->buy_dom, nc * nk);
+    TR_ALLOC(A, pol->screen, nc * nk);
+    return TR_OK;
+}
+
+size_t policy_bytes(const tr_scenario *s)
+{
+    const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
+    return tr_alloc_bytes((size_t)s->n_events, 1) + 5 * tr_alloc_bytes(nc, d) + 12 * tr_alloc_bytes(nc * nk, d) +
+           tr_alloc_bytes(nc * nc, d) + 2 * tr_alloc_bytes(nc * nc * nk, d);
+}
+
+void policy_apply(tr_policy *pol, const tr_run *run, double year)
+{
+    const tr_scenario *s = run->s;
+    const int nc = run->nc, nk = run->nk;
 
     for (int c = 0; c < nc; c++) {
-        sim->rd_scale[c] = 1.0;
-        sim->basic_add[c] = 0.0;
-        sim->gov_add[c] = 0.0;
-        sim->return_boost[c] = 0.0;
-        sim->attract_boost[c] = 0.0;
+        pol->rd_scale[c] = 1.0;
+        pol->basic_add[c] = 0.0;
+        pol->gov_add[c] = 0.0;
+        pol->return_boost[c] = 0.0;
+        pol->attract_boost[c] = 0.0;
     }
     for (int i = 0; i < nc * nk; i++) {
-        sim->priority[i] = 1.0;
-        sim->mega[i] = 0.0;
-        sim->mega_firm[i] = 0.0;
+        pol->priority[i] = 1.0;
+        pol->mega[i] = 0.0;
+        pol->mega_firm[i] = 0.0;
     }
-    memset(sim->visa, 0, sizeof(double) * (size_t)(nc * nc));
-    memset(sim->joint, 0, sizeof(double) * (size_t)(nc * nc * nk));
-    memset(sim->sub_output, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(sim->sub_output_local, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(sim->sub_capacity, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(sim->sub_capacity_local, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(sim->sub_entrant, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(sim->sub_entrant_local, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(sim->tariff, 0, sizeof(double) * (size_t)(nc * nc * nk));
-    memset(sim->buy_dom, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(sim->screen, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(pol->visa, 0, sizeof(double) * (size_t)(nc * nc));
+    memset(pol->joint, 0, sizeof(double) * (size_t)(nc * nc * nk));
+    memset(pol->sub_output, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(pol->sub_output_local, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(pol->sub_capacity, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(pol->sub_capacity_local, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(pol->sub_entrant, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(pol->sub_entrant_local, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(pol->tariff, 0, sizeof(double) * (size_t)(nc * nc * nk));
+    memset(pol->buy_dom, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(pol->screen, 0, sizeof(double) * (size_t)(nc * nk));
 
     /* A small tolerance keeps step boundaries exact despite rounding. */
-    const double eps = 1e-9, t0 = year, t1 = year + sim->dt;
+    const double eps = 1e-9, t0 = year, t1 = year + run->dt;
     for (int e = 0; e < s->n_events; e++) {
         const tr_event *ev = &s->events[e];
         int on = ev->start < t1 - eps && ev->end > t0 + eps;
-        sim->ev_active[e] = (unsigned char)on;
+        pol->ev_active[e] = (unsigned char)on;
         if (!on)
             continue;
         const int a = ev->actor;
         switch (ev->kind) {
         case TR_EV_RD_FUNDING:
-            sim->rd_scale[a] *= ev->rd_intensity_scale;
-            sim->basic_add[a] += ev->basic_share_add;
-            sim->gov_add[a] += ev->gov_share_add;
+            pol->rd_scale[a] *= ev->rd_intensity_scale;
+            pol->basic_add[a] += ev->basic_share_add;
+            pol->gov_add[a] += ev->gov_share_add;
             break;
         case TR_EV_MEGAPROJECT:
             if (ev->n_techs > 0) {
                 double per = ev->budget / ev->n_techs;
                 for (int j = 0; j < ev->n_techs; j++) {
-                    sim->mega[a * nk + ev->techs[j]] += per * (1 - ev->firm_share);
-                    sim->mega_firm[a * nk + ev->techs[j]] += per * ev->firm_share;
+                    pol->mega[a * nk + ev->techs[j]] += per * (1 - ev->firm_share);
+                    pol->mega_firm[a * nk + ev->techs[j]] += per * ev->firm_share;
                 }
             }
             break;
         case TR_EV_PRIORITY_LIST:
             for (int j = 0; j < ev->n_techs; j++)
-                sim->priority[a * nk + ev->techs[j]] *= ev->weight;
+                pol->priority[a * nk + ev->techs[j]] *= ev->weight;
             break;
         case TR_EV_TALENT_PROGRAMME:
-            sim->return_boost[a] = maxd(sim->return_boost[a], ev->return_boost);
-            sim->attract_boost[a] = maxd(sim->attract_boost[a], ev->attract_boost);
+            pol->return_boost[a] = maxd(pol->return_boost[a], ev->return_boost);
+            pol->attract_boost[a] = maxd(pol->attract_boost[a], ev->attract_boost);
             break;
         case TR_EV_VISA_RESTRICTION:
             for (int j = 0; j < ev->n_countries; j++) {
                 int o = ev->countries[j];
-                sim->visa[a * nc + o] = maxd(sim->visa[a * nc + o], ev->severity);
+                pol->visa[a * nc + o] = maxd(pol->visa[a * nc + o], ev->severity);
             }
             break;
         case TR_EV_JOINT_RESEARCH:
@@ -95,8 +128,8 @@ void policy_apply(tr_sim *sim, double year)
                     continue;
                 for (int m = 0; m < ev->n_techs; m++) {
                     int k = ev->techs[m];
-                    double *x = &sim->joint[(a * nc + d) * nk + k];
-                    double *y = &sim->joint[(d * nc + a) * nk + k];
+                    double *x = &pol->joint[(a * nc + d) * nk + k];
+                    double *y = &pol->joint[(d * nc + a) * nk + k];
                     *x = maxd(*x, ev->knowledge_share);
                     *y = maxd(*y, ev->knowledge_share);
                 }
@@ -105,15 +138,15 @@ void policy_apply(tr_sim *sim, double year)
         case TR_EV_SUBSIDY:
             for (int j = 0; j < ev->n_techs; j++) {
                 int i = a * nk + ev->techs[j];
-                sim->sub_output[i] += ev->per_output;
+                pol->sub_output[i] += ev->per_output;
                 if (ev->local)
-                    sim->sub_output_local[i] += ev->per_output;
-                sim->sub_entrant[i] += ev->per_entrant;
+                    pol->sub_output_local[i] += ev->per_output;
+                pol->sub_entrant[i] += ev->per_entrant;
                 if (ev->local) {
-                    sim->sub_capacity_local[i] = maxd(sim->sub_capacity_local[i], ev->per_capacity);
-                    sim->sub_entrant_local[i] += ev->per_entrant;
+                    pol->sub_capacity_local[i] = maxd(pol->sub_capacity_local[i], ev->per_capacity);
+                    pol->sub_entrant_local[i] += ev->per_entrant;
                 } else {
-                    sim->sub_capacity[i] = maxd(sim->sub_capacity[i], ev->per_capacity);
+                    pol->sub_capacity[i] = maxd(pol->sub_capacity[i], ev->per_capacity);
                 }
             }
             break;
@@ -129,18 +162,18 @@ void policy_apply(tr_sim *sim, double year)
                 if (!listed)
                     continue;
                 for (int j = 0; j < ev->n_techs; j++) {
-                    double *x = &sim->tariff[(a * nc + d) * nk + ev->techs[j]];
+                    double *x = &pol->tariff[(a * nc + d) * nk + ev->techs[j]];
                     *x += ev->rate;
                 }
             }
             break;
         case TR_EV_BUY_DOMESTIC:
             for (int j = 0; j < ev->n_techs; j++)
-                sim->buy_dom[a * nk + ev->techs[j]] = maxd(sim->buy_dom[a * nk + ev->techs[j]], ev->preference);
+                pol->buy_dom[a * nk + ev->techs[j]] = maxd(pol->buy_dom[a * nk + ev->techs[j]], ev->preference);
             break;
         case TR_EV_INVESTMENT_SCREENING:
             for (int j = 0; j < ev->n_techs; j++)
-                sim->screen[a * nk + ev->techs[j]] = maxd(sim->screen[a * nk + ev->techs[j]], ev->severity);
+                pol->screen[a * nk + ev->techs[j]] = maxd(pol->screen[a * nk + ev->techs[j]], ev->severity);
             break;
         case TR_EV_KIND_COUNT:
             break;
@@ -149,5 +182,5 @@ void policy_apply(tr_sim *sim, double year)
     /* Capacity subsidies: the strongest central and the strongest local
      * rate add up (sub_capacity then holds the total). */
     for (int i = 0; i < nc * nk; i++)
-        sim->sub_capacity[i] += sim->sub_capacity_local[i];
+        pol->sub_capacity[i] += pol->sub_capacity_local[i];
 }

@@ -12,93 +12,106 @@
 #include <math.h>
 #include <string.h>
 
-#include "model/state.h"
+#include "model/research/knowledge.h"
 
-static void update_frontier(tr_sim *sim)
+static void update_frontier(tr_knowledge *kn, const tr_run *run)
 {
-    for (int k = 0; k < sim->nk; k++) {
+    for (int k = 0; k < run->nk; k++) {
         double f = 0;
-        for (int c = 0; c < sim->nc; c++)
-            if (sim->K[c * sim->nk + k] > f)
-                f = sim->K[c * sim->nk + k];
-        sim->frontier[k] = f;
+        for (int c = 0; c < run->nc; c++)
+            if (kn->K[c * run->nk + k] > f)
+                f = kn->K[c * run->nk + k];
+        kn->frontier[k] = f;
     }
 }
 
 /* New knowledge of country c in technology k this step (before spillovers). */
-static double fresh(const tr_sim *sim, int c, int k)
+static double fresh(const tr_research *res, const tr_run *run, int c, int k)
 {
-    const tr_params_research *P = &sim->s->params.research;
-    return P->knowledge_per_hi * sim->hi_step[c * sim->nk + k] +
-           P->knowledge_per_paper * sim->papers_step[c * sim->nk + k];
+    const tr_params_research *P = &run->s->params.research;
+    return P->knowledge_per_hi * res->hi_step[c * run->nk + k] +
+           P->knowledge_per_paper * res->papers_step[c * run->nk + k];
 }
 
-void knowledge_init(tr_sim *sim)
+size_t knowledge_bytes(const tr_scenario *s)
 {
+    const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
+    return tr_alloc_bytes(nc * nk, d) + tr_alloc_bytes(nk, d);
+}
+
+int knowledge_init(tr_knowledge *kn, const tr_run *run, tr_arena *A)
+{
+    TR_ALLOC(A, kn->K, run->nc * run->nk);
+    TR_ALLOC(A, kn->frontier, run->nk);
     /* Stocks start at 1 so that quality factors are defined; one research
      * step at the initial budgets then gives the steady state K = flow / delta. */
-    const int nc = sim->nc, nk = sim->nk;
+    const int nc = run->nc, nk = run->nk;
     for (int i = 0; i < nc * nk; i++)
-        sim->K[i] = 1.0;
-    update_frontier(sim);
+        kn->K[i] = 1.0;
+    update_frontier(kn, run);
+    return TR_OK;
 }
 
-void knowledge_set_steady_state(tr_sim *sim)
+void knowledge_set_steady_state(tr_knowledge *kn, const tr_run *run, const tr_research *res)
 {
-    const int nc = sim->nc, nk = sim->nk;
-    const double delta = sim->s->params.research.knowledge_depreciation;
+    const int nc = run->nc, nk = run->nk;
+    const double delta = run->s->params.research.knowledge_depreciation;
     for (int c = 0; c < nc; c++)
         for (int k = 0; k < nk; k++) {
-            double flow = fresh(sim, c, k) / sim->dt; /* per year */
+            double flow = fresh(res, run, c, k) / run->dt; /* per year */
             double k0 = delta > 0 ? flow / delta : flow;
-            sim->K[c * nk + k] = k0 > 1e-9 ? k0 : 1e-9;
+            kn->K[c * nk + k] = k0 > 1e-9 ? k0 : 1e-9;
         }
-    update_frontier(sim);
+    update_frontier(kn, run);
 }
 
-void knowledge_step(tr_sim *sim)
+int knowledge_step(tr_knowledge *kn, const tr_run *run, const tr_research *res, const tr_budgets *bud,
+                   const tr_policy *pol, tr_arena *scratch)
 {
-    const tr_scenario *s = sim->s;
+    const tr_scenario *s = run->s;
     const tr_params_research *P = &s->params.research;
-    const int nc = sim->nc, nk = sim->nk;
-    const double dt = sim->dt;
-    double *gain = sim->kgain;
+    const int nc = run->nc, nk = run->nk;
+    const double dt = run->dt;
+    double *gain = tr_arena_calloc(scratch, (size_t)nk, sizeof(double)); /* this step's gain of country c */
+    if (!gain)
+        return TR_ERR_NOMEM;
 
     for (int c = 0; c < nc; c++) {
         /* Openness of the rest of the world as seen from c. */
         double orest = 0;
         for (int d = 0; d < nc; d++)
             if (d != c)
-                orest += sim->open[d];
+                orest += bud->open[d];
         orest = nc > 1 ? orest / (nc - 1) : 0;
 
         for (int k = 0; k < nk; k++)
-            gain[k] = fresh(sim, c, k);
+            gain[k] = fresh(res, run, c, k);
         /* Domestic spillovers along the links between technologies. */
         for (int j = 0; j < nk; j++) {
             const tr_technology *T = &s->techs[j];
-            double fj = fresh(sim, c, j);
+            double fj = fresh(res, run, c, j);
             for (int l = 0; l < T->n_links; l++)
                 gain[T->links[l].to] += P->spill_domestic * T->links[l].weight * fj;
         }
         for (int k = 0; k < nk; k++) {
-            double *K = &sim->K[c * nk + k];
+            double *K = &kn->K[c * nk + k];
             /* Catch-up toward the frontier, through open borders on both sides. */
-            double F = sim->frontier[k];
+            double F = kn->frontier[k];
             if (F > *K && F > 0) {
                 double absorb = pow(*K / F, P->absorptive_elasticity);
-                gain[k] += P->spill_foreign * sim->open[c] * orest * absorb * (F - *K) * dt;
+                gain[k] += P->spill_foreign * bud->open[c] * orest * absorb * (F - *K) * dt;
             }
             /* Joint research partners share part of their new knowledge. */
             for (int d = 0; d < nc; d++) {
-                double js = sim->joint[(c * nc + d) * nk + k];
+                double js = pol->joint[(c * nc + d) * nk + k];
                 if (js > 0)
-                    gain[k] += js * fresh(sim, d, k);
+                    gain[k] += js * fresh(res, run, d, k);
             }
             *K += gain[k] - P->knowledge_depreciation * dt * *K;
             if (*K < 1e-9)
                 *K = 1e-9;
         }
     }
-    update_frontier(sim);
+    update_frontier(kn, run);
+    return TR_OK;
 }

@@ -20,31 +20,57 @@
 #include <math.h>
 #include <string.h>
 
-#include "model/state.h"
+#include "model/research/talent.h"
 
 static double minf(double a, double b)
 {
     return a < b ? a : b;
 }
 
-static void set_attract(tr_sim *sim)
+static void set_attract(tr_talent *tal, const tr_run *run, const tr_budgets *bud, const tr_policy *pol)
 {
-    for (int c = 0; c < sim->nc; c++) {
-        double per = sim->H[c] > 0 ? sim->gerd[c] * 1e3 / sim->H[c] : 0; /* US$ k per researcher */
-        sim->attract[c] = per * (1.0 + sim->attract_boost[c]);
+    for (int c = 0; c < run->nc; c++) {
+        double per = tal->H[c] > 0 ? bud->gerd[c] * 1e3 / tal->H[c] : 0; /* US$ k per researcher */
+        tal->attract[c] = per * (1.0 + pol->attract_boost[c]);
     }
 }
 
-void talent_init(tr_sim *sim)
+int talent_init(tr_talent *tal, const tr_run *run, tr_arena *A)
 {
-    const tr_scenario *s = sim->s;
-    const int nc = sim->nc;
+    const int nc = run->nc;
+    TR_ALLOC(A, tal->H, nc);
+    TR_ALLOC(A, tal->Hq, nc);
+    TR_ALLOC(A, tal->M, (size_t)nc * (size_t)nc);
+    TR_ALLOC(A, tal->attract, nc);
+    TR_ALLOC(A, tal->out_y, nc);
+    TR_ALLOC(A, tal->ret_y, nc);
+    TR_ALLOC(A, tal->in_y, nc);
+    return TR_OK;
+}
+
+size_t talent_bytes(const tr_scenario *s)
+{
+    const size_t nc = (size_t)s->n_countries, d = sizeof(double);
+    return 6 * tr_alloc_bytes(nc, d) + tr_alloc_bytes(nc * nc, d);
+}
+
+void talent_year_start(tr_talent *tal, const tr_run *run)
+{
+    memset(tal->out_y, 0, sizeof(double) * (size_t)run->nc);
+    memset(tal->ret_y, 0, sizeof(double) * (size_t)run->nc);
+    memset(tal->in_y, 0, sizeof(double) * (size_t)run->nc);
+}
+
+void talent_start(tr_talent *tal, const tr_run *run, const tr_budgets *bud, const tr_policy *pol)
+{
+    const tr_scenario *s = run->s;
+    const int nc = run->nc;
     const double y0 = tr_scenario_step_year(s, 0);
     for (int c = 0; c < nc; c++) {
-        sim->H[c] = s->countries[c].researchers0;
-        sim->Hq[c] = sim->H[c] * tr_path_at(&s->countries[c].talent_quality, y0);
+        tal->H[c] = s->countries[c].researchers0;
+        tal->Hq[c] = tal->H[c] * tr_path_at(&s->countries[c].talent_quality, y0);
     }
-    set_attract(sim);
+    set_attract(tal, run, bud, pol);
     /* The initial diaspora sits where opportunity times size is largest. It
      * is part of its hosts' researchers, so no host can hold more foreign
      * researchers than half its stock: larger diasporas are scaled down. */
@@ -52,18 +78,18 @@ void talent_init(tr_sim *sim)
         double wsum = 0;
         for (int d = 0; d < nc; d++)
             if (d != c)
-                wsum += sim->attract[d] * sim->H[d];
+                wsum += tal->attract[d] * tal->H[d];
         for (int d = 0; d < nc; d++)
-            sim->M[c * nc + d] =
-                (d != c && wsum > 0) ? s->countries[c].diaspora0 * sim->attract[d] * sim->H[d] / wsum : 0;
+            tal->M[c * nc + d] =
+                (d != c && wsum > 0) ? s->countries[c].diaspora0 * tal->attract[d] * tal->H[d] / wsum : 0;
     }
     for (int d = 0; d < nc; d++) {
         double foreign = 0;
         for (int c = 0; c < nc; c++)
-            foreign += sim->M[c * nc + d];
-        if (foreign > 0.5 * sim->H[d])
+            foreign += tal->M[c * nc + d];
+        if (foreign > 0.5 * tal->H[d])
             for (int c = 0; c < nc; c++)
-                sim->M[c * nc + d] *= 0.5 * sim->H[d] / foreign;
+                tal->M[c * nc + d] *= 0.5 * tal->H[d] / foreign;
     }
 }
 
@@ -74,19 +100,25 @@ static double moved(double rate, double dt)
     return rate > 0 ? 1.0 - exp(-rate * dt) : 0.0;
 }
 
-void talent_step(tr_sim *sim, double year)
+int talent_step(tr_talent *tal, const tr_run *run, const tr_budgets *bud, const tr_policy *pol, double year,
+                tr_arena *scratch)
 {
-    const tr_scenario *s = sim->s;
+    const tr_scenario *s = run->s;
     const tr_params_talent *P = &s->params.talent;
-    const int nc = sim->nc;
-    const double dt = sim->dt;
+    const int nc = run->nc;
+    const double dt = run->dt;
     const double eps = P->opportunity_elasticity;
-    double *O = sim->flow_out, *R = sim->flow_ret, *in = sim->inflow;
+    /* scratch: this step's moves from c to d (out, returns), arrivals, average quality */
+    double *O = tr_arena_calloc(scratch, (size_t)nc * (size_t)nc, sizeof(double));
+    double *R = tr_arena_calloc(scratch, (size_t)nc * (size_t)nc, sizeof(double));
+    double *in = tr_arena_calloc(scratch, (size_t)nc, sizeof(double));
+    double *q = tr_arena_calloc(scratch, (size_t)nc, sizeof(double));
+    if (!O || !R || !in || !q)
+        return TR_ERR_NOMEM;
 
-    set_attract(sim);
-    double *q = sim->tq;
+    set_attract(tal, run, bud, pol);
     for (int c = 0; c < nc; c++)
-        q[c] = sim->H[c] > 0 ? sim->Hq[c] / sim->H[c] : tr_path_at(&s->countries[c].talent_quality, year);
+        q[c] = tal->H[c] > 0 ? tal->Hq[c] / tal->H[c] : tr_path_at(&s->countries[c].talent_quality, year);
 
     /* Outflows and returns, all computed from the same snapshot. */
     for (int c = 0; c < nc; c++) {
@@ -95,18 +127,18 @@ void talent_step(tr_sim *sim, double year)
         for (int d = 0; d < nc; d++) {
             if (d == c)
                 continue;
-            wsum += sim->attract[d] * sim->H[d] * sim->open[d];
-            abar += sim->attract[d] * sim->H[d] * sim->open[d] * sim->attract[d];
+            wsum += tal->attract[d] * tal->H[d] * bud->open[d];
+            abar += tal->attract[d] * tal->H[d] * bud->open[d] * tal->attract[d];
         }
         abar = wsum > 0 ? abar / wsum : 0;
-        double pull = sim->attract[c] > 0 ? minf(3.0, pow(abar / sim->attract[c], eps)) : 3.0;
-        double total = sim->H[c] * moved(C->outbound_rate * sim->open[c] * pull, dt);
+        double pull = tal->attract[c] > 0 ? minf(3.0, pow(abar / tal->attract[c], eps)) : 3.0;
+        double total = tal->H[c] * moved(C->outbound_rate * bud->open[c] * pull, dt);
         for (int d = 0; d < nc; d++) {
             double o = 0, r = 0;
             if (d != c && wsum > 0) {
-                o = total * sim->attract[d] * sim->H[d] * sim->open[d] / wsum * (1.0 - sim->visa[d * nc + c]);
-                double back = sim->attract[d] > 0 ? minf(3.0, pow(sim->attract[c] / sim->attract[d], eps)) : 3.0;
-                r = sim->M[c * nc + d] * moved(C->return_rate * (1.0 + sim->return_boost[c]) * back, dt);
+                o = total * tal->attract[d] * tal->H[d] * bud->open[d] / wsum * (1.0 - pol->visa[d * nc + c]);
+                double back = tal->attract[d] > 0 ? minf(3.0, pow(tal->attract[c] / tal->attract[d], eps)) : 3.0;
+                r = tal->M[c * nc + d] * moved(C->return_rate * (1.0 + pol->return_boost[c]) * back, dt);
             }
             O[c * nc + d] = o;
             R[c * nc + d] = r;
@@ -117,7 +149,7 @@ void talent_step(tr_sim *sim, double year)
         double tot = 0;
         for (int c = 0; c < nc; c++)
             tot += O[c * nc + d];
-        double cap = P->foreign_share_max * sim->H[d] * dt;
+        double cap = P->foreign_share_max * tal->H[d] * dt;
         if (tot > cap && tot > 0)
             for (int c = 0; c < nc; c++)
                 O[c * nc + d] *= cap / tot;
@@ -130,45 +162,46 @@ void talent_step(tr_sim *sim, double year)
                 continue;
             double o = O[c * nc + d], r = R[c * nc + d];
             /* leaving c for d */
-            sim->H[c] -= o;
-            sim->Hq[c] -= o * q[c];
-            sim->H[d] += o;
-            sim->Hq[d] += o * q[c];
-            sim->M[c * nc + d] += o;
+            tal->H[c] -= o;
+            tal->Hq[c] -= o * q[c];
+            tal->H[d] += o;
+            tal->Hq[d] += o * q[c];
+            tal->M[c * nc + d] += o;
             /* returning from d to c */
-            sim->H[d] -= r;
-            sim->Hq[d] -= r * q[d];
-            sim->H[c] += r;
-            sim->Hq[c] += r * P->returnee_quality * q[d];
-            sim->M[c * nc + d] -= r;
-            sim->out_y[c] += o;
-            sim->ret_y[c] += r;
+            tal->H[d] -= r;
+            tal->Hq[d] -= r * q[d];
+            tal->H[c] += r;
+            tal->Hq[c] += r * P->returnee_quality * q[d];
+            tal->M[c * nc + d] -= r;
+            tal->out_y[c] += o;
+            tal->ret_y[c] += r;
             in[d] += o;
         }
     }
     for (int d = 0; d < nc; d++)
-        sim->in_y[d] += in[d];
+        tal->in_y[d] += in[d];
 
     /* People abroad retire like everyone else in their host. */
     const double keep = 1.0 - moved(P->attrition, dt);
     for (int j = 0; j < nc * nc; j++)
-        sim->M[j] *= keep;
+        tal->M[j] *= keep;
 
     /* Domestic intake and attrition. */
     for (int c = 0; c < nc; c++) {
         const tr_country *C = &s->countries[c];
         double cost = tr_path_at(&C->researcher_cost, year);
-        double target = cost > 0 ? sim->gerd[c] * 1e3 / cost : sim->H[c];
-        double gap = target - sim->H[c];
-        double intake = dt * (P->intake_rate * (gap > 0 ? gap : 0) + P->attrition * sim->H[c]);
-        double leave = sim->H[c] * moved(P->attrition, dt);
+        double target = cost > 0 ? bud->gerd[c] * 1e3 / cost : tal->H[c];
+        double gap = target - tal->H[c];
+        double intake = dt * (P->intake_rate * (gap > 0 ? gap : 0) + P->attrition * tal->H[c]);
+        double leave = tal->H[c] * moved(P->attrition, dt);
         double tq = tr_path_at(&C->talent_quality, year);
-        double qa = sim->H[c] > 0 ? sim->Hq[c] / sim->H[c] : tq;
-        sim->H[c] += intake - leave;
-        sim->Hq[c] += intake * tq - leave * qa;
-        if (sim->H[c] < 1e-6) {
-            sim->H[c] = 1e-6;
-            sim->Hq[c] = 1e-6 * tq;
+        double qa = tal->H[c] > 0 ? tal->Hq[c] / tal->H[c] : tq;
+        tal->H[c] += intake - leave;
+        tal->Hq[c] += intake * tq - leave * qa;
+        if (tal->H[c] < 1e-6) {
+            tal->H[c] = 1e-6;
+            tal->Hq[c] = 1e-6 * tq;
         }
     }
+    return TR_OK;
 }
