@@ -21,6 +21,10 @@
 
 #include "model/industry/entry.h"
 
+/* Smallest revenue, US$ bn, the exit and bail-out rules compare net worth
+ * with: a numerical floor for firms that sold nothing. */
+#define ENTRY_REV_MIN 1e-12
+
 /* Entrants' productivity relative to their national industry's average:
  * they start a little behind (fixed; entry_rate and the exit rules are the
  * levers). */
@@ -110,7 +114,7 @@ void exit_year(tr_firms *fi, tr_markets *mk, tr_funds *fund, const tr_run *run)
         if (!fi->f_alive[f] || fi->f_born[f] >= year_first_step)
             continue; /* dead, or entered this year: judged after a full year */
         const int i = fi->f_country[f] * nk + fi->f_tech[f];
-        double rev = fi->f_rev[f] > 1e-12 ? fi->f_rev[f] : 1e-12;
+        double rev = fi->f_rev[f] > ENTRY_REV_MIN ? fi->f_rev[f] : ENTRY_REV_MIN;
         if (fi->f_type[f] == TR_FIRM_SOE) {
             if (fi->f_W[f] < -P->bailout_limit * rev) {
                 market_record_bailout(mk, i, -fi->f_W[f]);

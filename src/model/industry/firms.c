@@ -10,7 +10,7 @@
  * Each step a firm:
  *  - innovates with probability 1 - exp(-innovation_zeta x R&D[US$ m] x dt),
  *    R&D being that of one of the `represents` real firms it stands for,
- *    raising q by innovation_gain x (1 - 0.8 x maturity) x Beta(1, 3)
+ *    raising q by innovation_gain x (1 - FIRMS_MATURITY_DAMPING x maturity) x Beta(1, 3)
  *    (bounded, mostly small, so innovation is lumpy; mature technologies
  *    improve less);
  *  - imitates with probability 1 - exp(-imitation_rate x (R&D share / 5%, at

@@ -30,8 +30,16 @@
  * capex): it co-invests, the firm pays the rest (fixed: the capacity budget
  * is the lever). */
 #define LOCALGOV_CAP_RATE_MAX 0.8
-/* Guidance funds take stakes in at most this many firms per country and year. */
+/* Guidance funds take stakes in at most this many firms per country and year
+ * (the most productive eligible ones, equal amounts; fixed: fund_budget is
+ * the lever, this spreads it as real funds do over a portfolio). */
 #define FUNDS_PER_YEAR 20
+
+/* Smallest net worth, US$ bn, a stake's value is measured against (a
+ * numerical floor). */
+#define FUNDS_W0_MIN 1e-12
+/* Tolerance when the calendar year is taken from a step's time (rounding). */
+#define FUNDS_YEAR_EPS 1e-9
 
 static void local_dims(const tr_scenario *s, int *nl, int *pm)
 {
@@ -206,7 +214,7 @@ void funds_year(tr_funds *fund, tr_firms *fi, const tr_run *run, const tr_policy
     const tr_scenario *s = run->s;
     const tr_params_firms *P = &s->params.firms;
     const int nk = run->nk;
-    const int yr = (int)floor(year + 1e-9);
+    const int yr = (int)floor(year + FUNDS_YEAR_EPS);
 
     /* Exits first. */
     for (int f = 0; f < fi->nf; f++) {
@@ -221,7 +229,7 @@ void funds_year(tr_funds *fund, tr_firms *fi, const tr_run *run, const tr_policy
         fund->yr_fund_exits[c] += 1;
         fund->f_stake[f] = 0;
     }
-    /* New stakes: the 20 most productive eligible firms of each country. */
+    /* New stakes: the FUNDS_PER_YEAR most productive eligible firms of each country. */
     enum { PER_YEAR = FUNDS_PER_YEAR };
     for (int c = 0; c < run->nc; c++) {
         double budget = tr_path_at(&s->countries[c].fund_budget, year);
@@ -252,7 +260,7 @@ void funds_year(tr_funds *fund, tr_firms *fi, const tr_run *run, const tr_policy
             int f = best[j];
             const double W = firms_add_equity(fi, f, each);
             fund->f_stake[f] = each;
-            fund->f_stake_W0[f] = W > 1e-12 ? W : 1e-12;
+            fund->f_stake_W0[f] = W > FUNDS_W0_MIN ? W : FUNDS_W0_MIN;
             fund->f_stake_year[f] = yr;
         }
         fund->yr_fund_in[c] += budget;

@@ -16,6 +16,10 @@
 
 #include "model/policy/policy.h"
 
+/* Tolerance, years, that keeps step boundaries exact despite rounding: an
+ * event ending on a step boundary is not in force in the next step. */
+#define POLICY_TIME_EPS 1e-9
+
 static double maxd(double a, double b)
 {
     return a > b ? a : b;
@@ -83,8 +87,7 @@ void policy_apply(tr_policy *pol, const tr_run *run, double year)
     memset(pol->buy_dom, 0, sizeof(double) * (size_t)(nc * nk));
     memset(pol->screen, 0, sizeof(double) * (size_t)(nc * nk));
 
-    /* A small tolerance keeps step boundaries exact despite rounding. */
-    const double eps = 1e-9, t0 = year, t1 = year + run->dt;
+    const double eps = POLICY_TIME_EPS, t0 = year, t1 = year + run->dt;
     for (int e = 0; e < s->n_events; e++) {
         const tr_event *ev = &s->events[e];
         int on = ev->start < t1 - eps && ev->end > t0 + eps;

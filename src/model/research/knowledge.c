@@ -14,6 +14,10 @@
 
 #include "model/research/knowledge.h"
 
+/* Smallest knowledge stock: a numerical floor so that ratios to the
+ * frontier stay defined. */
+#define KNOWLEDGE_MIN 1e-9
+
 static void update_frontier(tr_knowledge *kn, const tr_run *run)
 {
     for (int k = 0; k < run->nk; k++) {
@@ -60,7 +64,7 @@ void knowledge_set_steady_state(tr_knowledge *kn, const tr_run *run, const tr_re
         for (int k = 0; k < nk; k++) {
             double flow = fresh(res, run, c, k) / run->dt; /* per year */
             double k0 = delta > 0 ? flow / delta : flow;
-            kn->K[c * nk + k] = k0 > 1e-9 ? k0 : 1e-9;
+            kn->K[c * nk + k] = k0 > KNOWLEDGE_MIN ? k0 : KNOWLEDGE_MIN;
         }
     update_frontier(kn, run);
 }
@@ -108,8 +112,8 @@ int knowledge_step(tr_knowledge *kn, const tr_run *run, const tr_research *res, 
                     gain[k] += js * fresh(res, run, d, k);
             }
             *K += gain[k] - P->knowledge_depreciation * dt * *K;
-            if (*K < 1e-9)
-                *K = 1e-9;
+            if (*K < KNOWLEDGE_MIN)
+                *K = KNOWLEDGE_MIN;
         }
     }
     update_frontier(kn, run);

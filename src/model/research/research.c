@@ -27,6 +27,10 @@
 #include "model/research/research.h"
 #include "model/research/talent.h"
 
+/* Smallest basic-research share in the quality factor: a numerical floor
+ * (a power of zero is not defined for negative elasticities). */
+#define RESEARCH_BASIC_MIN 1e-9
+
 /* Random streams of an institution are keyed by its country and its place
  * among that country's listed or generated institutions, never by its global
  * index: changing one country's institution count leaves every other
@@ -212,7 +216,7 @@ static void produce(tr_research *res, const tr_run *run, const tr_budgets *bud, 
     for (int c = 0; c < nc; c++) {
         const tr_country *C = &s->countries[c];
         double tq = tal->H[c] > 0 ? tal->Hq[c] / tal->H[c] : 1.0;
-        double basic = bud->basic_share[c] > 1e-9 ? bud->basic_share[c] : 1e-9;
+        double basic = bud->basic_share[c] > RESEARCH_BASIC_MIN ? bud->basic_share[c] : RESEARCH_BASIC_MIN;
         double f = pow(tq, P->talent_elasticity) * pow(basic / P->basic_ref, P->basic_elasticity);
         for (int k = 0; k < nk; k++) {
             double rel = kn->frontier[k] > 0 ? kn->K[c * nk + k] / kn->frontier[k] : 1.0;

@@ -22,6 +22,16 @@
 
 #include "model/research/talent.h"
 
+/* Most of a host's initial researchers that the initial diaspora may be
+ * (share): larger diasporas are scaled down (fixed: diaspora0 is the lever). */
+#define TALENT_FOREIGN_MAX0 0.5
+/* Most that relative opportunity multiplies a leaving or returning rate:
+ * keeps flows finite where a country offers almost nothing (fixed). */
+#define TALENT_PULL_MAX 3.0
+/* Fewest researchers a country keeps, thousands: a numerical floor so that
+ * averages stay defined. */
+#define TALENT_H_MIN 1e-6
+
 static double minf(double a, double b)
 {
     return a < b ? a : b;
@@ -87,9 +97,9 @@ void talent_start(tr_talent *tal, const tr_run *run, const tr_budgets *bud, cons
         double foreign = 0;
         for (int c = 0; c < nc; c++)
             foreign += tal->M[c * nc + d];
-        if (foreign > 0.5 * tal->H[d])
+        if (foreign > TALENT_FOREIGN_MAX0 * tal->H[d])
             for (int c = 0; c < nc; c++)
-                tal->M[c * nc + d] *= 0.5 * tal->H[d] / foreign;
+                tal->M[c * nc + d] *= TALENT_FOREIGN_MAX0 * tal->H[d] / foreign;
     }
 }
 
@@ -131,13 +141,14 @@ int talent_step(tr_talent *tal, const tr_run *run, const tr_budgets *bud, const 
             abar += tal->attract[d] * tal->H[d] * bud->open[d] * tal->attract[d];
         }
         abar = wsum > 0 ? abar / wsum : 0;
-        double pull = tal->attract[c] > 0 ? minf(3.0, pow(abar / tal->attract[c], eps)) : 3.0;
+        double pull = tal->attract[c] > 0 ? minf(TALENT_PULL_MAX, pow(abar / tal->attract[c], eps)) : TALENT_PULL_MAX;
         double total = tal->H[c] * moved(C->outbound_rate * bud->open[c] * pull, dt);
         for (int d = 0; d < nc; d++) {
             double o = 0, r = 0;
             if (d != c && wsum > 0) {
                 o = total * tal->attract[d] * tal->H[d] * bud->open[d] / wsum * (1.0 - pol->visa[d * nc + c]);
-                double back = tal->attract[d] > 0 ? minf(3.0, pow(tal->attract[c] / tal->attract[d], eps)) : 3.0;
+                double back = tal->attract[d] > 0 ? minf(TALENT_PULL_MAX, pow(tal->attract[c] / tal->attract[d], eps))
+                                                  : TALENT_PULL_MAX;
                 r = tal->M[c * nc + d] * moved(C->return_rate * (1.0 + pol->return_boost[c]) * back, dt);
             }
             O[c * nc + d] = o;
@@ -198,9 +209,9 @@ int talent_step(tr_talent *tal, const tr_run *run, const tr_budgets *bud, const 
         double qa = tal->H[c] > 0 ? tal->Hq[c] / tal->H[c] : tq;
         tal->H[c] += intake - leave;
         tal->Hq[c] += intake * tq - leave * qa;
-        if (tal->H[c] < 1e-6) {
-            tal->H[c] = 1e-6;
-            tal->Hq[c] = 1e-6 * tq;
+        if (tal->H[c] < TALENT_H_MIN) {
+            tal->H[c] = TALENT_H_MIN;
+            tal->Hq[c] = TALENT_H_MIN * tq;
         }
     }
     return TR_OK;
