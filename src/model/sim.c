@@ -25,7 +25,7 @@ size_t sim_scratch_bytes(const tr_scenario *s)
     return tr_alloc_bytes(nk, d)                                                      /* knowledge */
            + 2 * tr_alloc_bytes(nc * nc, d) + 2 * tr_alloc_bytes(nc, d)               /* talent */
            + tr_alloc_bytes(nk, d)                                                    /* local governments */
-           + tr_alloc_bytes(nf + 1, d)                                                /* markets */
+           + market_scratch_bytes(s, nf)                                              /* markets */
            + 2 * tr_alloc_bytes(nk + 1, in) + tr_alloc_bytes(nf + 1, d)               /* little giants */
            + tr_alloc_bytes(nc * nk, d)                                               /* tracker */
            + 2 * tr_alloc_bytes(nc * nk, d);                                          /* firm metrics */

@@ -11,7 +11,8 @@
  *    screening, self-sufficiency targets, guidance funds; entrants.
  * C. Determinism of the yearly firm metrics.
  *
- * The tests read the firm arrays of the run state (model/state.h) between
+ * The tests read the firm arrays of the run state (sim->fi, a tr_firms of
+ * model/industry/firms.h, through the container in model/state.h) between
  * tr_sim_step calls. Observed values are printed for the record. */
 #include <math.h>
 #include <setjmp.h>

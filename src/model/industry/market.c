@@ -206,9 +206,21 @@ int market_step(tr_markets *mk, tr_firms *fi, const tr_run *run, const tr_policy
     const double dt = run->dt;
     const double t = year - s->start_year;
 
-    /* scratch: each firm's competitiveness this step */
+    /* scratch: each firm's competitiveness; per technology the mean
+     * competitiveness, the sum of shares, then unmet demand and spare
+     * capacity; demand per unit of share of each country's firms, demand of
+     * each market, access of each country's firms to each market and its
+     * denominator */
     double *comp = tr_arena_calloc(scratch, (size_t)fi->nf + 1, sizeof(double));
-    if (!comp)
+    double *Ebar = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *ssum = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *unmet = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *spare = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *D = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
+    double *Q = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
+    double *access = tr_arena_calloc(scratch, (size_t)nk * (size_t)nc * (size_t)nc, sizeof(double));
+    double *dens = tr_arena_calloc(scratch, (size_t)(nk * nc), sizeof(double));
+    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !access || !dens)
         return TR_ERR_NOMEM;
     /* R&D grants are paid where the country's firms had sales last step. */
     for (int i = 0; i < nc * nk; i++)
@@ -222,7 +234,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const tr_run *run, const tr_policy
     memset(mk->ct_sub_paid, 0, sizeof(double) * (size_t)(nc * nk));
 
     /* Per-technology and per-country-technology sums, one pass each. */
-    double *Ebar = mk->k_ebar, *pbar = mk->k_price, *ssum = mk->k_ssum;
+    double *pbar = mk->k_price;
     for (int k = 0; k < nk; k++) {
         Ebar[k] = pbar[k] = ssum[k] = mk->k_hhi[k] = mk->k_capsum[k] = 0;
     }
@@ -304,9 +316,8 @@ int market_step(tr_markets *mk, tr_firms *fi, const tr_run *run, const tr_policy
 
     /* Demand per unit of share, for each country's firms, and the domestic
      * share of each market. */
-    double *D = mk->ct_D;
     for (int k = 0; k < nk; k++) {
-        double *acc = &mk->access[k * nc * nc], *den_k = &mk->den[k * nc];
+        double *acc = &access[(size_t)k * (size_t)nc * (size_t)nc], *den_k = &dens[k * nc];
         const tr_technology *T = &s->techs[k];
         double level = mk->k_q0[k] * pow(1 + T->market_growth, t);
         double pr = pbar[k] > 0 ? pbar[k] / mk->k_price0[k] : 1;
@@ -323,14 +334,14 @@ int market_step(tr_markets *mk, tr_firms *fi, const tr_run *run, const tr_policy
                 den += a * mk->ct_S[c * nk + k];
             }
             den_k[m] = den;
-            mk->ct_Q[m * nk + k] = Qworld * mk->gdp_share[m];
+            Q[m * nk + k] = Qworld * mk->gdp_share[m];
             mk->ct_dom[m * nk + k] = den > 0 ? acc[m * nc + m] * mk->ct_S[m * nk + k] / den : NAN;
         }
         for (int c = 0; c < nc; c++) {
             double d = 0;
             for (int m = 0; m < nc; m++)
                 if (den_k[m] > 0)
-                    d += mk->ct_Q[m * nk + k] * acc[m * nc + c] / den_k[m];
+                    d += Q[m * nk + k] * acc[m * nc + c] / den_k[m];
             D[c * nk + k] = d;
         }
     }
@@ -338,7 +349,6 @@ int market_step(tr_markets *mk, tr_firms *fi, const tr_run *run, const tr_policy
     /* Allocation: each firm first serves its own demand up to capacity;
      * demand it cannot serve goes to the firms of the same technology with
      * spare capacity, in proportion to share x spare capacity (one round). */
-    double *unmet = mk->k_ebar, *spare = mk->k_ssum; /* reuse [nk] scratch */
     for (int k = 0; k < nk; k++)
         unmet[k] = spare[k] = 0;
     for (int f = 0; f < fi->nf; f++) {
@@ -458,7 +468,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const tr_run *run, const tr_policy
      * so that a subsidy that cuts prices does not look like a loss of
      * supply), all consistent with production. */
     for (int k = 0; k < nk; k++) {
-        const double *acc = &mk->access[k * nc * nc], *den_k = &mk->den[k * nc];
+        const double *acc = &access[(size_t)k * (size_t)nc * (size_t)nc], *den_k = &dens[k * nc];
         for (int c = 0; c < nc; c++) {
             const int i = c * nk + k;
             if (revs[i] <= 0 || D[i] <= 0)
@@ -466,7 +476,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const tr_run *run, const tr_policy
             for (int m = 0; m < nc; m++) {
                 if (den_k[m] <= 0)
                     continue;
-                double part = mk->ct_Q[m * nk + k] * acc[m * nc + c] / den_k[m] / D[i];
+                double part = Q[m * nk + k] * acc[m * nc + c] / den_k[m] / D[i];
                 double v = revs[i] * part * dt;
                 double u = ys[i] * part * dt;
                 mk->yr_cons[m * nk + k] += v;
@@ -546,13 +556,20 @@ void market_year_end(tr_markets *mk, const tr_run *run, int first_year)
 }
 
 /* Arrays of the market state by dimension. */
-enum { MARKET_CK_ARRAYS = 38, MARKET_K_ARRAYS = 11, MARKET_C_ARRAYS = 2 };
+enum { MARKET_CK_ARRAYS = 36, MARKET_K_ARRAYS = 9, MARKET_C_ARRAYS = 2 };
 
 size_t market_bytes(const tr_scenario *s)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
     return MARKET_CK_ARRAYS * tr_alloc_bytes(nc * nk, d) + MARKET_K_ARRAYS * tr_alloc_bytes(nk, d) +
-           MARKET_C_ARRAYS * tr_alloc_bytes(nc, d) + tr_alloc_bytes(nk * nc * nc, d) + tr_alloc_bytes(nk * nc, d);
+           MARKET_C_ARRAYS * tr_alloc_bytes(nc, d);
+}
+
+size_t market_scratch_bytes(const tr_scenario *s, size_t nf)
+{
+    const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
+    return tr_alloc_bytes(nf + 1, d) + 4 * tr_alloc_bytes(nk, d) + 2 * tr_alloc_bytes(nc * nk, d) +
+           tr_alloc_bytes(nk * nc * nc, d) + tr_alloc_bytes(nk * nc, d);
 }
 
 int market_init(tr_markets *mk, const tr_run *run, tr_arena *A)
@@ -560,14 +577,14 @@ int market_init(tr_markets *mk, const tr_run *run, tr_arena *A)
     const int nc = run->nc, nk = run->nk, nck = nc * nk;
     double **ck[] = {&mk->ct_cum,      &mk->ct_S,        &mk->ct_util,      &mk->ct_margin,   &mk->ct_prod_prev,
                      &mk->ct_prod_last, &mk->ct_capex,   &mk->ct_capex_prev, &mk->ss_pref,    &mk->ss_sub,
-                     &mk->ss_start,    &mk->ct_sub_paid, &mk->ct_dom,       &mk->ct_D,        &mk->ct_Q,
+                     &mk->ss_start,    &mk->ct_sub_paid, &mk->ct_dom,
                      &mk->ct_ysum,     &mk->ct_capsum,   &mk->ct_revsum,    &mk->ct_costsum,  &mk->ct_local_cap_paid,
                      &mk->ct_pfactor,  &mk->ct_xsum,     &mk->ct_qsum,      &mk->yr_rd,       &mk->yr_exports,
                      &mk->yr_y,        &mk->yr_cap,      &mk->yr_rev,       &mk->yr_cost,     &mk->yr_sub,
                      &mk->yr_sub_local, &mk->yr_cons,    &mk->yr_cons_u,    &mk->yr_dom_u,    &mk->yr_entries,
                      &mk->yr_exits,    &mk->yr_bailouts, &mk->yr_grants};
     double **kk[] = {&mk->k_price0, &mk->k_q0,   &mk->k_price, &mk->k_hhi, &mk->k_capsum, &mk->k_nf,
-                     &mk->k_ebar,   &mk->k_ssum, &mk->k_b,     &mk->k_xsum, &mk->k_xn};
+                     &mk->k_b,     &mk->k_xsum, &mk->k_xn};
     _Static_assert(sizeof ck / sizeof ck[0] == MARKET_CK_ARRAYS, "market_bytes counts the [nc*nk] arrays");
     _Static_assert(sizeof kk / sizeof kk[0] == MARKET_K_ARRAYS, "market_bytes counts the [nk] arrays");
     for (size_t j = 0; j < sizeof ck / sizeof ck[0]; j++)
@@ -576,7 +593,5 @@ int market_init(tr_markets *mk, const tr_run *run, tr_arena *A)
         TR_ALLOC(A, *kk[j], nk);
     TR_ALLOC(A, mk->gdp_share, nc);
     TR_ALLOC(A, mk->c_costlvl, nc);
-    TR_ALLOC(A, mk->access, (size_t)nk * (size_t)nc * (size_t)nc);
-    TR_ALLOC(A, mk->den, nk * nc);
     return TR_OK;
 }

@@ -24,15 +24,11 @@ struct tr_markets {
     double *ss_start;          /* domestic share when a self-sufficiency target began (NaN: none) */
     double *ct_sub_paid;       /* subsidies paid this step, US$ bn */
     double *ct_dom;            /* domestic share of the market (units), last step */
-    double *ct_D;              /* units demanded per unit of share from c's firms */
-    double *ct_Q;              /* units demanded in market c */
     double *ct_ysum, *ct_capsum, *ct_revsum, *ct_costsum; /* this step: output, capacity, revenue, cost */
     double *ct_local_cap_paid; /* local capacity subsidies paid so far this year */
     double *ct_pfactor;        /* price over unit cost this step */
     double *ct_xsum;           /* sum of firms' learning factors this step */
     double *ct_qsum;           /* sum of productivity of live firms, this step */
-    /* access [(k*nc + m)*nc + c] of c's firms to market m this step; den [k*nc + m] */
-    double *access, *den;
     /* per technology [nk] */
     double *k_price0;          /* average price at start */
     double *k_q0;              /* world demand in units at start */
@@ -40,7 +36,6 @@ struct tr_markets {
     double *k_hhi;             /* Herfindahl index of shares */
     double *k_capsum;          /* capacity of live firms */
     double *k_nf;              /* firms at the start */
-    double *k_ebar, *k_ssum;   /* mean competitiveness, sum of shares (then unmet demand, spare capacity) */
     double *k_b;               /* learning exponent */
     double *k_xsum, *k_xn;     /* sum and count of learning factors, world */
     /* per country [nc] */
@@ -55,6 +50,10 @@ struct tr_markets {
 
 int market_init(tr_markets *mk, const tr_run *run, tr_arena *A);
 size_t market_bytes(const tr_scenario *s);
+/* Scratch market_step takes (nf: firm slots): competitiveness, per-technology
+ * sums, demand per unit of share D[c*nk+k], market demand Q[m*nk+k], access
+ * [(k*nc + m)*nc + c] of c's firms to market m and its denominators [k*nc + m]. */
+size_t market_scratch_bytes(const tr_scenario *s, size_t nf);
 /* Initial prices, demand, capacity in units and experience of the initial
  * population (sets the firms' market state). */
 void market_start(tr_markets *mk, tr_firms *fi, const tr_run *run, const tr_budgets *bud);
