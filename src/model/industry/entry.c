@@ -96,6 +96,8 @@ void entry_step(tr_firms *fi, tr_markets *mk, const tr_run *run, const tr_policy
                                          .size = capref, .size_sigma = -1, .size_factor = size_factor,
                                          .rd_base = rd_base};
                 int f = firms_create(fi, &sp, &r);
+                if (f < 0)
+                    break; /* cannot happen: firms_has_room was checked */
                 double paid = per_entrant_local + pol->sub_entrant[i];
                 market_place_entrant(mk, fi, run, f, m, capref, size_factor[type], paid);
                 market_record_entry(mk, i, paid, per_entrant_local + pol->sub_entrant_local[i]);
