@@ -1009,7 +1009,7 @@ static void test_guidance_fund_invested(void **state)
  * foreign-invested entrants that are alive at a year end after the year
  * they entered.
  * Fails at the time of writing: market_step sets k_capsum to 0 every step
- * and never adds to it again (only market_init fills it), so every entrant
+ * and never adds to it again (only market_start fills it), so every entrant
  * starts with the fallback share 1e-6, below exit_share (1e-5), and every
  * non-state entrant exits at the next year end. */
 typedef struct entrant_watch {

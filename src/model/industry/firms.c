@@ -51,6 +51,8 @@
 #define FIRMS_COMM_BASE_MIN 0.01
 /* ... and counts at most this much a year (share a year). */
 #define FIRMS_COMM_GROWTH_MAX 0.1
+/* US$ m per US$ bn (R&D in the innovation hazard is in US$ m a year). */
+#define FIRMS_MUSD_PER_BUSD 1000.0
 /* Firm keys: 10 bits of country, 22 of the firm's creation index. */
 #define FIRMS_KEY_BITS 22
 
@@ -333,7 +335,7 @@ void firms_innovate(tr_firms *fi, const tr_run *run, const tr_knowledge *kn, con
          * to its country's firms in its technology (in proportion to sales). */
         double rev_ck = mk->ct_revsum[c * nk + k];
         double grant = rev_ck > 0 ? pol->mega_firm[c * nk + k] * fi->f_rev_rate[f] / rev_ck : 0;
-        double rd_musd = (fi->f_rd_share[f] * fi->f_rev_rate[f] + grant) * 1000.0 / s->countries[c].firms.represents;
+        double rd_musd = (fi->f_rd_share[f] * fi->f_rev_rate[f] + grant) * FIRMS_MUSD_PER_BUSD / s->countries[c].firms.represents;
         double q = fi->f_q[f];
         if (tr_rng_uniform(&r) < 1.0 - exp(-P->innovation_zeta * rd_musd * dt)) {
             double u = tr_rng_uniform(&r);
