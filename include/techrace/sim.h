@@ -5,7 +5,8 @@
  * one step (a quarter by default) by running each process module in the order
  * of docs/ODD.md; at the end of each calendar year the run fills a
  * tr_year_report that callers read (to print, or to store with results.h).
- * Nothing is allocated inside the step loop. */
+ * Every allocation of a run is made at creation, through the allocator of
+ * its options; nothing is allocated inside the step loop. */
 #ifndef TECHRACE_SIM_H
 #define TECHRACE_SIM_H
 
