@@ -56,7 +56,8 @@ FUZZ_MAX_LEN ?= 4096
 fuzz: build
 	@sh tools/deps.sh clang libclang-rt-14-dev
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
-	    src/*/*.c $(BUILD)/generated/default_scenario.c fuzz/fuzz_$(FUZZ_TARGET).c -lyaml -lsqlite3 -lm \
+	    $(shell find src -name "*.c") $(BUILD)/generated/default_scenario.c fuzz/fuzz_$(FUZZ_TARGET).c \
+	    -lyaml -lsqlite3 -lm -pthread \
 	    -o $(BUILD)/fuzz_$(FUZZ_TARGET)
 	mkdir -p $(BUILD)/fuzz-corpus-$(FUZZ_TARGET) && cp fuzz/corpus/$(FUZZ_TARGET)/* $(BUILD)/fuzz-corpus-$(FUZZ_TARGET)/
 	./$(BUILD)/fuzz_$(FUZZ_TARGET) $(BUILD)/fuzz-corpus-$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) \

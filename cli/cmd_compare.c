@@ -49,6 +49,7 @@ static void cmp_usage(FILE *out)
           "  --keep WHAT      per-run data kept: compact (default), all, aggregates\n"
           "  --resume         continue an interrupted comparison in FILE\n"
           "  --force          replace FILE if it exists\n"
+          CLI_MAX_MEMORY_HELP
           "  --quiet          print nothing but errors\n"
           "  -h, --help       show this help\n"
           "\n"
@@ -165,13 +166,13 @@ static int print_table(const char *path, const char *la, const char *lb, const c
 int cmd_compare(int argc, char **argv)
 {
     enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_SETA, O_SETB, O_METRIC, O_YEAR, O_KEEP, O_RESUME,
-           O_FORCE };
+           O_FORCE, O_MAXMEM };
     static const cli_opt opts[] = {
         {"runs", 0, 1, O_RUNS},     {"out", 0, 1, O_OUT},       {"threads", 0, 1, O_THREADS},
         {"seed", 0, 1, O_SEED},     {"set", 0, 1, O_SET},       {"set-a", 0, 1, O_SETA},
         {"set-b", 0, 1, O_SETB},    {"metric", 0, 1, O_METRIC}, {"year", 0, 1, O_YEAR},
         {"keep", 0, 1, O_KEEP},     {"resume", 0, 0, O_RESUME}, {"force", 0, 0, O_FORCE},
-        {"quiet", 'q', 0, 'q'},     {NULL, 0, 0, 0}};
+        {"quiet", 'q', 0, 'q'}, {"max-memory", 0, 1, O_MAXMEM},     {NULL, 0, 0, 0}};
     const char *prog = "techrace compare";
     tr_experiment_options eo = TR_EXPERIMENT_OPTIONS_INIT;
     long np = sysconf(_SC_NPROCESSORS_ONLN);
@@ -247,6 +248,10 @@ int cmd_compare(int argc, char **argv)
         case O_KEEP:
             if (tr_keep_parse(val, &eo.keep))
                 bad = cli_usage_error(prog, "--keep is one of compact, all, aggregates, not '%s'", val);
+            break;
+        case O_MAXMEM:
+            if (cli_parse_size(val, &eo.max_bytes))
+                bad = cli_usage_error(prog, "--max-memory needs a size such as 16G or 512M, got '%s'", val);
             break;
         case O_RESUME: eo.resume = 1; break;
         case O_FORCE: eo.force = 1; break;

@@ -41,6 +41,7 @@ static void ens_usage(FILE *out)
           "  --keep WHAT      per-run data kept: compact (default), all, aggregates\n"
           "  --resume         continue an interrupted ensemble in FILE (same scenario, seed and options)\n"
           "  --force          replace FILE if it exists\n"
+          CLI_MAX_MEMORY_HELP
           "  --quiet          print nothing but errors\n"
           "  -h, --help       show this help\n"
           "\n"
@@ -88,11 +89,11 @@ static int parse_u64(const char *s, uint64_t *out)
 
 int cmd_ensemble(int argc, char **argv)
 {
-    enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_KEEP, O_RESUME, O_FORCE };
+    enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_KEEP, O_RESUME, O_FORCE, O_MAXMEM };
     static const cli_opt opts[] = {
         {"runs", 0, 1, O_RUNS}, {"out", 0, 1, O_OUT},     {"threads", 0, 1, O_THREADS}, {"seed", 0, 1, O_SEED},
         {"set", 0, 1, O_SET},   {"keep", 0, 1, O_KEEP},   {"resume", 0, 0, O_RESUME},  {"force", 0, 0, O_FORCE},
-        {"quiet", 'q', 0, 'q'}, {NULL, 0, 0, 0}};
+        {"quiet", 'q', 0, 'q'}, {"max-memory", 0, 1, O_MAXMEM}, {NULL, 0, 0, 0}};
     const char *prog = "techrace ensemble";
     tr_experiment_options eo = TR_EXPERIMENT_OPTIONS_INIT;
     long np = sysconf(_SC_NPROCESSORS_ONLN);
@@ -141,6 +142,10 @@ int cmd_ensemble(int argc, char **argv)
         case O_KEEP:
             if (tr_keep_parse(val, &eo.keep))
                 bad = cli_usage_error(prog, "--keep is one of compact, all, aggregates, not '%s'", val);
+            break;
+        case O_MAXMEM:
+            if (cli_parse_size(val, &eo.max_bytes))
+                bad = cli_usage_error(prog, "--max-memory needs a size such as 16G or 512M, got '%s'", val);
             break;
         case O_RESUME: eo.resume = 1; break;
         case O_FORCE: eo.force = 1; break;

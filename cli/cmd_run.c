@@ -41,6 +41,7 @@ static void usage(FILE *out)
           "                  the set there as a whole (DIR may hold only a CSV export)\n"
           "  --set K=V       override a scenario value, e.g. --set countries.CN.rd_intensity=0.03\n"
           "                  (repeatable; typed and checked like the file)\n"
+          CLI_MAX_MEMORY_HELP
           "  -q, --quiet     print nothing but errors\n"
           "  -h, --help      show this help\n"
           "Options take their value as `--out FILE` or `--out=FILE`; `--` ends the options.\n"
@@ -374,13 +375,14 @@ static void catch_signal(int sig, struct sigaction *old, int *caught)
         *caught = 1;
 }
 
-enum { OPT_SEED = 256, OPT_RUN, OPT_OUT, OPT_CSV, OPT_SET };
+enum { OPT_SEED = 256, OPT_RUN, OPT_OUT, OPT_CSV, OPT_SET, OPT_MAXMEM };
 
 int cmd_run(int argc, char **argv)
 {
     static const cli_opt opts[] = {
         {"seed", 0, 1, OPT_SEED}, {"run", 0, 1, OPT_RUN}, {"out", 0, 1, OPT_OUT},
         {"csv", 0, 1, OPT_CSV},   {"set", 0, 1, OPT_SET}, {"quiet", 'q', 0, 'q'},
+        {"max-memory", 0, 1, OPT_MAXMEM},
         {NULL, 0, 0, 0},
     };
     const char *prog = "techrace run";
@@ -439,6 +441,12 @@ int cmd_run(int argc, char **argv)
                 return cli_usage_error(prog, "--csv needs a directory");
             }
             ro.csv_dir = val;
+            break;
+        case OPT_MAXMEM:
+            if (cli_parse_size(val, &ro.max_bytes)) {
+                free(sets);
+                return cli_usage_error(prog, "--max-memory needs a size such as 16G or 512M, got '%s'", val);
+            }
             break;
         case OPT_SET:
             if (!strchr(val, '=')) {

@@ -7,6 +7,7 @@
 #ifndef TR_CLI_OPTS_H
 #define TR_CLI_OPTS_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 typedef struct cli_opt {
@@ -40,6 +41,14 @@ int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((forma
 /* printf / fputs to stdout that remember why a write failed. */
 int cli_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_puts(const char *s);
+
+/* A size such as 16G, 512M, 1024K or 2000000 (bytes; K/M/G/T are powers
+ * of 1024, an optional trailing "iB" or "B"); 0 on success. */
+int cli_parse_size(const char *s, size_t *out);
+#define CLI_MAX_MEMORY_HELP \
+    "  --max-memory SIZE  refuse a run whose estimated memory is above SIZE (e.g. 16G;\n" \
+    "                  default 8G): the estimate comes from the scenario's sizes, before\n" \
+    "                  anything is allocated\n"
 
 /* Flush and close standard output; on a write error print
  * "PROG: cannot write to standard output: REASON" and return 1. */

@@ -13,6 +13,7 @@
 #define TECHRACE_EXPERIMENT_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "techrace/alloc.h"
@@ -46,9 +47,10 @@ typedef struct tr_experiment_options {
     void (*progress)(void *ctx, uint32_t done, uint32_t total);
     void *ctx;
     double alpha;           /* comparisons: two-sided level of the intervals (0.05: 95%) */
+    size_t max_bytes;       /* memory limit of one run (0: TR_SIM_DEFAULT_MAX_BYTES) */
 } tr_experiment_options;
 
-#define TR_EXPERIMENT_OPTIONS_INIT {1, 10, 1, NULL, TR_KEEP_COMPACT, 0, 0, NULL, NULL, NULL, NULL, 0.05}
+#define TR_EXPERIMENT_OPTIONS_INIT {1, 10, 1, NULL, TR_KEEP_COMPACT, 0, 0, NULL, NULL, NULL, NULL, 0.05, 0}
 
 /* Run the ensemble. Returns TR_OK when every run is in the database and
  * the aggregates are written; TR_ERR_INTERRUPTED when stopped (finished runs

@@ -86,10 +86,11 @@ typedef struct tr_run_options {
     volatile sig_atomic_t *interrupt; /* non-zero: stop at the next step */
     int busy_timeout_ms;           /* database lock wait (0: 10000) */
     tr_run_hooks hooks;
+    size_t max_bytes;              /* the run's memory limit (0: TR_SIM_DEFAULT_MAX_BYTES, 8 GiB) */
 } tr_run_options;
 
 #define TR_RUN_OPTIONS_INIT \
-    {NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, {NULL, NULL, NULL, NULL}}
+    {NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, {NULL, NULL, NULL, NULL}, 0}
 
 /* Run as described above. Returns TR_OK, or the first error: TR_ERR_INPUT
  * (scenario, outputs), TR_ERR_IO, TR_ERR_NOMEM, TR_ERR_DB,

@@ -5,15 +5,18 @@
  * one step (a quarter by default) by running each process module in the order
  * of docs/ODD.md; at the end of each calendar year the run fills a
  * tr_year_report that callers read (to print, or to store with results.h).
- * Nothing is allocated inside the step loop. */
+ * Every allocation of a run is made at creation, through the allocator of
+ * its options; nothing is allocated inside the step loop. */
 #ifndef TECHRACE_SIM_H
 #define TECHRACE_SIM_H
 
 #include "techrace/api.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "techrace/alloc.h"
 #include "techrace/diag.h"
 #include "techrace/scenario.h"
 
@@ -142,14 +145,39 @@ typedef struct tr_sim_hooks {
     volatile sig_atomic_t *interrupt;
 } tr_sim_hooks;
 
+/* Options of a run. Start from TR_SIM_OPTIONS_INIT and set what differs. */
+typedef struct tr_sim_options {
+    uint64_t seed;            /* first key of the random streams */
+    uint32_t run;             /* run index, second key of the random streams */
+    const tr_allocator *alloc;/* every allocation of the run (NULL: malloc/free) */
+    size_t max_bytes;         /* refuse runs estimated to need more (0: TR_SIM_DEFAULT_MAX_BYTES) */
+} tr_sim_options;
+#define TR_SIM_OPTIONS_INIT {1, 0, NULL, 0}
+/* The default limit on a run's memory: 8 GiB. */
+#define TR_SIM_DEFAULT_MAX_BYTES (sizeof(size_t) > 4 ? (size_t)8 << 30 : (size_t)-1)
+
+/* Create a run of scenario s (which must outlive it). Before allocating,
+ * the run's memory is estimated from the scenario's dimensions
+ * (tr_sim_memory_estimate); above o->max_bytes the run is refused with
+ * TR_ERR_INPUT and a diagnostic giving the estimate and the limit. o may be
+ * NULL (TR_SIM_OPTIONS_INIT). Returns TR_OK, TR_ERR_INPUT or TR_ERR_NOMEM;
+ * on error *out is NULL and nothing is left allocated. */
+TR_API int tr_sim_create_opts(tr_sim **out, const tr_scenario *s, const tr_sim_options *o, tr_diag *diag);
+/* tr_sim_create_opts with the given seed and run index, default allocator and limit. */
 TR_API int tr_sim_create(tr_sim **out, const tr_scenario *s, uint64_t seed,
                   uint32_t run, tr_diag *diag);
+/* Bytes a run of s would hold (its state, per-step scratch and the run
+ * struct), computed from the dimensions (countries, technologies,
+ * institutions, firm slots incl. max_factor, local governments, events)
+ * without allocating; 0 for a scenario without countries or technologies. */
+TR_API size_t tr_sim_memory_estimate(const tr_scenario *s);
 TR_API void tr_sim_destroy(tr_sim *sim);
 /* Run every remaining step, calling hooks. Returns 0 when the run is
  * complete, TR_ERR_INTERRUPTED when hooks->interrupt was set, or the first
  * non-zero value a hook returned. */
 TR_API int tr_sim_run(tr_sim *sim, const tr_sim_hooks *hooks);
-/* Advance one step; fills *rep_out (and returns 1) when a year ended. */
+/* Advance one step; fills *rep_out (and returns 1) when a year ended, 0
+ * otherwise; a negative TR_ERR_* when the step failed (the run cannot go on). */
 TR_API int tr_sim_step(tr_sim *sim, const tr_year_report **rep_out);
 
 TR_API const tr_scenario *tr_sim_scenario(const tr_sim *sim);

@@ -112,7 +112,12 @@ static void compute_run(ensemble *e, run_buf *b)
     b->years_seen = 0;
     exp_run_data_clear(&b->data);
     tr_sim *sim = NULL;
-    int rc = tr_sim_create(&sim, e->j->h.points[b->point], e->j->h.seed, b->run, &b->diag);
+    tr_sim_options so = TR_SIM_OPTIONS_INIT;
+    so.seed = e->j->h.seed;
+    so.run = b->run;
+    so.alloc = e->alloc;
+    so.max_bytes = e->j->max_bytes;
+    int rc = tr_sim_create_opts(&sim, e->j->h.points[b->point], &so, &b->diag);
     if (rc == TR_OK) {
         tr_sim_hooks h = {buf_on_year, NULL, b, e->j->interrupt};
         rc = tr_sim_run(sim, &h);
@@ -379,7 +384,8 @@ int tr_ensemble_run(const tr_scenario *s, const tr_experiment_options *o, tr_dia
     const tr_scenario *pts[1] = {s};
     const char *labels[1] = {"ensemble"};
     exp_job j = {{"ensemble", pts, labels, 1, o->seed, o->runs, o->keep},
-                 o->threads, o->out, o->force, o->resume, o->alloc, o->interrupt, o->progress, o->ctx, NULL, NULL};
+                 o->threads, o->out, o->force, o->resume, o->alloc, o->max_bytes, o->interrupt, o->progress, o->ctx,
+                 NULL, NULL};
     return exp_run_job(&j, diag);
 }
 
@@ -407,7 +413,7 @@ int tr_compare_run(const tr_scenario *a, const tr_scenario *b, const char *label
     const tr_scenario *pts[2] = {a, b};
     const char *labels[2] = {label_a ? label_a : "A", label_b ? label_b : "B"};
     exp_job j = {{"compare", pts, labels, 2, o->seed, o->runs, o->keep},
-                 o->threads, o->out, o->force, o->resume, o->alloc, o->interrupt, o->progress, o->ctx,
+                 o->threads, o->out, o->force, o->resume, o->alloc, o->max_bytes, o->interrupt, o->progress, o->ctx,
                  compare_finish, (void *)o};
     return exp_run_job(&j, diag);
 }

@@ -13,7 +13,6 @@
  * so the database equals the single-process one. */
 #include "exp/runner.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -186,20 +185,14 @@ int exp_mpi_dispatch(const exp_dims *d, const exp_job *j, exp_db *db, const uint
 
 void exp_mpi_release(void)
 {
+    /* Called before any task was handed out: the workers' only messages
+     * are READY (empty). */
     int size = exp_mpi_size();
-    for (int running = size - 1; running > 0;) {
+    for (int running = size - 1; running > 0; running--) {
         MPI_Status st;
-        MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
-        int count = 0;
-        MPI_Get_count(&st, MPI_BYTE, &count);
-        void *buf = count > 0 ? malloc((size_t)count) : NULL;
-        MPI_Recv(buf, count, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        free(buf);
-        if (st.MPI_TAG == TAG_READY) {
-            uint32_t task = TASK_STOP;
-            MPI_Send(&task, 1, MPI_UINT32_T, st.MPI_SOURCE, TAG_TASK, MPI_COMM_WORLD);
-            running--;
-        }
+        MPI_Recv(NULL, 0, MPI_BYTE, MPI_ANY_SOURCE, TAG_READY, MPI_COMM_WORLD, &st);
+        uint32_t task = TASK_STOP;
+        MPI_Send(&task, 1, MPI_UINT32_T, st.MPI_SOURCE, TAG_TASK, MPI_COMM_WORLD);
     }
 }
 

@@ -14,6 +14,7 @@ typedef struct exp_job {
     const char *out;
     int force, resume;
     const tr_allocator *alloc;
+    size_t max_bytes;       /* memory limit of one run (0: the default) */
     volatile sig_atomic_t *interrupt;
     void (*progress)(void *ctx, uint32_t done, uint32_t total);
     void *ctx;

@@ -82,14 +82,16 @@ static int load_scenario(const tr_run_options *o, tr_scenario **s, tr_diag *diag
     return tr_scenario_load(s, &src, diag);
 }
 
-/* The one place the run is created.
- * MERGE: once sim.h has tr_sim_options / tr_sim_create_opts, call
- *        tr_sim_create_opts(sim, s, &(tr_sim_options){.alloc = o->alloc,
- *        .seed = seed, .run = o->run_index}, diag) here. */
+/* The one place the run is created, with the run's allocator. */
 static int create_sim(const tr_run_options *o, const tr_scenario *s, uint64_t seed, tr_sim **sim,
                       tr_diag *diag)
 {
-    return tr_sim_create(sim, s, seed, o->run_index, diag);
+    tr_sim_options so = TR_SIM_OPTIONS_INIT;
+    so.seed = seed;
+    so.run = o->run_index;
+    so.alloc = o->alloc;
+    so.max_bytes = o->max_bytes;
+    return tr_sim_create_opts(sim, s, &so, diag);
 }
 
 /* Write the run's final status. A lock held by another connection may

@@ -118,39 +118,6 @@ char *tr_mem_strdup(const tr_allocator *a, const char *s)
     return p;
 }
 
-/* ---- deprecated process-global hook ---- */
-
-static long fail_after = -1;
-
-void tr_alloc_fail_after(long n)
-{
-    fail_after = n;
-}
-
-static int should_fail(void)
-{
-    if (fail_after < 0)
-        return 0;
-    if (fail_after == 0)
-        return 1;
-    fail_after--;
-    return 0;
-}
-
-void *tr_xmalloc(size_t size)
-{
-    if (should_fail())
-        return NULL;
-    return malloc(size ? size : 1);
-}
-
-void *tr_xcalloc(size_t n, size_t size)
-{
-    if (should_fail())
-        return NULL;
-    return calloc(n ? n : 1, size ? size : 1);
-}
-
 /* ---- arena ---- */
 
 struct tr_arena_block {
@@ -213,8 +180,6 @@ void *tr_arena_alloc(tr_arena *a, size_t size)
         size_t cap = 64 * 1024;
         if (cap < size)
             cap = size;
-        if (should_fail())
-            return NULL;
         b = tr_mem_alloc(a->alloc, sizeof *b + cap);
         if (!b)
             return NULL;

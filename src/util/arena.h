@@ -35,10 +35,4 @@ void *tr_arena_alloc(tr_arena *a, size_t size);
 void *tr_arena_calloc(tr_arena *a, size_t n, size_t size);
 char *tr_arena_strdup(tr_arena *a, const char *s);
 
-/* DEPRECATED, to be removed once every caller passes an allocator: the old
- * process-global fault hook, honoured only by tr_xmalloc/tr_xcalloc. */
-void tr_alloc_fail_after(long n);
-void *tr_xmalloc(size_t size);
-void *tr_xcalloc(size_t n, size_t size);
-
 #endif

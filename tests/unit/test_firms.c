@@ -11,7 +11,8 @@
  *    screening, self-sufficiency targets, guidance funds; entrants.
  * C. Determinism of the yearly firm metrics.
  *
- * The tests read the firm arrays of the run state (model/state.h) between
+ * The tests read the firm arrays of the run state (sim->fi, a tr_firms of
+ * model/industry/firms.h, through the container in model/state.h) between
  * tr_sim_step calls. Observed values are printed for the record. */
 #include <math.h>
 #include <setjmp.h>
@@ -203,8 +204,8 @@ typedef struct panel {
 static void panel_run(const tr_scenario *s, uint64_t seed, panel *p)
 {
     tr_sim *sim = make_sim(s, seed);
-    const int ns = tr_scenario_n_steps(s), nm = sim->nf_max;
-    p->ny = ns / sim->spy;
+    const int ns = tr_scenario_n_steps(s), nm = sim->fi.nf_max;
+    p->ny = ns / sim->run.spy;
     p->nm = nm;
     size_t cells = (size_t)p->ny * (size_t)nm;
     p->rev = calloc(cells, sizeof(double));
@@ -218,32 +219,32 @@ static void panel_run(const tr_scenario *s, uint64_t seed, panel *p)
     uint32_t *kprev = calloc((size_t)nm, sizeof(uint32_t));
     unsigned char *aprev = calloc((size_t)nm, 1);
     assert_true(p->rev && p->q && p->cap && p->key && p->alive && p->dq && qprev && kprev && aprev);
-    for (int f = 0; f < sim->nf; f++) {
-        qprev[f] = sim->f_q[f];
-        kprev[f] = sim->f_key[f];
-        aprev[f] = sim->f_alive[f];
+    for (int f = 0; f < sim->fi.nf; f++) {
+        qprev[f] = sim->fi.f_q[f];
+        kprev[f] = sim->fi.f_key[f];
+        aprev[f] = sim->fi.f_alive[f];
     }
     int y = 0;
     for (int st = 0; st < ns; st++) {
         const tr_year_report *rep = NULL;
         int got = tr_sim_step(sim, &rep);
         assert_int_equal(got, rep != NULL);
-        for (int f = 0; f < sim->nf; f++) {
-            if (sim->f_alive[f] && aprev[f] && kprev[f] == sim->f_key[f])
-                p->dq[p->ndq++] = sim->f_q[f] / qprev[f] - 1;
-            qprev[f] = sim->f_q[f];
-            kprev[f] = sim->f_key[f];
-            aprev[f] = sim->f_alive[f];
+        for (int f = 0; f < sim->fi.nf; f++) {
+            if (sim->fi.f_alive[f] && aprev[f] && kprev[f] == sim->fi.f_key[f])
+                p->dq[p->ndq++] = sim->fi.f_q[f] / qprev[f] - 1;
+            qprev[f] = sim->fi.f_q[f];
+            kprev[f] = sim->fi.f_key[f];
+            aprev[f] = sim->fi.f_alive[f];
         }
         if (rep) {
             assert_true(y < p->ny);
-            for (int f = 0; f < sim->nf; f++) {
+            for (int f = 0; f < sim->fi.nf; f++) {
                 size_t c = (size_t)y * (size_t)nm + (size_t)f;
-                p->rev[c] = sim->f_rev[f];
-                p->q[c] = sim->f_q[f];
-                p->cap[c] = sim->f_cap[f];
-                p->key[c] = sim->f_key[f];
-                p->alive[c] = sim->f_alive[f];
+                p->rev[c] = sim->fi.f_rev[f];
+                p->q[c] = sim->fi.f_q[f];
+                p->cap[c] = sim->fi.f_cap[f];
+                p->key[c] = sim->fi.f_key[f];
+                p->alive[c] = sim->fi.f_alive[f];
             }
             y++;
         }
@@ -476,11 +477,11 @@ static void test_learning_curve(void **state)
     (void)state;
     tr_scenario *s = load_text(LEARN, NULL, 0);
     tr_sim *sim = make_sim(s, 1);
-    const int ns = tr_scenario_n_steps(s), nf = sim->nf;
+    const int ns = tr_scenario_n_steps(s), nf = sim->fi.nf;
     const double target = log2(1 - 0.2);
     /* industry: yearly unit cost against the national cumulative output at
      * mid-year (geometric mean of its start and end) */
-    double X[2][64], Y[2][64], cum0[2] = {sim->ct_cum[0], sim->ct_cum[1]};
+    double X[2][64], Y[2][64], cum0[2] = {sim->mk.ct_cum[0], sim->mk.ct_cum[1]};
     int ny = 0;
     /* firms: every quarter, the unit cost set in the step against the firm's
      * cumulative output before it */
@@ -489,23 +490,23 @@ static void test_learning_curve(void **state)
     int *cnt = calloc((size_t)nf, sizeof(int));
     assert_true(fx && fy && before && q0 && cnt);
     for (int f = 0; f < nf; f++)
-        q0[f] = sim->f_q[f];
+        q0[f] = sim->fi.f_q[f];
     for (int st = 0; st < ns; st++) {
-        memcpy(before, sim->f_cum, sizeof(double) * (size_t)nf);
+        memcpy(before, sim->fi.f_cum, sizeof(double) * (size_t)nf);
         const tr_year_report *rep = NULL;
         tr_sim_step(sim, &rep);
         for (int f = 0; f < nf; f++)
-            if (sim->f_alive[f] && before[f] > 0) {
+            if (sim->fi.f_alive[f] && before[f] > 0) {
                 /* one regression per firm: store as (firm, step) rows */
                 fx[f * ns + cnt[f]] = log(before[f]);
-                fy[f * ns + cnt[f]] = log(sim->f_cost[f]);
+                fy[f * ns + cnt[f]] = log(sim->fi.f_cost[f]);
                 cnt[f]++;
             }
         if (rep) {
             for (int c = 0; c < 2; c++) {
-                X[c][ny] = log(sqrt(cum0[c] * sim->ct_cum[c]));
+                X[c][ny] = log(sqrt(cum0[c] * sim->mk.ct_cum[c]));
                 Y[c][ny] = log(rep->ct[c].unit_cost);
-                cum0[c] = sim->ct_cum[c];
+                cum0[c] = sim->mk.ct_cum[c];
             }
             ny++;
         }
@@ -524,7 +525,7 @@ static void test_learning_curve(void **state)
     for (int f = 0; f < nf; f++) {
         if (cnt[f] < 8)
             continue;
-        assert_true(fabs(sim->f_q[f] - q0[f]) < 1e-12); /* productivity never moved */
+        assert_true(fabs(sim->fi.f_q[f] - q0[f]) < 1e-12); /* productivity never moved */
         double slope, r2;
         regress(fx + f * ns, fy + f * ns, cnt[f], &slope, &r2);
         if (fabs(slope - target) > worst)
@@ -607,9 +608,9 @@ static void fm_store(fm_run *r, const tr_year_report *rep, const tr_sim *sim)
             memcpy(y->ct[c][k], w, sizeof w);
         }
     }
-    for (int f = 0; f < sim->nf; f++)
-        if (sim->f_alive[f])
-            y->ushare[sim->f_country[f]][sim->f_tech[f]] += sim->f_share[f];
+    for (int f = 0; f < sim->fi.nf; f++)
+        if (sim->fi.f_alive[f])
+            y->ushare[sim->fi.f_country[f]][sim->fi.f_tech[f]] += sim->fi.f_share[f];
 }
 
 /* Per-step observer of the run state, called after every step. */
@@ -718,9 +719,9 @@ static void count_types(void *ctx, const tr_sim *sim, int step, double year)
     type_count *tc = ctx;
     int(*dst)[4] = step < 0 ? tc->first : tc->last;
     memset(dst, 0, sizeof(int) * MC * 4);
-    for (int f = 0; f < sim->nf; f++)
-        if (sim->f_alive[f])
-            dst[sim->f_country[f]][sim->f_type[f]]++;
+    for (int f = 0; f < sim->fi.nf; f++)
+        if (sim->fi.f_alive[f])
+            dst[sim->fi.f_country[f]][sim->fi.f_type[f]]++;
 }
 
 /* BB's firms are a third as productive as AA's. Prices are cost plus a
@@ -862,20 +863,20 @@ static void watch_entrants(void *ctx, const tr_sim *sim, int step, double year)
 {
     foreign_watch *w = ctx;
     if (!w->init) {
-        w->key = calloc((size_t)sim->nf_max + 1, sizeof(uint32_t));
-        w->alive = calloc((size_t)sim->nf_max + 1, 1);
+        w->key = calloc((size_t)sim->fi.nf_max + 1, sizeof(uint32_t));
+        w->alive = calloc((size_t)sim->fi.nf_max + 1, 1);
         assert_true(w->key && w->alive);
         w->init = 1;
     }
-    for (int f = 0; f < sim->nf; f++) {
-        int fresh = sim->f_alive[f] && (!w->alive[f] || w->key[f] != sim->f_key[f]);
+    for (int f = 0; f < sim->fi.nf; f++) {
+        int fresh = sim->fi.f_alive[f] && (!w->alive[f] || w->key[f] != sim->fi.f_key[f]);
         if (fresh && step >= 0 && year >= w->from - 1e-9) {
-            w->new_any[sim->f_country[f]]++;
-            if (sim->f_type[f] == TR_FIRM_FOREIGN)
-                w->new_foreign[sim->f_country[f]]++;
+            w->new_any[sim->fi.f_country[f]]++;
+            if (sim->fi.f_type[f] == TR_FIRM_FOREIGN)
+                w->new_foreign[sim->fi.f_country[f]]++;
         }
-        w->key[f] = sim->f_key[f];
-        w->alive[f] = sim->f_alive[f];
+        w->key[f] = sim->fi.f_key[f];
+        w->alive[f] = sim->fi.f_alive[f];
     }
 }
 
@@ -1008,7 +1009,7 @@ static void test_guidance_fund_invested(void **state)
  * foreign-invested entrants that are alive at a year end after the year
  * they entered.
  * Fails at the time of writing: market_step sets k_capsum to 0 every step
- * and never adds to it again (only market_init fills it), so every entrant
+ * and never adds to it again (only market_start fills it), so every entrant
  * starts with the fallback share 1e-6, below exit_share (1e-5), and every
  * non-state entrant exits at the next year end. */
 typedef struct entrant_watch {
@@ -1024,7 +1025,7 @@ static void watch_survival(void *ctx, const tr_sim *sim, int step, double year)
 {
     entrant_watch *w = ctx;
     if (!w->init) {
-        size_t n = (size_t)sim->nf_max + 1;
+        size_t n = (size_t)sim->fi.nf_max + 1;
         w->key = calloc(n, sizeof(uint32_t));
         w->alive = calloc(n, 1);
         w->born = calloc(n, 1);
@@ -1035,35 +1036,35 @@ static void watch_survival(void *ctx, const tr_sim *sim, int step, double year)
         w->init = 1;
     }
     const int yr = (int)floor(year + 1e-9);
-    const int year_end = step >= 0 && (step + 1) % sim->spy == 0;
+    const int year_end = step >= 0 && (step + 1) % sim->run.spy == 0;
     double capsum[MK] = {0};
-    for (int f = 0; f < sim->nf; f++)
-        if (sim->f_alive[f])
-            capsum[sim->f_tech[f]] += sim->f_cap[f];
-    for (int f = 0; f < sim->nf; f++) {
-        int fresh = sim->f_alive[f] && (!w->alive[f] || w->key[f] != sim->f_key[f]);
+    for (int f = 0; f < sim->fi.nf; f++)
+        if (sim->fi.f_alive[f])
+            capsum[sim->fi.f_tech[f]] += sim->fi.f_cap[f];
+    for (int f = 0; f < sim->fi.nf; f++) {
+        int fresh = sim->fi.f_alive[f] && (!w->alive[f] || w->key[f] != sim->fi.f_key[f]);
         if (fresh && step >= 0) {
             w->born[f] = 1;
             w->born_year[f] = yr;
-            if (sim->f_type[f] == TR_FIRM_SOE) {
+            if (sim->fi.f_type[f] == TR_FIRM_SOE) {
                 w->soe_entrants++;
             } else {
                 w->entrants++;
-                double r = sim->f_share[f] / (sim->f_cap[f] / capsum[sim->f_tech[f]]);
+                double r = sim->fi.f_share[f] / (sim->fi.f_cap[f] / capsum[sim->fi.f_tech[f]]);
                 if (r < w->min_share_ratio)
                     w->min_share_ratio = r;
                 if (r > w->max_share_ratio)
                     w->max_share_ratio = r;
             }
         }
-        if (!sim->f_alive[f])
+        if (!sim->fi.f_alive[f])
             w->born[f] = 0;
-        if (year_end && sim->f_alive[f] && w->born[f] && sim->f_type[f] != TR_FIRM_SOE && w->born_year[f] < yr) {
+        if (year_end && sim->fi.f_alive[f] && w->born[f] && sim->fi.f_type[f] != TR_FIRM_SOE && w->born_year[f] < yr) {
             w->survivors++;
             w->born[f] = 0; /* count each once */
         }
-        w->key[f] = sim->f_key[f];
-        w->alive[f] = sim->f_alive[f];
+        w->key[f] = sim->fi.f_key[f];
+        w->alive[f] = sim->fi.f_alive[f];
     }
 }
 

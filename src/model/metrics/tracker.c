@@ -15,7 +15,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "model/state.h"
+#include "model/metrics/metrics.h"
 
 static void roll(double *ring, double *window, const double *now, size_t n, int pos)
 {
@@ -28,47 +28,50 @@ static void roll(double *ring, double *window, const double *now, size_t n, int 
     }
 }
 
-void tracker_year(tr_sim *sim)
+int tracker_year(tr_metrics *met, const sim_ctx *run, const tr_research *res, tr_arena *scratch)
 {
-    const tr_scenario *s = sim->s;
+    const tr_scenario *s = run->s;
     const tr_params_tracker *P = &s->params.tracker;
-    const int nc = sim->nc, nk = sim->nk, ni = sim->ni;
+    const int nc = run->nc, nk = run->nk, ni = res->ni;
 
     /* Annual counts into the rings (the year's values are in cty[].hi_papers
      * and inst_hi_year). The ring slot being overwritten is the year that
      * falls out of the window. */
+    double *now = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double)); /* this year's counts */
+    if (!now)
+        return TR_ERR_NOMEM;
     for (int j = 0; j < nc * nk; j++)
-        sim->ct_now[j] = sim->cty[j].hi_papers;
-    roll(sim->ct_hi_ring, sim->ct_hi_window, sim->ct_now, (size_t)(nc * nk), sim->ring_pos);
-    roll(sim->inst_hi_ring, sim->inst_hi_window, sim->inst_hi_year, (size_t)ni * (size_t)nk, sim->ring_pos);
-    sim->ring_pos = (sim->ring_pos + 1) % sim->W;
+        now[j] = met->cty[j].hi_papers;
+    roll(met->ct_hi_ring, met->ct_hi_window, now, (size_t)(nc * nk), met->ring_pos);
+    roll(met->inst_hi_ring, met->inst_hi_window, res->inst_hi_year, (size_t)ni * (size_t)nk, met->ring_pos);
+    met->ring_pos = (met->ring_pos + 1) % met->W;
 
     for (int c = 0; c < nc; c++)
-        sim->cy[c].techs_led = 0;
-    memset(sim->top10_by_country, 0, sizeof(int) * (size_t)(nk * nc));
+        met->cy[c].techs_led = 0;
+    memset(met->top10_by_country, 0, sizeof(int) * (size_t)(nk * nc));
 
     for (int k = 0; k < nk; k++) {
-        tr_tracker_row *row = &sim->trk[k];
+        tr_tracker_row *row = &met->trk[k];
         double world = 0;
         for (int c = 0; c < nc; c++)
-            world += sim->ct_hi_window[c * nk + k];
+            world += met->ct_hi_window[c * nk + k];
         int lead = -1, second = -1;
         for (int c = 0; c < nc; c++) {
-            double share = world > 0 ? sim->ct_hi_window[c * nk + k] / world : 0;
-            sim->cty[c * nk + k].hi_share = share;
+            double share = world > 0 ? met->ct_hi_window[c * nk + k] / world : 0;
+            met->cty[c * nk + k].hi_share = share;
             if (!s->countries[c].ranked || share <= 0)
                 continue;
-            if (lead < 0 || share > sim->cty[lead * nk + k].hi_share) {
+            if (lead < 0 || share > met->cty[lead * nk + k].hi_share) {
                 second = lead;
                 lead = c;
-            } else if (second < 0 || share > sim->cty[second * nk + k].hi_share) {
+            } else if (second < 0 || share > met->cty[second * nk + k].hi_share) {
                 second = c;
             }
         }
         row->leader = lead;
         row->second = second;
-        row->leader_share = lead >= 0 ? sim->cty[lead * nk + k].hi_share : 0;
-        row->second_share = second >= 0 ? sim->cty[second * nk + k].hi_share : 0;
+        row->leader_share = lead >= 0 ? met->cty[lead * nk + k].hi_share : 0;
+        row->second_share = second >= 0 ? met->cty[second * nk + k].hi_share : 0;
         /* No runner-up: the ratio is undefined (NaN, stored as NULL) and the
          * lead counts as larger than any threshold. */
         row->lead_ratio = row->second_share > 0 ? row->leader_share / row->second_share : NAN;
@@ -79,13 +82,13 @@ void tracker_year(tr_sim *sim)
         int top[10];
         int n = 0;
         for (int i = 0; i < ni; i++) {
-            double v = sim->inst_hi_window[(size_t)i * (size_t)nk + (size_t)k];
+            double v = met->inst_hi_window[(size_t)i * (size_t)nk + (size_t)k];
             if (v <= 0)
                 continue;
-            if (n == 10 && v <= sim->inst_hi_window[(size_t)top[9] * (size_t)nk + (size_t)k])
+            if (n == 10 && v <= met->inst_hi_window[(size_t)top[9] * (size_t)nk + (size_t)k])
                 continue;
             int p = n < 10 ? n++ : 9;
-            while (p > 0 && sim->inst_hi_window[(size_t)top[p - 1] * (size_t)nk + (size_t)k] < v) {
+            while (p > 0 && met->inst_hi_window[(size_t)top[p - 1] * (size_t)nk + (size_t)k] < v) {
                 top[p] = top[p - 1];
                 p--;
             }
@@ -95,14 +98,14 @@ void tracker_year(tr_sim *sim)
         for (int r = 0; r < 10; r++) {
             row->top10[r] = r < n ? top[r] : -1;
             if (r < n) {
-                int c = sim->inst_country[top[r]];
-                sim->top10_by_country[k * nc + c]++;
+                int c = res->inst_country[top[r]];
+                met->top10_by_country[k * nc + c]++;
                 if (c == lead)
                     row->leader_top10++;
             }
         }
         if (lead >= 0) {
-            sim->cy[lead].techs_led++;
+            met->cy[lead].techs_led++;
             if ((unrivalled || row->lead_ratio >= P->high_ratio) && row->leader_top10 >= P->high_top10)
                 row->risk = TR_RISK_HIGH;
             else if ((unrivalled || row->lead_ratio >= P->medium_ratio) && row->leader_top10 >= P->medium_top10)
@@ -113,4 +116,5 @@ void tracker_year(tr_sim *sim)
             row->risk = TR_RISK_LOW;
         }
     }
+    return TR_OK;
 }

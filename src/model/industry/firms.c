@@ -1,0 +1,439 @@
+/* firms.c — the firm population and process 5: firm innovation.
+ *
+ * Firms are a structure of arrays over a fixed number of slots (scenario
+ * firms x max_factor), so entry never allocates: an entrant takes a free slot
+ * and an exiting firm gives its slot back. Each firm belongs to one country
+ * and one technology (its sector) and has a type (state-owned, private,
+ * small specialised firm, foreign-invested), a quality-adjusted productivity
+ * q, capacity, cumulative output, net worth and an R&D share of revenue.
+ *
+ * Each step a firm:
+ *  - innovates with probability 1 - exp(-innovation_zeta x R&D[US$ m] x dt),
+ *    R&D being that of one of the `represents` real firms it stands for,
+ *    raising q by innovation_gain x (1 - FIRMS_MATURITY_DAMPING x maturity) x Beta(1, 3)
+ *    (bounded, mostly small, so innovation is lumpy; mature technologies
+ *    improve less);
+ *  - imitates with probability 1 - exp(-imitation_rate x (R&D share / 5%, at
+ *    most 1) x q / frontier x openness x dt), closing imitation_catchup of its
+ *    gap to the technology's frontier: more with R&D and absorptive capacity,
+ *    less far from the frontier and behind closed borders;
+ *  - gains from the commercialization channel: q grows by the country's
+ *    `commercialization` rate times the growth of the national knowledge
+ *    stock in its technology this step.
+ * Learning by doing (unit cost falling along the learning curve) is in
+ * market.c, where output happens. */
+#include <math.h>
+#include <string.h>
+
+#include "model/industry/firms.h"
+#include "model/industry/market.h"
+
+/* Capacity of a firm of the initial population relative to the drawn size,
+ * by type: small specialised firms are a fifth of the typical size,
+ * state-owned ones twice it (fixed: the scenario's size and size_sigma set
+ * the level and spread; the ratios are calibrated with them, docs/CALIBRATION.md). */
+#define FIRMS_INIT_SIZE_SME 0.2
+#define FIRMS_INIT_SIZE_SOE 2.0
+/* Spread (log sd) of an SME's R&D share around its country's path: the
+ * scenario gives one path per country, SMEs scatter around it (fixed). */
+#define FIRMS_SME_RD_SD 0.5
+/* How much less a mature technology gains from an innovation: the gain is
+ * scaled by 1 - FIRMS_MATURITY_DAMPING x maturity (maturity 0..1; fixed
+ * with innovation_gain, which sets the level). */
+#define FIRMS_MATURITY_DAMPING 0.8
+/* R&D share of revenue (share) at which imitation reaches its full rate:
+ * about the R&D intensity of a technology firm (fixed: imitation_rate is the
+ * lever). */
+#define FIRMS_IMITATION_RD_REF 0.05
+/* Commercialization: knowledge growth is measured against at least this
+ * share of the world frontier (a country starting from nothing does not get
+ * infinite growth) ... */
+#define FIRMS_COMM_BASE_MIN 0.01
+/* ... and counts at most this much a year (share a year). */
+#define FIRMS_COMM_GROWTH_MAX 0.1
+/* US$ m per US$ bn (R&D in the innovation hazard is in US$ m a year). */
+#define FIRMS_MUSD_PER_BUSD 1000.0
+/* Firm keys: 10 bits of country, 22 of the firm's creation index. */
+#define FIRMS_KEY_BITS 22
+
+/* Entity word of a firm's random streams: its country and its slot in the
+ * order the country's firms were created (10 + 22 bits). */
+static uint32_t firm_key(int c, int j)
+{
+    return ((uint32_t)c << FIRMS_KEY_BITS) | ((uint32_t)j & ((1u << FIRMS_KEY_BITS) - 1u));
+}
+
+uint32_t firms_new_key(tr_firms *fi, int c)
+{
+    return firm_key(c, fi->ct_created[c]++);
+}
+
+int firms_slots(const tr_scenario *s, int c)
+{
+    const tr_firm_gen *g = &s->countries[c].firms;
+    int room = (int)ceil(g->count * g->max_factor);
+    return room > g->count ? room : g->count;
+}
+
+static size_t n_slots(const tr_scenario *s)
+{
+    size_t total = 0;
+    for (int c = 0; c < s->n_countries; c++)
+        total += (size_t)firms_slots(s, c);
+    return total;
+}
+
+size_t firms_bytes(const tr_scenario *s)
+{
+    const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
+    const size_t n = n_slots(s);
+    /* per slot: 15 double arrays, 4 int, 3 byte, 1 key */
+    return 15 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 3 * tr_alloc_bytes(n, 1) +
+           tr_alloc_bytes(n, sizeof(uint32_t)) + 3 * tr_alloc_bytes(nc + 1, sizeof(int)) +
+           3 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
+}
+
+int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
+{
+    const tr_scenario *s = run->s;
+    const int nc = run->nc, nk = run->nk;
+
+    /* Each country owns a contiguous range of slots, max_factor x count of
+     * them: entry in one country never takes another's room. */
+    TR_ALLOC(A, fi->c_first, nc + 1);
+    TR_ALLOC(A, fi->c_nfree, nc);
+    TR_ALLOC(A, fi->ct_created, nc);
+    int total = 0;
+    for (int c = 0; c < nc; c++) {
+        fi->c_first[c] = total;
+        total += firms_slots(s, c);
+    }
+    fi->c_first[nc] = total;
+    fi->nf_max = total;
+    fi->nk = nk;
+    const int n = fi->nf_max;
+    TR_ALLOC(A, fi->f_country, n);
+    TR_ALLOC(A, fi->f_tech, n);
+    TR_ALLOC(A, fi->f_type, n);
+    TR_ALLOC(A, fi->f_alive, n);
+    TR_ALLOC(A, fi->f_lg, n);
+    TR_ALLOC(A, fi->f_key, n);
+    TR_ALLOC(A, fi->f_q, n);
+    TR_ALLOC(A, fi->f_cum, n);
+    TR_ALLOC(A, fi->f_rd_mult, n);
+    TR_ALLOC(A, fi->f_E0, n);
+    TR_ALLOC(A, fi->f_cap, n);
+    TR_ALLOC(A, fi->f_cost, n);
+    TR_ALLOC(A, fi->f_price, n);
+    TR_ALLOC(A, fi->f_share, n);
+    TR_ALLOC(A, fi->f_demand, n);
+    TR_ALLOC(A, fi->f_y, n);
+    TR_ALLOC(A, fi->f_W, n);
+    TR_ALLOC(A, fi->f_rev, n);
+    TR_ALLOC(A, fi->f_profit, n);
+    TR_ALLOC(A, fi->f_rd_share, n);
+    TR_ALLOC(A, fi->free_slots, n);
+    TR_ALLOC(A, fi->f_born, n);
+    TR_ALLOC(A, fi->f_rev_rate, n);
+    TR_ALLOC(A, fi->ct_n, nc * nk);
+    TR_ALLOC(A, fi->ct_lastK, nc * nk);
+    TR_ALLOC(A, fi->ct_kgrowth, nc * nk);
+    TR_ALLOC(A, fi->k_frontier, nk);
+    TR_ALLOC(A, fi->k_lgcut, nk);
+    TR_ALLOC(A, fi->ct_comm, nc);
+    /* Each country's free slots: a stack inside its own range of free_slots,
+     * handed out from the lowest index up. */
+    for (int c = 0; c < nc; c++) {
+        int *stack = fi->free_slots + fi->c_first[c];
+        fi->c_nfree[c] = 0;
+        for (int i = fi->c_first[c + 1] - 1; i >= fi->c_first[c]; i--)
+            stack[fi->c_nfree[c]++] = i;
+    }
+    return TR_OK;
+}
+
+int firms_has_room(const tr_firms *fi, int c)
+{
+    return fi->c_nfree[c] > 0;
+}
+
+int firms_create(tr_firms *fi, const tr_firm_spec *sp, tr_rng *r)
+{
+    const int c = sp->country;
+    if (fi->c_nfree[c] <= 0)
+        return -1;
+    const int f = fi->free_slots[fi->c_first[c] + --fi->c_nfree[c]];
+    const unsigned char type = sp->type;
+    const double sd = sp->q_sd;
+    fi->f_key[f] = sp->key;
+    fi->f_country[f] = c;
+    fi->f_tech[f] = sp->tech;
+    fi->f_type[f] = type;
+    fi->f_alive[f] = 1;
+    fi->f_lg[f] = 0;
+    fi->f_born[f] = sp->born;
+    fi->f_q[f] = sp->q_scale * tr_rng_lognormal(r, -0.5 * sd * sd, sd);
+    double size = sp->size;
+    if (sp->size_sigma >= 0) {
+        const double z = sp->size_sigma;
+        size = sp->size * tr_rng_lognormal(r, -0.5 * z * z, z);
+    }
+    fi->f_cap[f] = size * sp->size_factor[type];
+    const double rsd = FIRMS_SME_RD_SD;
+    fi->f_rd_mult[f] = type == TR_FIRM_SME ? tr_rng_lognormal(r, -0.5 * rsd * rsd, rsd) : 1.0;
+    fi->f_rd_share[f] = sp->rd_base * fi->f_rd_mult[f];
+    /* the market state is set by the market (market_start, market_place_entrant) */
+    fi->f_cum[f] = fi->f_E0[f] = fi->f_cost[f] = fi->f_price[f] = fi->f_W[f] = fi->f_share[f] = 0;
+    fi->f_rev[f] = fi->f_profit[f] = fi->f_rev_rate[f] = 0;
+    fi->f_demand[f] = fi->f_y[f] = 0;
+    fi->ct_n[c * fi->nk + sp->tech] += 1;
+    return f;
+}
+void firms_remove(tr_firms *fi, int f)
+{
+    const int c = fi->f_country[f];
+    fi->f_alive[f] = 0;
+    fi->f_share[f] = 0;
+    fi->ct_n[c * fi->nk + fi->f_tech[f]] -= 1;
+    fi->free_slots[fi->c_first[c] + fi->c_nfree[c]++] = f;
+}
+
+double firms_add_equity(tr_firms *fi, int f, double amount)
+{
+    fi->f_W[f] += amount;
+    return fi->f_W[f];
+}
+
+void firms_year_start(tr_firms *fi)
+{
+    for (int f = 0; f < fi->nf; f++)
+        fi->f_rev[f] = fi->f_profit[f] = 0;
+}
+
+int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_arena *scratch)
+{
+    const tr_scenario *s = run->s;
+    const int nc = run->nc, nk = run->nk;
+    /* scratch: firms per technology and the remainders of the split */
+    int *cnt = tr_arena_calloc(scratch, (size_t)nk, sizeof(int));
+    double *rem = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    if (!cnt || !rem)
+        return TR_ERR_NOMEM;
+    const double size_factor[TR_FIRM_TYPES] = {
+        [TR_FIRM_SOE] = FIRMS_INIT_SIZE_SOE, [TR_FIRM_PRIVATE] = 1.0,
+        [TR_FIRM_SME] = FIRMS_INIT_SIZE_SME, [TR_FIRM_FOREIGN] = 1.0};
+
+    /* Firms of a country are spread over technologies in proportion to field
+     * strength x world market size, by largest remainders (deterministic). */
+    for (int c = 0; c < nc; c++) {
+        const tr_country *C = &s->countries[c];
+        const tr_firm_gen *g = &C->firms;
+        if (g->count <= 0)
+            continue;
+        double wsum = 0;
+        for (int k = 0; k < nk; k++)
+            wsum += C->strength[k] * C->industry[k] * (s->techs[k].market_size > 0 ? s->techs[k].market_size : 0);
+        /* A country with at least one firm per technology has one in each
+         * (no technology starts as one country's monopoly by rounding); the
+         * rest are spread by weight. */
+        int placed = 0, base = g->count >= nk ? 1 : 0;
+        int spread = g->count - base * nk;
+        for (int k = 0; k < nk; k++) {
+            double want = wsum > 0 ? spread * C->strength[k] * C->industry[k] * s->techs[k].market_size / wsum
+                                   : (double)spread / nk;
+            cnt[k] = (int)floor(want);
+            rem[k] = want - cnt[k];
+            placed += cnt[k] + base;
+        }
+        while (placed < g->count) { /* largest remainder, lowest index on ties */
+            int best = 0;
+            for (int k = 1; k < nk; k++)
+                if (rem[k] > rem[best])
+                    best = k;
+            cnt[best]++;
+            rem[best] = -1;
+            placed++;
+        }
+        for (int k = 0; k < nk; k++)
+            cnt[k] += base;
+        const double rd_base = tr_path_at(&g->rd_share, s->start_year);
+        for (int k = 0; k < nk; k++) {
+            for (int j = 0; j < cnt[k]; j++) {
+                tr_rng r;
+                uint32_t key = firms_new_key(fi, c);
+                tr_rng_init(&r, run->seed, run->run_index, 0, key, TR_RNG_FIRM_INIT);
+                double u = tr_rng_uniform(&r);
+                unsigned char type;
+                if (u < g->soe_share)
+                    type = TR_FIRM_SOE;
+                else if (u < g->soe_share + g->foreign_share)
+                    type = TR_FIRM_FOREIGN;
+                else if (tr_rng_uniform(&r) < g->sme_share)
+                    type = TR_FIRM_SME;
+                else
+                    type = TR_FIRM_PRIVATE;
+                /* Capacity in relative units for now; market_start scales it. */
+                const tr_firm_spec sp = {.country = c, .tech = k, .type = type, .key = key, .born = -1,
+                                         .q_scale = g->productivity, .q_sd = g->productivity_sd,
+                                         .size = g->size, .size_sigma = g->size_sigma,
+                                         .size_factor = size_factor, .rd_base = rd_base};
+                if (firms_create(fi, &sp, &r) < 0)
+                    return TR_ERR_INTERNAL; /* cannot happen: a country has at least count slots */
+            }
+        }
+    }
+    fi->nf = fi->nf_max;
+    for (int i = 0; i < nc * nk; i++)
+        fi->ct_lastK[i] = kn->K[i];
+    for (int k = 0; k < nk; k++)
+        fi->k_frontier[k] = 0;
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        int k = fi->f_tech[f];
+        if (fi->f_q[f] > fi->k_frontier[k])
+            fi->k_frontier[k] = fi->f_q[f];
+    }
+    return TR_OK;
+}
+
+void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, const tr_budgets *bud,
+                    const tr_policy *pol, const tr_markets *mk, double year)
+{
+    const tr_scenario *s = run->s;
+    const tr_params_firms *P = &s->params.firms;
+    const int nk = run->nk;
+    const double dt = run->dt;
+    (void)year;
+
+    /* Commercialization: growth of national knowledge this step, measured
+     * against at least 1% of the world frontier (a country starting from
+     * nothing does not get infinite growth) and at most 10% a year. */
+    for (int i = 0; i < run->nc * nk; i++) {
+        double K = kn->K[i], K0 = fi->ct_lastK[i];
+        double base = K0 > FIRMS_COMM_BASE_MIN * kn->frontier[i % nk] ? K0 : FIRMS_COMM_BASE_MIN * kn->frontier[i % nk];
+        double g = base > 0 && K > K0 ? (K - K0) / base : 0;
+        fi->ct_kgrowth[i] = g < FIRMS_COMM_GROWTH_MAX * dt ? g : FIRMS_COMM_GROWTH_MAX * dt;
+        fi->ct_lastK[i] = K;
+    }
+    for (int c = 0; c < run->nc; c++)
+        fi->ct_comm[c] = tr_path_at(&s->countries[c].commercialization, year);
+    if (run->step % run->spy == 0) /* firms follow their country's R&D intensity path */
+        for (int f = 0; f < fi->nf; f++)
+            if (fi->f_alive[f])
+                fi->f_rd_share[f] =
+                    tr_path_at(&s->countries[fi->f_country[f]].firms.rd_share, year) * fi->f_rd_mult[f];
+
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int c = fi->f_country[f], k = fi->f_tech[f];
+        tr_rng r;
+        tr_rng_init(&r, run->seed, run->run_index, (uint32_t)run->step, fi->f_key[f], TR_RNG_FIRM_STEP);
+        /* R&D of one of the real firms this model firm stands for, US$ m a
+         * year: self-funded (share of revenue) plus its part of the R&D grants
+         * to its country's firms in its technology (in proportion to sales). */
+        double rev_ck = mk->ct_revsum[c * nk + k];
+        double grant = rev_ck > 0 ? pol->mega_firm[c * nk + k] * fi->f_rev_rate[f] / rev_ck : 0;
+        double rd_musd = (fi->f_rd_share[f] * fi->f_rev_rate[f] + grant) * FIRMS_MUSD_PER_BUSD / s->countries[c].firms.represents;
+        double q = fi->f_q[f];
+        if (tr_rng_uniform(&r) < 1.0 - exp(-P->innovation_zeta * rd_musd * dt)) {
+            double u = tr_rng_uniform(&r);
+            /* Beta(1, 3) by inversion; mature technologies improve less. */
+            double room = 1.0 - FIRMS_MATURITY_DAMPING * s->techs[k].maturity;
+            q *= 1.0 + P->innovation_gain * room * (1.0 - cbrt(1.0 - u));
+        }
+        double front = fi->k_frontier[k];
+        if (front > q) {
+            double rdf = fi->f_rd_share[f] / FIRMS_IMITATION_RD_REF;
+            if (rdf > 1)
+                rdf = 1;
+            double p = 1.0 - exp(-P->imitation_rate * rdf * (q / front) * bud->open[c] * dt);
+            if (tr_rng_uniform(&r) < p)
+                q += P->imitation_catchup * (front - q);
+        }
+        q *= 1.0 + fi->ct_comm[c] * fi->ct_kgrowth[c * nk + k];
+        fi->f_q[f] = q;
+    }
+    /* The frontier: best productivity of any live firm in each technology. */
+    for (int k = 0; k < nk; k++)
+        fi->k_frontier[k] = 0;
+    for (int f = 0; f < fi->nf; f++)
+        if (fi->f_alive[f] && fi->f_q[f] > fi->k_frontier[fi->f_tech[f]])
+            fi->k_frontier[fi->f_tech[f]] = fi->f_q[f];
+}
+
+/* The k-th smallest of v[0..n-1] (0-based), reordering v: Hoare's
+ * selection with a median-of-three pivot, O(n) on average, no allocation. */
+static double select_kth(double *v, int n, int k)
+{
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        double a = v[lo], b = v[mid], c = v[hi];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
+int firms_little_giants(tr_firms *fi, const sim_ctx *run, tr_arena *scratch)
+{
+    const tr_params_firms *P = &run->s->params.firms;
+    const int nk = run->nk;
+    /* Little giants: small specialised firms in the top productivity
+     * quantile of their technology with enough R&D. Productivities are
+     * grouped by technology in one pass, then the quantile of each group is
+     * selected in linear time. */
+    /* scratch: offsets of each technology's group, fill positions, the groups */
+    int *off = tr_arena_calloc(scratch, (size_t)nk + 1, sizeof(int));
+    int *pos = tr_arena_calloc(scratch, (size_t)nk + 1, sizeof(int));
+    double *qs = tr_arena_calloc(scratch, (size_t)fi->nf + 1, sizeof(double));
+    if (!off || !pos || !qs)
+        return TR_ERR_NOMEM;
+    for (int k = 0; k <= nk; k++)
+        off[k] = 0;
+    for (int f = 0; f < fi->nf; f++)
+        if (fi->f_alive[f])
+            off[fi->f_tech[f] + 1]++;
+    for (int k = 0; k < nk; k++)
+        off[k + 1] += off[k];
+    for (int k = 0; k < nk; k++)
+        pos[k] = off[k];
+    for (int f = 0; f < fi->nf; f++)
+        if (fi->f_alive[f])
+            qs[pos[fi->f_tech[f]]++] = fi->f_q[f];
+    for (int k = 0; k < nk; k++) {
+        int n = off[k + 1] - off[k];
+        double *q = qs + off[k];
+        if (n > 0) {
+            fi->k_lgcut[k] = select_kth(q, n, (int)floor(P->little_giant_quantile * (n - 1)));
+        } else {
+            fi->k_lgcut[k] = INFINITY;
+        }
+    }
+    for (int f = 0; f < fi->nf; f++)
+        if (fi->f_alive[f])
+            fi->f_lg[f] = fi->f_type[f] == TR_FIRM_SME && fi->f_q[f] >= fi->k_lgcut[fi->f_tech[f]] &&
+                           fi->f_rd_share[f] >= P->little_giant_rd;
+    return TR_OK;
+}

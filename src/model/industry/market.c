@@ -1,0 +1,597 @@
+/* market.c — process 7: markets, prices, output, profits and capacity.
+ *
+ * One market per country and technology. Each firm carries a share s of its
+ * technology's world "sales potential", moved by replicator dynamics toward
+ * firms that are more competitive (quality^quality_weight / price^price_weight):
+ *     s <- s * (1 + replicator_speed * dt * (E / mean E - 1)),  renormalised.
+ * A market m buys from a country c's firms in proportion to their summed
+ * shares times an access factor: 1 + home_bias + buy_domestic preference (+
+ * self-sufficiency push) for its own firms, and 1 / (1 + trade_cost +
+ * tariff)^price_weight for imports. A firm's demand is therefore
+ *     d = s * sum_m Q_m * access[m][c] / sum_c' access[m][c'] * S_c',
+ * computed per country, so a step costs O(firms + countries^2) per
+ * technology. World demand in units is the technology's market size (growing
+ * at market_growth) at the start-year price, split over countries by GDP and
+ * moved along the price elasticity by the average price.
+ * Unit cost falls along the learning curve: cost = (E / E_0)^(-b) x the
+ * country's cost level (wages, inputs: `firms.cost`) / q with
+ * b = -log2(1 - learning_rate), experience E = own cumulative output +
+ * learning_spill x the national industry's, and E_0 the firm's experience
+ * when it started: every firm starts at the cost its country and
+ * productivity give it, and learns as its experience multiplies (a large
+ * incumbent gets no cost edge from its size alone). Price = cost x (1 - per-output
+ * subsidy) x (1 + markup), the markup squeezed by competition (1 - HHI) and by
+ * low capacity utilization (overcapacity). Output is demand capped by
+ * capacity; profit = revenue + subsidy - cost x output - capacity_cost x cost
+ * x capacity - R&D; capacity moves toward demand / target_utilization
+ * (lowered by half the capacity-subsidy rate: subsidised capacity is built
+ * ahead of demand). Net worth counts capacity at cost, so investing with own money leaves it
+ * unchanged and capacity subsidies (events, local governments) add to it. */
+#include <math.h>
+#include <string.h>
+
+#include "model/industry/market.h"
+
+/* Most of a firm's unit cost (per-output subsidies) or of its capex
+ * (capacity subsidies) that subsidies of all kinds together pay, share: no
+ * government pays for all of it (fixed: the subsidy rates are the levers). */
+#define MARKET_SUBSIDY_MAX 0.9
+/* Experience of a firm at the start, in years of output at its initial
+ * rate: MARKET_EXPERIENCE_NEW for a new technology (maturity 0) plus
+ * MARKET_EXPERIENCE_MATURE x maturity (2 years for a new technology, 32 for
+ * a mature one; fixed: where the industry stands on its learning curve). */
+#define MARKET_EXPERIENCE_NEW 2.0
+#define MARKET_EXPERIENCE_MATURE 30.0
+/* Lowest utilization the markup responds to (share): below it, idle
+ * capacity squeezes the markup no further. */
+#define MARKET_UTIL_MIN 0.05
+/* How much further ahead of demand subsidised capacity is built: the
+ * target utilization falls by this share of the capacity-subsidy rate. */
+#define MARKET_SUBSIDY_BUILD_AHEAD 0.5
+/* Expected capex for the next year's local subsidy rate: a moving average
+ * keeping this weight on the past (a boom or bust year does not swing the
+ * rate). */
+#define MARKET_CAPEX_MEMORY 0.7
+#define MARKET_CAPEX_NEW 0.3
+/* An entrant's net worth: this share of the cost of its capacity (plus the
+ * subsidy it receives); its share of the world market: this share of its
+ * capacity's share of world capacity, a tiny one where there is none yet. */
+#define MARKET_ENTRANT_EQUITY 0.5
+/* Own experience an entrant brings: this many years of output at its
+ * capacity and target utilization (a quarter: a pilot line). */
+#define MARKET_ENTRANT_EXPERIENCE 0.25
+#define MARKET_ENTRANT_SHARE 0.5
+#define MARKET_ENTRANT_SHARE_MIN 1e-6
+
+static double clampd(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+static double learning_b(const tr_technology *T)
+{
+    double lr = T->learning_rate;
+    return lr > 0 && lr < 1 ? -log2(1.0 - lr) : 0.0;
+}
+
+static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx *run, int f)
+{
+    const tr_params_firms *P = &run->s->params.firms;
+    int c = fi->f_country[f], k = fi->f_tech[f];
+    return fi->f_cum[f] + P->learning_spill * mk->ct_cum[c * run->nk + k];
+}
+
+static void gdp_shares(tr_markets *mk, const sim_ctx *run, const tr_budgets *bud)
+{
+    double tot = 0;
+    for (int c = 0; c < run->nc; c++)
+        tot += bud->gdp[c] > 0 ? bud->gdp[c] : 0;
+    for (int c = 0; c < run->nc; c++)
+        mk->gdp_share[c] = tot > 0 && bud->gdp[c] > 0 ? bud->gdp[c] / tot : 1.0 / run->nc;
+}
+
+void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_budgets *bud)
+{
+    const tr_scenario *s = run->s;
+    const tr_params_firms *P = &s->params.firms;
+    const int nc = run->nc, nk = run->nk;
+
+    gdp_shares(mk, run, bud);
+    for (int i = 0; i < nc * nk; i++) {
+        mk->ct_util[i] = P->target_utilization;
+        mk->ct_dom[i] = NAN;
+        mk->ss_start[i] = NAN;
+    }
+    for (int k = 0; k < nk; k++)
+        mk->k_capsum[k] = 0;
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        mk->k_capsum[fi->f_tech[f]] += fi->f_cap[f];
+    }
+    /* Start-year prices at unit experience, the markup of a market at target
+     * utilization, then demand in units and capacity in units. */
+    double *pw = mk->k_price;
+    for (int k = 0; k < nk; k++) {
+        pw[k] = 0;
+        mk->k_hhi[k] = 0;
+    }
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        int k = fi->f_tech[f];
+        double sh = mk->k_capsum[k] > 0 ? fi->f_cap[f] / mk->k_capsum[k] : 0;
+        fi->f_share[f] = sh;
+        mk->k_hhi[k] += sh * sh;
+    }
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        int k = fi->f_tech[f];
+        double mu = P->markup * (1 - P->markup_competition * (1 - mk->k_hhi[k])) *
+                    pow(P->target_utilization, P->markup_utilization);
+        fi->f_cost[f] = tr_path_at(&s->countries[fi->f_country[f]].firms.cost, s->start_year) / fi->f_q[f];
+        fi->f_price[f] = fi->f_cost[f] * (1 + mu);
+        pw[k] += fi->f_share[f] * fi->f_price[f];
+    }
+    for (int k = 0; k < nk; k++) {
+        mk->k_price0[k] = pw[k] > 0 ? pw[k] : 1.0;
+        mk->k_q0[k] = s->techs[k].market_size / mk->k_price0[k];
+        mk->k_nf[k] = 0;
+    }
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        int k = fi->f_tech[f];
+        double units = mk->k_q0[k] / P->target_utilization;
+        fi->f_cap[f] = fi->f_share[f] * units;
+        /* Experience at the start: years of output at today's rate, more the
+         * more mature the technology (2 years for a new one, 32 for a mature). */
+        fi->f_cum[f] = (MARKET_EXPERIENCE_NEW + MARKET_EXPERIENCE_MATURE * s->techs[k].maturity) * fi->f_cap[f] *
+                      P->target_utilization;
+        mk->ct_cum[fi->f_country[f] * nk + k] += fi->f_cum[f];
+        fi->f_W[f] = P->capex * fi->f_cost[f] * fi->f_cap[f]; /* equity = its capacity */
+        fi->f_rev_rate[f] = fi->f_price[f] * fi->f_cap[f] * P->target_utilization;
+    }
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        fi->f_E0[f] = experience(mk, fi, run, f);
+        mk->k_nf[fi->f_tech[f]] += 1;
+    }
+}
+
+/* Self-sufficiency targets: the required share follows a straight path from
+ * the domestic share when the target was set to `target` in year `by`; the
+ * gap between that path and the current domestic share (last step's) turns
+ * into extra domestic preference and a per-output subsidy for the actor's
+ * firms. */
+static void self_sufficiency(tr_markets *mk, const sim_ctx *run, const tr_policy *pol, double year)
+{
+    const tr_scenario *s = run->s;
+    const tr_params_firms *P = &s->params.firms;
+    const int nk = run->nk;
+    memset(mk->ss_pref, 0, sizeof(double) * (size_t)(run->nc * nk));
+    memset(mk->ss_sub, 0, sizeof(double) * (size_t)(run->nc * nk));
+    for (int e = 0; e < s->n_events; e++) {
+        const tr_event *ev = &s->events[e];
+        if (!pol->ev_active[e] || ev->kind != TR_EV_SELF_SUFFICIENCY)
+            continue;
+        for (int j = 0; j < ev->n_techs; j++) {
+            int i = ev->actor * nk + ev->techs[j];
+            double dom = mk->ct_dom[i];
+            if (isnan(dom))
+                continue;
+            if (isnan(mk->ss_start[i]))
+                mk->ss_start[i] = dom;
+            double s0 = mk->ss_start[i];
+            double along = ev->by > ev->start ? clampd((year - ev->start) / (ev->by - ev->start), 0, 1) : 1;
+            double gap = s0 + (ev->target - s0) * along - dom;
+            if (gap <= 0)
+                continue;
+            if (P->target_preference * gap > mk->ss_pref[i])
+                mk->ss_pref[i] = P->target_preference * gap;
+            if (P->target_subsidy * gap > mk->ss_sub[i])
+                mk->ss_sub[i] = P->target_subsidy * gap;
+        }
+    }
+}
+
+int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_policy *pol, const tr_budgets *bud,
+                const tr_localgov *lg, tr_arena *scratch, double year)
+{
+    const tr_scenario *s = run->s;
+    const tr_params_firms *P = &s->params.firms;
+    const int nc = run->nc, nk = run->nk;
+    const double dt = run->dt;
+    const double t = year - s->start_year;
+
+    /* scratch: each firm's competitiveness; per technology the mean
+     * competitiveness, the sum of shares, then unmet demand and spare
+     * capacity; demand per unit of share of each country's firms, demand of
+     * each market, access of each country's firms to each market and its
+     * denominator */
+    double *comp = tr_arena_calloc(scratch, (size_t)fi->nf + 1, sizeof(double));
+    double *Ebar = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *ssum = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *unmet = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *spare = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *D = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
+    double *Q = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
+    double *access = tr_arena_calloc(scratch, (size_t)nk * (size_t)nc * (size_t)nc, sizeof(double));
+    double *dens = tr_arena_calloc(scratch, (size_t)(nk * nc), sizeof(double));
+    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !access || !dens)
+        return TR_ERR_NOMEM;
+    /* R&D grants are paid where the country's firms had sales last step. */
+    for (int i = 0; i < nc * nk; i++)
+        if (mk->ct_revsum[i] > 0)
+            mk->yr_grants[i] += pol->mega_firm[i] * dt;
+    if (run->step % run->spy == 0)
+        memset(mk->ct_local_cap_paid, 0, sizeof(double) * (size_t)(nc * nk));
+
+    gdp_shares(mk, run, bud);
+    self_sufficiency(mk, run, pol, year);
+    memset(mk->ct_sub_paid, 0, sizeof(double) * (size_t)(nc * nk));
+
+    /* Per-technology and per-country-technology sums, one pass each. */
+    double *pbar = mk->k_price;
+    for (int k = 0; k < nk; k++) {
+        Ebar[k] = pbar[k] = ssum[k] = mk->k_hhi[k] = mk->k_capsum[k] = 0;
+    }
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        int k = fi->f_tech[f];
+        ssum[k] += fi->f_share[f];
+    }
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        int k = fi->f_tech[f];
+        double sh = ssum[k] > 0 ? fi->f_share[f] / ssum[k] : 0;
+        fi->f_share[f] = sh;
+        mk->k_hhi[k] += sh * sh;
+    }
+    /* Markups and price factors per country and technology, learning
+     * exponents per technology: computed once, used by every firm. */
+    for (int k = 0; k < nk; k++)
+        mk->k_b[k] = learning_b(&s->techs[k]);
+    for (int i = 0; i < nc * nk; i++) {
+        int k = i % nk;
+        double sub = clampd(pol->sub_output[i] + mk->ss_sub[i], 0, MARKET_SUBSIDY_MAX);
+        double mu = P->markup * (1 - P->markup_competition * (1 - mk->k_hhi[k])) *
+                    pow(clampd(mk->ct_util[i], MARKET_UTIL_MIN, 1), P->markup_utilization);
+        mk->ct_pfactor[i] = (1 - sub) * (1 + mu);
+    }
+    const double qw = P->quality_weight, pw = P->price_weight;
+    memset(mk->ct_xsum, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(mk->k_xsum, 0, sizeof(double) * (size_t)nk);
+    memset(mk->k_xn, 0, sizeof(double) * (size_t)nk);
+    for (int c = 0; c < nc; c++)
+        mk->c_costlvl[c] = tr_path_at(&s->countries[c].firms.cost, year);
+    /* Costs, prices and competitiveness. */
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int c = fi->f_country[f], k = fi->f_tech[f], i = c * nk + k;
+        double b = mk->k_b[k];
+        double E = experience(mk, fi, run, f);
+        double x = b > 0 && fi->f_E0[f] > 0 ? exp(-b * log(E / fi->f_E0[f])) : 1.0;
+        mk->ct_xsum[i] += x;
+        mk->k_xsum[k] += x;
+        mk->k_xn[k] += 1;
+        double cost = x * mk->c_costlvl[c] / fi->f_q[f];
+        double p = cost * mk->ct_pfactor[i];
+        fi->f_cost[f] = cost;
+        fi->f_price[f] = p;
+        double E_f;
+        if (qw == 0.5 && pw == 1.0) /* the default exponents, without pow */
+            E_f = sqrt(fi->f_q[f]) / p;
+        else
+            E_f = exp(qw * log(fi->f_q[f]) - pw * log(p));
+        comp[f] = E_f;
+        Ebar[k] += fi->f_share[f] * E_f;
+    }
+    /* Replicator dynamics, then renormalise. */
+    for (int k = 0; k < nk; k++)
+        ssum[k] = 0;
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        int k = fi->f_tech[f];
+        double rel = Ebar[k] > 0 ? comp[f] / Ebar[k] - 1 : 0;
+        double sh = fi->f_share[f] * (1 + P->replicator_speed * dt * rel);
+        fi->f_share[f] = sh > 0 ? sh : 0;
+        ssum[k] += fi->f_share[f];
+    }
+    memset(mk->ct_S, 0, sizeof(double) * (size_t)(nc * nk));
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        int k = fi->f_tech[f];
+        fi->f_share[f] = ssum[k] > 0 ? fi->f_share[f] / ssum[k] : 0;
+        mk->ct_S[fi->f_country[f] * nk + k] += fi->f_share[f];
+        pbar[k] += fi->f_share[f] * fi->f_price[f];
+    }
+
+    /* Demand per unit of share, for each country's firms, and the domestic
+     * share of each market. */
+    for (int k = 0; k < nk; k++) {
+        double *acc = &access[(size_t)k * (size_t)nc * (size_t)nc], *den_k = &dens[k * nc];
+        const tr_technology *T = &s->techs[k];
+        double level = mk->k_q0[k] * pow(1 + T->market_growth, t);
+        double pr = pbar[k] > 0 ? pbar[k] / mk->k_price0[k] : 1;
+        double Qworld = level * pow(pr, -T->price_elasticity);
+        for (int m = 0; m < nc; m++) {
+            double den = 0;
+            for (int c = 0; c < nc; c++) {
+                double a;
+                if (c == m)
+                    a = 1 + s->countries[m].home_bias + pol->buy_dom[m * nk + k] + mk->ss_pref[m * nk + k];
+                else
+                    a = pow(1 + P->trade_cost + pol->tariff[(m * nc + c) * nk + k], -P->price_weight);
+                acc[m * nc + c] = a;
+                den += a * mk->ct_S[c * nk + k];
+            }
+            den_k[m] = den;
+            Q[m * nk + k] = Qworld * mk->gdp_share[m];
+            mk->ct_dom[m * nk + k] = den > 0 ? acc[m * nc + m] * mk->ct_S[m * nk + k] / den : NAN;
+        }
+        for (int c = 0; c < nc; c++) {
+            double d = 0;
+            for (int m = 0; m < nc; m++)
+                if (den_k[m] > 0)
+                    d += Q[m * nk + k] * acc[m * nc + c] / den_k[m];
+            D[c * nk + k] = d;
+        }
+    }
+
+    /* Allocation: each firm first serves its own demand up to capacity;
+     * demand it cannot serve goes to the firms of the same technology with
+     * spare capacity, in proportion to share x spare capacity (one round). */
+    for (int k = 0; k < nk; k++)
+        unmet[k] = spare[k] = 0;
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int k = fi->f_tech[f];
+        double d = fi->f_share[f] * D[fi->f_country[f] * nk + k];
+        fi->f_demand[f] = d;
+        if (d > fi->f_cap[f]) {
+            unmet[k] += d - fi->f_cap[f];
+            fi->f_y[f] = fi->f_cap[f];
+        } else {
+            fi->f_y[f] = d;
+            spare[k] += fi->f_share[f] * (fi->f_cap[f] - d);
+        }
+    }
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int k = fi->f_tech[f];
+        double room = fi->f_cap[f] - fi->f_y[f];
+        if (room > 0 && spare[k] > 0 && unmet[k] > 0) {
+            double extra = unmet[k] * fi->f_share[f] * room / spare[k];
+            fi->f_y[f] += extra < room ? extra : room;
+        }
+    }
+
+    /* Output, profits, capacity. */
+    double *ys = mk->ct_ysum, *caps = mk->ct_capsum, *revs = mk->ct_revsum, *costs = mk->ct_costsum;
+    memset(ys, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(caps, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(revs, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(costs, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(mk->ct_qsum, 0, sizeof(double) * (size_t)(nc * nk));
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int c = fi->f_country[f], k = fi->f_tech[f], i = c * nk + k;
+        const tr_technology *T = &s->techs[k];
+        double cost = fi->f_cost[f], p = fi->f_price[f];
+        double d = fi->f_demand[f];
+        double y = fi->f_y[f];
+        /* The competitive share carried to the next step: a firm that could
+         * not serve its demand keeps only the part it served (it grows no
+         * faster than its capacity); demand it picked up from others'
+         * shortfall, and what home bias or tariffs bring it, are not added
+         * (markets re-apply them every step, so they do not compound). */
+        if (d > 0 && y < d)
+            fi->f_share[f] *= y / d;
+        double R = p * y;
+        double sub = clampd(pol->sub_output[i] + mk->ss_sub[i], 0, MARKET_SUBSIDY_MAX);
+        double subsidy = sub * cost * y;
+        double rd = fi->f_rd_share[f] * R;
+        double profit = R + subsidy - cost * y - P->capacity_cost * cost * fi->f_cap[f] - rd;
+        fi->f_rev_rate[f] = R;
+        fi->f_W[f] += profit * dt;
+        fi->f_rev[f] += R * dt;
+        fi->f_profit[f] += profit * dt;
+        fi->f_cum[f] += y * dt;
+        mk->ct_cum[i] += y * dt;
+        mk->ct_sub_paid[i] += subsidy * dt;
+        double local_part = pol->sub_output[i] > 0 ? pol->sub_output_local[i] / (pol->sub_output[i] + mk->ss_sub[i]) : 0;
+        mk->yr_sub_local[i] += subsidy * dt * clampd(local_part, 0, 1);
+        ys[i] += y;
+        caps[i] += fi->f_cap[f];
+        mk->k_capsum[k] += fi->f_cap[f];
+        mk->ct_qsum[i] += fi->f_q[f];
+        revs[i] += R;
+        costs[i] += cost * y;
+        mk->yr_rd[i] += rd * dt;
+
+        /* Invest toward demand at target utilization; capacity subsidies from
+         * events and from the local governments' capacity budget. */
+        /* Cheap capacity (subsidised) is built further ahead of demand. */
+        double loc_room = lg->ct_local_cap[i] * dt * (run->step % run->spy + 1) - mk->ct_local_cap_paid[i];
+        double srate = clampd(pol->sub_capacity[i] + (loc_room > 0 ? lg->ct_local_cap_rate[i] : 0), 0, MARKET_SUBSIDY_MAX);
+        double util_goal = P->target_utilization * (1 - MARKET_SUBSIDY_BUILD_AHEAD * srate);
+        double want = d * (1 + (T->market_growth > 0 ? T->market_growth : 0)) / util_goal;
+        double gap = want - fi->f_cap[f];
+        if (gap > 0 && (fi->f_W[f] > 0 || fi->f_type[f] == TR_FIRM_SOE)) {
+            double inv = P->investment_speed * gap * dt;
+            double capex = P->capex * cost * inv;
+            /* Event subsidies pay their rate; local governments pay up to
+             * their rate (at most 80%, localgov.c) but never more than their capacity budget so far this year. */
+            double ev_paid = capex * clampd(pol->sub_capacity[i], 0, MARKET_SUBSIDY_MAX);
+            double ev_local = pol->sub_capacity[i] > 0 ? ev_paid * pol->sub_capacity_local[i] / pol->sub_capacity[i] : 0;
+            double room = lg->ct_local_cap[i] * dt * (run->step % run->spy + 1) - mk->ct_local_cap_paid[i];
+            double loc_paid = clampd(capex * lg->ct_local_cap_rate[i], 0, room > 0 ? room : 0);
+            if (ev_paid + loc_paid > MARKET_SUBSIDY_MAX * capex)
+                loc_paid = fmax(0.0, MARKET_SUBSIDY_MAX * capex - ev_paid);
+            /* Net worth counts capacity at cost: buying it with own money
+             * changes nothing, a subsidy adds to it (the yearly cost of
+             * capacity, wear included, is in capacity_cost). */
+            fi->f_W[f] += ev_paid + loc_paid;
+            fi->f_cap[f] += inv;
+            mk->ct_sub_paid[i] += ev_paid + loc_paid;
+            mk->yr_sub_local[i] += loc_paid + ev_local;
+            mk->ct_local_cap_paid[i] += loc_paid;
+            mk->ct_capex[i] += capex;
+        }
+        fi->f_cap[f] -= P->capacity_depreciation * fi->f_cap[f] * dt;
+    }
+    for (int i = 0; i < nc * nk; i++) {
+        mk->ct_util[i] = caps[i] > 0 ? ys[i] / caps[i] : P->target_utilization;
+        mk->ct_margin[i] = revs[i] > 0 ? (revs[i] - costs[i]) / revs[i] : 0;
+        /* yearly sums */
+        mk->yr_y[i] += ys[i] * dt;
+        mk->yr_cap[i] += caps[i] * dt;
+        mk->yr_rev[i] += revs[i] * dt;
+        mk->yr_cost[i] += costs[i] * dt;
+        mk->yr_sub[i] += mk->ct_sub_paid[i];
+    }
+    /* Where each country's sales went: its firms' revenue splits over the
+     * markets in proportion to the demand each market addressed to them; this
+     * gives exports, each market's purchases (consumption, in value and in
+     * units) and the part its own firms supplied (self-sufficiency, in units,
+     * so that a subsidy that cuts prices does not look like a loss of
+     * supply), all consistent with production. */
+    for (int k = 0; k < nk; k++) {
+        const double *acc = &access[(size_t)k * (size_t)nc * (size_t)nc], *den_k = &dens[k * nc];
+        for (int c = 0; c < nc; c++) {
+            const int i = c * nk + k;
+            if (revs[i] <= 0 || D[i] <= 0)
+                continue;
+            for (int m = 0; m < nc; m++) {
+                if (den_k[m] <= 0)
+                    continue;
+                double part = Q[m * nk + k] * acc[m * nc + c] / den_k[m] / D[i];
+                double v = revs[i] * part * dt;
+                double u = ys[i] * part * dt;
+                mk->yr_cons[m * nk + k] += v;
+                mk->yr_cons_u[m * nk + k] += u;
+                if (m == c)
+                    mk->yr_dom_u[i] += u;
+                else
+                    mk->yr_exports[i] += v;
+            }
+        }
+    }
+    return TR_OK;
+}
+
+void market_place_entrant(const tr_markets *mk, tr_firms *fi, const sim_ctx *run, int f, double m, double capref,
+                          double fac, double paid)
+{
+    const tr_params_firms *P = &run->s->params.firms;
+    const int c = fi->f_country[f], k = fi->f_tech[f], i = c * run->nk + k;
+    /* A quarter-year of output at its capacity as its own experience, plus
+     * what it shares of the national industry's. */
+    fi->f_cum[f] = MARKET_ENTRANT_EXPERIENCE * capref * fac * P->target_utilization;
+    /* It starts where its national industry stands on the learning curve
+     * (the world's, if the country has no firms here): its origin is set so
+     * that its learning factor equals theirs. */
+    double xref = m > 0 ? mk->ct_xsum[i] / m : (mk->k_xn[k] > 0 ? mk->k_xsum[k] / mk->k_xn[k] : 1.0);
+    double E = fi->f_cum[f] + P->learning_spill * mk->ct_cum[i];
+    double b = mk->k_b[k];
+    fi->f_E0[f] = b > 0 && xref > 0 ? E * exp(log(xref) / b) : E;
+    double cost = xref * mk->c_costlvl[c] / fi->f_q[f];
+    fi->f_cost[f] = cost;
+    fi->f_price[f] = cost * mk->ct_pfactor[i];
+    fi->f_W[f] = MARKET_ENTRANT_EQUITY * P->capex * cost * fi->f_cap[f] + paid;
+    fi->f_share[f] = mk->k_capsum[k] > 0 ? MARKET_ENTRANT_SHARE * fi->f_cap[f] / mk->k_capsum[k]
+                                         : MARKET_ENTRANT_SHARE_MIN;
+}
+
+void market_record_entry(tr_markets *mk, int i, double paid, double paid_local)
+{
+    mk->yr_entries[i] += 1;
+    mk->yr_sub[i] += paid;
+    mk->yr_sub_local[i] += paid_local;
+}
+
+void market_record_exit(tr_markets *mk, int i)
+{
+    mk->yr_exits[i] += 1;
+}
+
+void market_record_bailout(tr_markets *mk, int i, double amount)
+{
+    mk->yr_bailouts[i] += amount;
+}
+
+void market_year_start(tr_markets *mk, const sim_ctx *run)
+{
+    const size_t n = (size_t)run->nc * (size_t)run->nk;
+    double *yr[] = {mk->yr_rd,    mk->yr_exports, mk->yr_y,       mk->yr_cap,    mk->yr_rev,
+                    mk->yr_cost,  mk->yr_sub,     mk->yr_sub_local, mk->yr_cons, mk->yr_cons_u,
+                    mk->yr_dom_u, mk->yr_entries, mk->yr_exits,   mk->yr_bailouts, mk->yr_grants};
+    for (size_t j = 0; j < sizeof yr / sizeof yr[0]; j++)
+        memset(yr[j], 0, sizeof(double) * n);
+}
+
+void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year)
+{
+    for (int i = 0; i < run->nc * run->nk; i++) {
+        /* Memory for next year's choices and subsidy rates. */
+        mk->ct_prod_prev[i] = mk->ct_prod_last[i];
+        mk->ct_prod_last[i] = mk->yr_rev[i];
+        /* Capex expected next year: a moving average, so that one year's
+         * boom or bust does not swing the subsidy rate (localgov.c). */
+        mk->ct_capex_prev[i] = first_year ? mk->ct_capex[i]
+                                          : MARKET_CAPEX_MEMORY * mk->ct_capex_prev[i] + MARKET_CAPEX_NEW * mk->ct_capex[i];
+        mk->ct_capex[i] = 0;
+    }
+}
+
+/* Arrays of the market state by dimension. */
+enum { MARKET_CK_ARRAYS = 36, MARKET_K_ARRAYS = 9, MARKET_C_ARRAYS = 2 };
+
+size_t market_bytes(const tr_scenario *s)
+{
+    const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
+    return MARKET_CK_ARRAYS * tr_alloc_bytes(nc * nk, d) + MARKET_K_ARRAYS * tr_alloc_bytes(nk, d) +
+           MARKET_C_ARRAYS * tr_alloc_bytes(nc, d);
+}
+
+size_t market_scratch_bytes(const tr_scenario *s, size_t nf)
+{
+    const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
+    return tr_alloc_bytes(nf + 1, d) + 4 * tr_alloc_bytes(nk, d) + 2 * tr_alloc_bytes(nc * nk, d) +
+           tr_alloc_bytes(nk * nc * nc, d) + tr_alloc_bytes(nk * nc, d);
+}
+
+int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
+{
+    const int nc = run->nc, nk = run->nk, nck = nc * nk;
+    double **ck[] = {&mk->ct_cum,      &mk->ct_S,        &mk->ct_util,      &mk->ct_margin,   &mk->ct_prod_prev,
+                     &mk->ct_prod_last, &mk->ct_capex,   &mk->ct_capex_prev, &mk->ss_pref,    &mk->ss_sub,
+                     &mk->ss_start,    &mk->ct_sub_paid, &mk->ct_dom,
+                     &mk->ct_ysum,     &mk->ct_capsum,   &mk->ct_revsum,    &mk->ct_costsum,  &mk->ct_local_cap_paid,
+                     &mk->ct_pfactor,  &mk->ct_xsum,     &mk->ct_qsum,      &mk->yr_rd,       &mk->yr_exports,
+                     &mk->yr_y,        &mk->yr_cap,      &mk->yr_rev,       &mk->yr_cost,     &mk->yr_sub,
+                     &mk->yr_sub_local, &mk->yr_cons,    &mk->yr_cons_u,    &mk->yr_dom_u,    &mk->yr_entries,
+                     &mk->yr_exits,    &mk->yr_bailouts, &mk->yr_grants};
+    double **kk[] = {&mk->k_price0, &mk->k_q0,   &mk->k_price, &mk->k_hhi, &mk->k_capsum, &mk->k_nf,
+                     &mk->k_b,     &mk->k_xsum, &mk->k_xn};
+    _Static_assert(sizeof ck / sizeof ck[0] == MARKET_CK_ARRAYS, "market_bytes counts the [nc*nk] arrays");
+    _Static_assert(sizeof kk / sizeof kk[0] == MARKET_K_ARRAYS, "market_bytes counts the [nk] arrays");
+    for (size_t j = 0; j < sizeof ck / sizeof ck[0]; j++)
+        TR_ALLOC(A, *ck[j], nck);
+    for (size_t j = 0; j < sizeof kk / sizeof kk[0]; j++)
+        TR_ALLOC(A, *kk[j], nk);
+    TR_ALLOC(A, mk->gdp_share, nc);
+    TR_ALLOC(A, mk->c_costlvl, nc);
+    return TR_OK;
+}

@@ -1,0 +1,74 @@
+/* market.h — submodel "markets": one market per country and technology;
+ * prices, output, profits, capacity, and the yearly market accounts. */
+#ifndef TR_MODEL_MARKET_H
+#define TR_MODEL_MARKET_H
+
+#include "model/industry/firms.h"
+#include "model/industry/localgov.h"
+#include "model/policy/policy.h"
+#include "model/research/budget.h"
+#include "model/context.h"
+
+struct tr_markets {
+    /* per country x technology [nc*nk] */
+    double *ct_cum;            /* national cumulative output, units */
+    double *ct_S;              /* sum of shares of the country's firms */
+    double *ct_util;           /* utilization last step */
+    double *ct_margin;         /* operating margin last step */
+    double *ct_prod_prev;      /* production the year before last, US$ bn, for growth */
+    double *ct_prod_last;      /* production last year, US$ bn */
+    double *ct_capex;          /* capex spent this year, US$ bn */
+    double *ct_capex_prev;     /* expected capex: moving average of past years' */
+    double *ss_pref;           /* preference from self-sufficiency targets */
+    double *ss_sub;            /* output subsidy from self-sufficiency targets */
+    double *ss_start;          /* domestic share when a self-sufficiency target began (NaN: none) */
+    double *ct_sub_paid;       /* subsidies paid this step, US$ bn */
+    double *ct_dom;            /* domestic share of the market (units), last step */
+    double *ct_ysum, *ct_capsum, *ct_revsum, *ct_costsum; /* this step: output, capacity, revenue, cost */
+    double *ct_local_cap_paid; /* local capacity subsidies paid so far this year */
+    double *ct_pfactor;        /* price over unit cost this step */
+    double *ct_xsum;           /* sum of firms' learning factors this step */
+    double *ct_qsum;           /* sum of productivity of live firms, this step */
+    /* per technology [nk] */
+    double *k_price0;          /* average price at start */
+    double *k_q0;              /* world demand in units at start */
+    double *k_price;           /* average price this step */
+    double *k_hhi;             /* Herfindahl index of shares */
+    double *k_capsum;          /* capacity of live firms */
+    double *k_nf;              /* firms at the start */
+    double *k_b;               /* learning exponent */
+    double *k_xsum, *k_xn;     /* sum and count of learning factors, world */
+    /* per country [nc] */
+    double *gdp_share;         /* demand shares */
+    double *c_costlvl;         /* producers' cost level this step */
+    /* yearly accounts [nc*nk], US$ bn (units where _u) */
+    double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons, *yr_cons_u,
+        *yr_dom_u;
+    double *yr_entries, *yr_exits, *yr_bailouts;
+    double *yr_grants;         /* R&D grants paid to firms this year */
+};
+
+int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A);
+size_t market_bytes(const tr_scenario *s);
+/* Scratch market_step takes (nf: firm slots): competitiveness, per-technology
+ * sums, demand per unit of share D[c*nk+k], market demand Q[m*nk+k], access
+ * [(k*nc + m)*nc + c] of c's firms to market m and its denominators [k*nc + m]. */
+size_t market_scratch_bytes(const tr_scenario *s, size_t nf);
+/* Initial prices, demand, capacity in units and experience of the initial
+ * population (sets the firms' market state). */
+void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_budgets *bud);
+int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_policy *pol, const tr_budgets *bud,
+                const tr_localgov *lg, tr_arena *scratch, double year);
+/* An entrant's market state: experience, learning-curve origin, cost, price,
+ * net worth and share. m: live firms of its country and technology before
+ * this step's entry; capref x fac: its capacity; paid: subsidy it receives. */
+void market_place_entrant(const tr_markets *mk, tr_firms *fi, const sim_ctx *run, int f, double m, double capref,
+                          double fac, double paid);
+void market_record_entry(tr_markets *mk, int i, double paid, double paid_local);
+void market_record_exit(tr_markets *mk, int i);
+void market_record_bailout(tr_markets *mk, int i, double amount);
+void market_year_start(tr_markets *mk, const sim_ctx *run);
+/* End of a year, after the report: memory for next year's choices. */
+void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year);
+
+#endif

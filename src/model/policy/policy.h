@@ -1,0 +1,38 @@
+/* policy.h — submodel "policy timeline": the events in force this step,
+ * folded into modifier arrays that the other modules read (const). */
+#ifndef TR_MODEL_POLICY_H
+#define TR_MODEL_POLICY_H
+
+#include "model/context.h"
+
+typedef struct tr_policy {
+    unsigned char *ev_active;  /* [n_events] in force this step */
+    /* research side */
+    double *rd_scale;          /* [nc] multiplier of R&D intensity */
+    double *basic_add;         /* [nc] added to the basic-research share */
+    double *gov_add;           /* [nc] added to the government share */
+    double *priority;          /* [nc*nk] multiplier of research funding weight */
+    double *mega;              /* [nc*nk] megaproject US$ bn per year for research institutions */
+    double *mega_firm;         /* [nc*nk] megaproject US$ bn per year as R&D grants to firms */
+    double *return_boost;      /* [nc] */
+    double *attract_boost;     /* [nc] */
+    double *visa;              /* [dest*nc + origin] share of flows from origin blocked by dest */
+    double *joint;             /* [(c*nc + d)*nk + k] knowledge share exchanged c<->d in k */
+    /* industrial side */
+    double *sub_output;        /* [nc*nk] per-output subsidy, share of unit cost (central + local events) */
+    double *sub_output_local;  /* [nc*nk] of which paid by local governments */
+    double *sub_capacity;      /* [nc*nk] share of capex paid by events (central + local) */
+    double *sub_capacity_local;/* [nc*nk] of which by local events */
+    double *sub_entrant;       /* [nc*nk] US$ bn per entrant from events */
+    double *sub_entrant_local; /* [nc*nk] of which by local events */
+    double *tariff;            /* [(importer*nc + origin)*nk + k] ad-valorem */
+    double *buy_dom;           /* [nc*nk] extra domestic preference */
+    double *screen;            /* [nc*nk] share of foreign-invested entry blocked */
+} tr_policy;
+
+int policy_init(tr_policy *pol, const sim_ctx *run, tr_arena *A);
+size_t policy_bytes(const tr_scenario *s);
+/* Fold the events in force in the step starting at `year` into the modifiers. */
+void policy_apply(tr_policy *pol, const sim_ctx *run, double year);
+
+#endif

@@ -1,0 +1,121 @@
+/* knowledge.c — process 3b: knowledge stocks.
+ *
+ * Each country holds a knowledge stock per technology. It grows with the
+ * papers its institutions produce (high-impact papers count much more than
+ * ordinary ones), with spillovers from related technologies at home (the
+ * scenario's spillover links), with foreign spillovers that close part of
+ * the gap to the world frontier (scaled by both sides' openness and by the
+ * country's absorptive capacity, its own stock relative to the frontier), and
+ * with partners' new knowledge under `joint_research` agreements; it
+ * depreciates at a constant rate. Initial stocks are the steady state of the
+ * first year's output, so the run starts without a transient. */
+#include <math.h>
+#include <string.h>
+
+#include "model/research/knowledge.h"
+
+/* Smallest knowledge stock: a numerical floor so that ratios to the
+ * frontier stay defined. */
+#define KNOWLEDGE_MIN 1e-9
+
+static void update_frontier(tr_knowledge *kn, const sim_ctx *run)
+{
+    for (int k = 0; k < run->nk; k++) {
+        double f = 0;
+        for (int c = 0; c < run->nc; c++)
+            if (kn->K[c * run->nk + k] > f)
+                f = kn->K[c * run->nk + k];
+        kn->frontier[k] = f;
+    }
+}
+
+/* New knowledge of country c in technology k this step (before spillovers). */
+static double fresh(const tr_research *res, const sim_ctx *run, int c, int k)
+{
+    const tr_params_research *P = &run->s->params.research;
+    return P->knowledge_per_hi * res->hi_step[c * run->nk + k] +
+           P->knowledge_per_paper * res->papers_step[c * run->nk + k];
+}
+
+size_t knowledge_bytes(const tr_scenario *s)
+{
+    const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
+    return tr_alloc_bytes(nc * nk, d) + tr_alloc_bytes(nk, d);
+}
+
+int knowledge_init(tr_knowledge *kn, const sim_ctx *run, tr_arena *A)
+{
+    TR_ALLOC(A, kn->K, run->nc * run->nk);
+    TR_ALLOC(A, kn->frontier, run->nk);
+    /* Stocks start at 1 so that quality factors are defined; one research
+     * step at the initial budgets then gives the steady state K = flow / delta. */
+    const int nc = run->nc, nk = run->nk;
+    for (int i = 0; i < nc * nk; i++)
+        kn->K[i] = 1.0;
+    update_frontier(kn, run);
+    return TR_OK;
+}
+
+void knowledge_set_steady_state(tr_knowledge *kn, const sim_ctx *run, const tr_research *res)
+{
+    const int nc = run->nc, nk = run->nk;
+    const double delta = run->s->params.research.knowledge_depreciation;
+    for (int c = 0; c < nc; c++)
+        for (int k = 0; k < nk; k++) {
+            double flow = fresh(res, run, c, k) / run->dt; /* per year */
+            double k0 = delta > 0 ? flow / delta : flow;
+            kn->K[c * nk + k] = k0 > KNOWLEDGE_MIN ? k0 : KNOWLEDGE_MIN;
+        }
+    update_frontier(kn, run);
+}
+
+int knowledge_step(tr_knowledge *kn, const sim_ctx *run, const tr_research *res, const tr_budgets *bud,
+                   const tr_policy *pol, tr_arena *scratch)
+{
+    const tr_scenario *s = run->s;
+    const tr_params_research *P = &s->params.research;
+    const int nc = run->nc, nk = run->nk;
+    const double dt = run->dt;
+    double *gain = tr_arena_calloc(scratch, (size_t)nk, sizeof(double)); /* this step's gain of country c */
+    if (!gain)
+        return TR_ERR_NOMEM;
+
+    for (int c = 0; c < nc; c++) {
+        /* Openness of the rest of the world as seen from c. */
+        double orest = 0;
+        for (int d = 0; d < nc; d++)
+            if (d != c)
+                orest += bud->open[d];
+        orest = nc > 1 ? orest / (nc - 1) : 0;
+
+        for (int k = 0; k < nk; k++)
+            gain[k] = fresh(res, run, c, k);
+        /* Domestic spillovers along the links between technologies. */
+        for (int j = 0; j < nk; j++) {
+            const tr_technology *T = &s->techs[j];
+            double fj = fresh(res, run, c, j);
+            for (int l = 0; l < T->n_links; l++)
+                gain[T->links[l].to] += P->spill_domestic * T->links[l].weight * fj;
+        }
+        for (int k = 0; k < nk; k++) {
+            double *K = &kn->K[c * nk + k];
+            /* Catch-up toward the frontier, through open borders on both sides. */
+            double F = kn->frontier[k];
+            if (F > *K && F > 0) {
+                double absorb = pow(*K / F, P->absorptive_elasticity);
+                gain[k] += P->spill_foreign * bud->open[c] * orest * absorb * (F - *K) * dt;
+            }
+            /* Joint research partners share part of their new knowledge. */
+            for (int d = 0; d < nc; d++) {
+                double js = pol->joint[(c * nc + d) * nk + k];
+                if (js > 0)
+                    gain[k] += js * fresh(res, run, d, k);
+            }
+            *K += gain[k] - P->knowledge_depreciation * dt * *K;
+            if (*K < KNOWLEDGE_MIN)
+                *K = KNOWLEDGE_MIN;
+        }
+    }
+    update_frontier(kn, run);
+    return TR_OK;
+}

@@ -1,0 +1,218 @@
+/* talent.c — process 4: researchers and their moves between countries.
+ *
+ * Each country employs H researchers (thousands, all origins) with an
+ * average quality Hq/H; M[c,d] counts people of origin c working in d.
+ * Every step:
+ *  - domestic intake closes part of the gap to the number of researchers the
+ *    country's GERD can pay for (GERD / researcher_cost) and replaces
+ *    attrition; new researchers have the country's `talent_quality` (a time
+ *    path: the quality of its universities' graduates);
+ *  - researchers leave for abroad at `outbound_rate` times the country's
+ *    openness, more when opportunity abroad (R&D money per researcher) is
+ *    higher than at home, spread over destinations by opportunity, size and
+ *    openness; a destination's
+ *    `visa_restriction` blocks that share of the flow; inflows to one country
+ *    are capped at `foreign_share_max` of its stock per year;
+ *  - people abroad return at `return_rate`, more when home offers relatively
+ *    more and under a `talent_programme`; returnees bring `returnee_quality`
+ *    times the quality of the system they worked in, so talent raises
+ *    research quality where it lands. */
+#include <math.h>
+#include <string.h>
+
+#include "model/research/talent.h"
+
+/* Most of a host's initial researchers that the initial diaspora may be
+ * (share): larger diasporas are scaled down (fixed: diaspora0 is the lever). */
+#define TALENT_FOREIGN_MAX0 0.5
+/* Most that relative opportunity multiplies a leaving or returning rate:
+ * keeps flows finite where a country offers almost nothing (fixed). */
+#define TALENT_PULL_MAX 3.0
+/* Fewest researchers a country keeps, thousands: a numerical floor so that
+ * averages stay defined. */
+#define TALENT_H_MIN 1e-6
+
+static double minf(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static void set_attract(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol)
+{
+    for (int c = 0; c < run->nc; c++) {
+        double per = tal->H[c] > 0 ? bud->gerd[c] * 1e3 / tal->H[c] : 0; /* US$ k per researcher */
+        tal->attract[c] = per * (1.0 + pol->attract_boost[c]);
+    }
+}
+
+int talent_init(tr_talent *tal, const sim_ctx *run, tr_arena *A)
+{
+    const int nc = run->nc;
+    TR_ALLOC(A, tal->H, nc);
+    TR_ALLOC(A, tal->Hq, nc);
+    TR_ALLOC(A, tal->M, (size_t)nc * (size_t)nc);
+    TR_ALLOC(A, tal->attract, nc);
+    TR_ALLOC(A, tal->out_y, nc);
+    TR_ALLOC(A, tal->ret_y, nc);
+    TR_ALLOC(A, tal->in_y, nc);
+    return TR_OK;
+}
+
+size_t talent_bytes(const tr_scenario *s)
+{
+    const size_t nc = (size_t)s->n_countries, d = sizeof(double);
+    return 6 * tr_alloc_bytes(nc, d) + tr_alloc_bytes(nc * nc, d);
+}
+
+void talent_year_start(tr_talent *tal, const sim_ctx *run)
+{
+    memset(tal->out_y, 0, sizeof(double) * (size_t)run->nc);
+    memset(tal->ret_y, 0, sizeof(double) * (size_t)run->nc);
+    memset(tal->in_y, 0, sizeof(double) * (size_t)run->nc);
+}
+
+void talent_start(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol)
+{
+    const tr_scenario *s = run->s;
+    const int nc = run->nc;
+    const double y0 = tr_scenario_step_year(s, 0);
+    for (int c = 0; c < nc; c++) {
+        tal->H[c] = s->countries[c].researchers0;
+        tal->Hq[c] = tal->H[c] * tr_path_at(&s->countries[c].talent_quality, y0);
+    }
+    set_attract(tal, run, bud, pol);
+    /* The initial diaspora sits where opportunity times size is largest. It
+     * is part of its hosts' researchers, so no host can hold more foreign
+     * researchers than half its stock: larger diasporas are scaled down. */
+    for (int c = 0; c < nc; c++) {
+        double wsum = 0;
+        for (int d = 0; d < nc; d++)
+            if (d != c)
+                wsum += tal->attract[d] * tal->H[d];
+        for (int d = 0; d < nc; d++)
+            tal->M[c * nc + d] =
+                (d != c && wsum > 0) ? s->countries[c].diaspora0 * tal->attract[d] * tal->H[d] / wsum : 0;
+    }
+    for (int d = 0; d < nc; d++) {
+        double foreign = 0;
+        for (int c = 0; c < nc; c++)
+            foreign += tal->M[c * nc + d];
+        if (foreign > TALENT_FOREIGN_MAX0 * tal->H[d])
+            for (int c = 0; c < nc; c++)
+                tal->M[c * nc + d] *= TALENT_FOREIGN_MAX0 * tal->H[d] / foreign;
+    }
+}
+
+/* Share of a stock that moves in a step at annual rate `rate`: never more
+ * than the stock, and equal to rate * dt for small rates. */
+static double moved(double rate, double dt)
+{
+    return rate > 0 ? 1.0 - exp(-rate * dt) : 0.0;
+}
+
+int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol, double year,
+                tr_arena *scratch)
+{
+    const tr_scenario *s = run->s;
+    const tr_params_talent *P = &s->params.talent;
+    const int nc = run->nc;
+    const double dt = run->dt;
+    const double eps = P->opportunity_elasticity;
+    /* scratch: this step's moves from c to d (out, returns), arrivals, average quality */
+    double *O = tr_arena_calloc(scratch, (size_t)nc * (size_t)nc, sizeof(double));
+    double *R = tr_arena_calloc(scratch, (size_t)nc * (size_t)nc, sizeof(double));
+    double *in = tr_arena_calloc(scratch, (size_t)nc, sizeof(double));
+    double *q = tr_arena_calloc(scratch, (size_t)nc, sizeof(double));
+    if (!O || !R || !in || !q)
+        return TR_ERR_NOMEM;
+
+    set_attract(tal, run, bud, pol);
+    for (int c = 0; c < nc; c++)
+        q[c] = tal->H[c] > 0 ? tal->Hq[c] / tal->H[c] : tr_path_at(&s->countries[c].talent_quality, year);
+
+    /* Outflows and returns, all computed from the same snapshot. */
+    for (int c = 0; c < nc; c++) {
+        const tr_country *C = &s->countries[c];
+        double wsum = 0, abar = 0;
+        for (int d = 0; d < nc; d++) {
+            if (d == c)
+                continue;
+            wsum += tal->attract[d] * tal->H[d] * bud->open[d];
+            abar += tal->attract[d] * tal->H[d] * bud->open[d] * tal->attract[d];
+        }
+        abar = wsum > 0 ? abar / wsum : 0;
+        double pull = tal->attract[c] > 0 ? minf(TALENT_PULL_MAX, pow(abar / tal->attract[c], eps)) : TALENT_PULL_MAX;
+        double total = tal->H[c] * moved(C->outbound_rate * bud->open[c] * pull, dt);
+        for (int d = 0; d < nc; d++) {
+            double o = 0, r = 0;
+            if (d != c && wsum > 0) {
+                o = total * tal->attract[d] * tal->H[d] * bud->open[d] / wsum * (1.0 - pol->visa[d * nc + c]);
+                double back = tal->attract[d] > 0 ? minf(TALENT_PULL_MAX, pow(tal->attract[c] / tal->attract[d], eps))
+                                                  : TALENT_PULL_MAX;
+                r = tal->M[c * nc + d] * moved(C->return_rate * (1.0 + pol->return_boost[c]) * back, dt);
+            }
+            O[c * nc + d] = o;
+            R[c * nc + d] = r;
+        }
+    }
+    /* Cap inflows into each destination. */
+    for (int d = 0; d < nc; d++) {
+        double tot = 0;
+        for (int c = 0; c < nc; c++)
+            tot += O[c * nc + d];
+        double cap = P->foreign_share_max * tal->H[d] * dt;
+        if (tot > cap && tot > 0)
+            for (int c = 0; c < nc; c++)
+                O[c * nc + d] *= cap / tot;
+        in[d] = 0;
+    }
+    /* Apply. */
+    for (int c = 0; c < nc; c++) {
+        for (int d = 0; d < nc; d++) {
+            if (d == c)
+                continue;
+            double o = O[c * nc + d], r = R[c * nc + d];
+            /* leaving c for d */
+            tal->H[c] -= o;
+            tal->Hq[c] -= o * q[c];
+            tal->H[d] += o;
+            tal->Hq[d] += o * q[c];
+            tal->M[c * nc + d] += o;
+            /* returning from d to c */
+            tal->H[d] -= r;
+            tal->Hq[d] -= r * q[d];
+            tal->H[c] += r;
+            tal->Hq[c] += r * P->returnee_quality * q[d];
+            tal->M[c * nc + d] -= r;
+            tal->out_y[c] += o;
+            tal->ret_y[c] += r;
+            in[d] += o;
+        }
+    }
+    for (int d = 0; d < nc; d++)
+        tal->in_y[d] += in[d];
+
+    /* People abroad retire like everyone else in their host. */
+    const double keep = 1.0 - moved(P->attrition, dt);
+    for (int j = 0; j < nc * nc; j++)
+        tal->M[j] *= keep;
+
+    /* Domestic intake and attrition. */
+    for (int c = 0; c < nc; c++) {
+        const tr_country *C = &s->countries[c];
+        double cost = tr_path_at(&C->researcher_cost, year);
+        double target = cost > 0 ? bud->gerd[c] * 1e3 / cost : tal->H[c];
+        double gap = target - tal->H[c];
+        double intake = dt * (P->intake_rate * (gap > 0 ? gap : 0) + P->attrition * tal->H[c]);
+        double leave = tal->H[c] * moved(P->attrition, dt);
+        double tq = tr_path_at(&C->talent_quality, year);
+        double qa = tal->H[c] > 0 ? tal->Hq[c] / tal->H[c] : tq;
+        tal->H[c] += intake - leave;
+        tal->Hq[c] += intake * tq - leave * qa;
+        if (tal->H[c] < TALENT_H_MIN) {
+            tal->H[c] = TALENT_H_MIN;
+            tal->Hq[c] = TALENT_H_MIN * tq;
+        }
+    }
+    return TR_OK;
+}

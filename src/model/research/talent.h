@@ -1,0 +1,25 @@
+/* talent.h — submodel "talent": researchers by country and their moves. */
+#ifndef TR_MODEL_TALENT_H
+#define TR_MODEL_TALENT_H
+
+#include "model/policy/policy.h"
+#include "model/research/budget.h"
+#include "model/context.h"
+
+/* H[c] researchers working in c (all origins), thousands FTE; Hq[c] their
+ * quality-weighted sum; M[c*nc+d] people of origin c working in d (d != c). */
+struct tr_talent {
+    double *H, *Hq, *M;
+    double *attract;              /* [nc] opportunity index, US$ k per researcher */
+    double *out_y, *ret_y, *in_y; /* [nc] flows this year, thousands */
+};
+
+int talent_init(tr_talent *tal, const sim_ctx *run, tr_arena *A);
+size_t talent_bytes(const tr_scenario *s);
+/* Initial stocks (needs the first step's budgets). */
+void talent_start(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol);
+void talent_year_start(tr_talent *tal, const sim_ctx *run);
+int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol, double year,
+                tr_arena *scratch);
+
+#endif
