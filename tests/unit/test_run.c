@@ -253,17 +253,18 @@ static void test_run_checks_first(void **state)
     tr_diag_free(&d);
 }
 
-static void test_run_fault_injection(void **state)
+/* Refuse each allocation of the whole sequence once (load, create, run,
+ * write, export): a clean TR_ERR_NOMEM, nothing leaked, the database absent
+ * or valid and marked failed, the CSV set absent or complete. */
+static void fault_sweep(tr_run_options o, const char *what)
 {
-    (void)state;
-    const char *db = "test_run_fault.db", *csv = "test_run_fault_csv";
+    const char *db = o.db_path, *csv = o.csv_dir;
     remove_db(db);
     remove_dir(csv);
     counting c;
     counting_init(&c);
     tr_fault_allocator f;
     tr_fault_allocator_init(&f, &c.base, -1);
-    tr_run_options o = short_run(db, csv);
     o.alloc = &f.base;
     tr_diag d;
     tr_diag_init(&d);
@@ -299,7 +300,24 @@ static void test_run_fault_injection(void **state)
         remove_db(db);
         remove_dir(csv);
     }
-    printf("fault injection: %ld allocations, each refused once\n", total);
+    printf("fault injection (%s): %ld allocations, each refused once\n", what, total);
+}
+
+static void test_run_fault_injection(void **state)
+{
+    (void)state;
+    fault_sweep(short_run("test_run_fault.db", "test_run_fault_csv"), "tests/scenarios/good/base.yaml");
+}
+
+/* The same over the embedded default scenario, two years. */
+static void test_run_fault_injection_default(void **state)
+{
+    (void)state;
+    static const char *const two_years[] = {"calendar.end=2001"};
+    tr_run_options o = short_run("test_run_fault.db", "test_run_fault_csv");
+    o.scenario_path = NULL;
+    o.overrides = two_years;
+    fault_sweep(o, "default scenario");
 }
 
 
@@ -382,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_run_basic),
         cmocka_unit_test(test_run_checks_first),
         cmocka_unit_test(test_run_fault_injection),
+        cmocka_unit_test(test_run_fault_injection_default),
         cmocka_unit_test(test_run_lock_marks_failed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
