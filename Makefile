@@ -44,6 +44,7 @@ test-asan: deps
 bench: build
 	./$(BUILD)/bench_run
 	./$(BUILD)/bench_firms
+	sh bench/bench_ensemble.sh $(BUILD)
 
 # libFuzzer (clang) on one target fuzz/fuzz_$(FUZZ_TARGET).c: scenario (the
 # loader), override (--set), include (includes over files in memory) or

@@ -1067,7 +1067,7 @@ static void test_canonical_text(void **state)
     static const char *const tricky[] = {
         "a\tb", "a, b [c] {d}", "x: y", "a #b", "a#b", "'single'", "\"dq\"", "- x", "-x", "---x", "...",
         "? q", "?q", ":x", "x:", "%p", "@a", "`b", "!t", "&a", "*a", "|", ">", "Z\xc3\xbcrich", "\xf0\x9f\x98\x80",
-        "\xef\xbb\xbf" "bom", "null", "~", "true", "1e3", "0x1F", "2006Q2", "", "  lead", "trail  ", "a\\nb",
+        "\357\273\277bom", "null", "~", "true", "1e3", "0x1F", "2006Q2", "", "  lead", "trail  ", "a\\nb",
         "tab\tend", "\xc2\xa0nbsp", "\xe2\x80\xa8ls", "multi word value", "a  b",
     };
     static const char *const forms[] = {"%s", "\"%s\"", "'%s'"};
