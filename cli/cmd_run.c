@@ -240,12 +240,12 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
             any += sm->prod[(years[j] - s->start_year) * nc + c];
     if (any > 0) {
         int yl = years[ny - 1] - s->start_year;
-        /* "Little giants" is a designation (China's MIIT programme): shown
-         * only when the scenario's parameters.firms.little_giant_* make the
-         * run designate any. */
+        /* "Little giants" is a designation (China's MIIT programme): a
+         * column only when some country runs the programme
+         * (firms.little_giants), and "-" for the countries that do not. */
         int giants = 0;
         for (int c = 0; c < nc; c++)
-            giants |= sm->firms[(yl * nc + c) * 3 + 2] > 0;
+            giants |= s->countries[c].firms.little_giants;
         fprintf(out, "\nShare of world sales of the technologies' products (%%); in %d: capacity use (%%, output-weighted),\n"
                      "subsidies to firms (US$ bn), firms, small specialised firms (SMEs)%s\n",
                 years[ny - 1], giants ? " and little giants" : "");
@@ -273,8 +273,10 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
                 fprintf(out, "   %6.0f", 100 * u);
             fprintf(out, " %9.1f %9.0f %8.0f", sm->subs[yl * nc + c], sm->firms[(yl * nc + c) * 3],
                     sm->firms[(yl * nc + c) * 3 + 1]);
-            if (giants)
+            if (giants && C->firms.little_giants)
                 fprintf(out, " %8.0f", sm->firms[(yl * nc + c) * 3 + 2]);
+            else if (giants)
+                fprintf(out, " %8s", "-");
             fputc('\n', out);
         }
         double world = 0;

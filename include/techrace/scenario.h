@@ -79,6 +79,7 @@ typedef struct tr_firm_gen {
     double size;          /* `firms.size`, mean capacity of its firms relative to the world average (1) */
     double represents;    /* `firms.represents`, real firms one model firm stands for (scales reported counts) */
     tr_path cost;         /* `firms.cost`, relative unit cost of its producers (wages, inputs), 1 = world average */
+    int little_giants;    /* `firms.little_giants`, 1 where the country designates "little giant" SMEs (default 0) */
 } tr_firm_gen;
 
 /* Local governments of a country ("mayor economy", MODEL.md section 2). */

@@ -118,6 +118,9 @@ static const sc_field firm_gen_fields[] = {
          "relative unit cost of its producers (wages, inputs, energy), 1 = world average (time path)"),
     NUM(tr_firm_gen, "represents", represents, SC_MIN_EXCL, 1, 0, 1e6, "firms",
         "real firms one model firm stands for: scales the reported counts of firms, SMEs and little giants"),
+    INT(tr_firm_gen, "little_giants", little_giants, 0, 0, 0, 1, "flag",
+        "1 where the country runs a \"little giant\" programme (China's MIIT designation of specialised SMEs): only "
+        "there are SMEs designated, by parameters.firms.little_giant_quantile and little_giant_rd"),
 };
 static const sc_schema firm_gen_schema = {"firms", sizeof(tr_firm_gen), firm_gen_fields,
                                           ARRAY_LEN(firm_gen_fields), NULL};

@@ -401,7 +401,8 @@ int firms_little_giants(tr_firms *fi, const sim_ctx *run, tr_arena *scratch)
     const tr_params_firms *P = &run->s->params.firms;
     const int nk = run->nk;
     /* Little giants: small specialised firms in the top productivity
-     * quantile of their technology with enough R&D. Productivities are
+     * quantile of their technology with enough R&D, in the countries that
+     * designate them. Productivities are
      * grouped by technology in one pass, then the quantile of each group is
      * selected in linear time. */
     /* scratch: offsets of each technology's group, fill positions, the groups */
@@ -431,9 +432,11 @@ int firms_little_giants(tr_firms *fi, const sim_ctx *run, tr_arena *scratch)
             fi->k_lgcut[k] = INFINITY;
         }
     }
+    /* Designated only where the country runs the programme (firms.little_giants);
+     * the threshold is the technology's world quantile either way. */
     for (int f = 0; f < fi->nf; f++)
         if (fi->f_alive[f])
-            fi->f_lg[f] = fi->f_type[f] == TR_FIRM_SME && fi->f_q[f] >= fi->k_lgcut[fi->f_tech[f]] &&
-                           fi->f_rd_share[f] >= P->little_giant_rd;
+            fi->f_lg[f] = run->s->countries[fi->f_country[f]].firms.little_giants && fi->f_type[f] == TR_FIRM_SME &&
+                          fi->f_q[f] >= fi->k_lgcut[fi->f_tech[f]] && fi->f_rd_share[f] >= P->little_giant_rd;
     return TR_OK;
 }
