@@ -79,9 +79,9 @@ check "default run"             status_is 0 "$TR" run
 check "summary matches golden"  cmp -s "$T/out" "$GOLD/run_default.txt"
 [ "$fail" -eq 0 ] || diff "$GOLD/run_default.txt" "$T/out" | head -40
 
-# The title follows an overridden calendar; no little giants, no column.
+# The title follows an overridden calendar; no country runs a little-giant programme, no column.
 check "title follows calendar" sh -c "'$TR' run --set calendar.end=2005 | head -n 1 | grep -qx 'US-China technology race 2000-2005'"
-check "no giants without designations" sh -c "! '$TR' run --set calendar.end=2006 --set parameters.firms.little_giant_rd=1 | grep -q giants"
+check "no giants without a programme" sh -c "! '$TR' run --set calendar.end=2006 --set countries.CN.firms.little_giants=0 | grep -q giants"
 
 # Determinism: the same seed gives byte-identical CSV, another seed does not.
 check "run A"  status_is 0 "$TR" run --quiet --seed 42 --out "$T/a.db" --csv "$T/a"
