@@ -338,6 +338,10 @@ int cmd_compare(int argc, char **argv)
     }
     if (tr_mpi_rank() != 0)
         quiet = 1; /* rank 0 reports for all */
+    cli_progress pr;
+    cli_progress_init(&pr, quiet);
+    eo.progress = cli_progress_update;
+    eo.ctx = &pr;
     eo.interrupt = &cmp_interrupted;
     if (!quiet && tr_mpi_size() > 1)
         fprintf(stderr, "compare: %u runs per arm, seed %" PRIu64 ", %d MPI ranks (rank 0 writes) -> %s\n", eo.runs,
@@ -348,6 +352,7 @@ int cmd_compare(int argc, char **argv)
     rc = tr_compare_run(A, B, la, lb, &eo, &d);
     for (int i = 0; i < 3; i++)
         sigaction(sigs[i], &old[i], NULL);
+    cli_progress_end(&pr);
     tr_diag_print(&d, stderr);
     int status = EXIT_OK;
     if (rc == TR_ERR_INTERRUPTED) {

@@ -50,30 +50,6 @@ static void ens_usage(FILE *out)
           out);
 }
 
-typedef struct progress {
-    int tty;
-    struct timespec t0;
-} progress;
-
-static double since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
-}
-
-static void on_progress(void *ctx, uint32_t done, uint32_t total)
-{
-    progress *p = ctx;
-    if (!p->tty)
-        return;
-    double el = since(&p->t0), rate = el > 0 ? done / el : 0;
-    double left = rate > 0 ? (total - done) / rate : 0;
-    fprintf(stderr, "\r  %u/%u runs  %.1f runs/s  %.0f s left   ", done, total, rate, left);
-    if (done == total)
-        fputc('\n', stderr);
-}
-
 static int parse_u64(const char *s, uint64_t *out)
 {
     char *end;
@@ -201,12 +177,12 @@ int cmd_ensemble(int argc, char **argv)
         if (olds[i]->sa_handler != SIG_IGN) /* `trap '' INT` stays in force */
             sigaction(sigs[i], &sa, NULL);
     }
-    progress pr = {isatty(2) && !quiet, {0, 0}};
-    clock_gettime(CLOCK_MONOTONIC, &pr.t0);
+    cli_progress pr;
+    cli_progress_init(&pr, quiet);
     if (tr_mpi_rank() != 0)
         quiet = 1; /* rank 0 reports for all */
     eo.interrupt = &ens_interrupted;
-    eo.progress = on_progress;
+    eo.progress = cli_progress_update;
     eo.ctx = &pr;
     if (!quiet && tr_mpi_size() > 1)
         fprintf(stderr, "%s: %u runs, seed %" PRIu64 ", %d MPI ranks (rank 0 writes) -> %s\n", s->name, eo.runs,
@@ -217,8 +193,7 @@ int cmd_ensemble(int argc, char **argv)
     rc = tr_ensemble_run(s, &eo, &d);
     for (int i = 0; i < 3; i++)
         sigaction(sigs[i], olds[i], NULL);
-    if (pr.tty && rc != TR_OK)
-        fputc('\n', stderr);
+    cli_progress_end(&pr);
     tr_diag_print(&d, stderr);
     int status = EXIT_OK;
     if (rc == TR_ERR_INTERRUPTED) {
@@ -231,7 +206,7 @@ int cmd_ensemble(int argc, char **argv)
         fprintf(stderr, "techrace ensemble: %s\n", tr_strerror(rc));
         status = EXIT_RUNTIME;
     } else if (!quiet) {
-        printf("%u runs in %.1f s: %s (aggregates: table aggregates_named)\n", eo.runs, since(&pr.t0), eo.out);
+        printf("%u runs in %.1f s: %s (aggregates: table aggregates_named)\n", eo.runs, cli_progress_seconds(&pr), eo.out);
     }
     tr_diag_free(&d);
     tr_scenario_destroy(s);

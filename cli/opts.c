@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -182,4 +184,41 @@ int cli_parse_size(const char *s, size_t *out)
         return -1;
     *out = (size_t)(v << shift);
     return 0;
+}
+
+static double mono_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+void cli_progress_init(cli_progress *p, int quiet)
+{
+    p->tty = !quiet && isatty(2);
+    p->shown = 0;
+    p->t0 = mono_seconds();
+}
+
+double cli_progress_seconds(const cli_progress *p)
+{
+    return mono_seconds() - p->t0;
+}
+
+void cli_progress_update(void *ctx, uint32_t done, uint32_t total)
+{
+    cli_progress *p = ctx;
+    if (!p->tty)
+        return;
+    double el = cli_progress_seconds(p), rate = el > 0 ? done / el : 0;
+    double left = rate > 0 ? (total - done) / rate : 0;
+    fprintf(stderr, "\r  %u/%u runs  %.1f runs/s  %.0f s left   ", done, total, rate, left);
+    p->shown = 1;
+}
+
+void cli_progress_end(cli_progress *p)
+{
+    if (p->tty && p->shown)
+        fputc('\n', stderr);
+    p->shown = 0;
 }

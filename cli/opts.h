@@ -8,6 +8,7 @@
 #define TR_CLI_OPTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct cli_opt {
@@ -49,6 +50,18 @@ int cli_parse_size(const char *s, size_t *out);
     "  --max-memory SIZE  refuse a run whose estimated memory is above SIZE (e.g. 16G;\n" \
     "                  default 8G): the estimate comes from the scenario's sizes, before\n" \
     "                  anything is allocated\n"
+
+/* Progress of a long command on stderr when it is a terminal (runs done,
+ * rate, time left); silent otherwise. */
+typedef struct cli_progress {
+    int tty;
+    int shown;
+    double t0;
+} cli_progress;
+void cli_progress_init(cli_progress *p, int quiet);
+void cli_progress_update(void *ctx, uint32_t done, uint32_t total); /* ctx: a cli_progress */
+void cli_progress_end(cli_progress *p);  /* ends the progress line */
+double cli_progress_seconds(const cli_progress *p);
 
 /* Flush and close standard output; on a write error print
  * "PROG: cannot write to standard output: REASON" and return 1. */
