@@ -5,6 +5,9 @@
 #include "scenario/sc_internal.h"
 
 #include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- overrides --------------------------------------------------------- */
@@ -31,6 +34,35 @@ static void map_set(sc_ctx *c, sc_node *map, sc_node *key, sc_node *val, int sor
     map->vals[pos] = val;
 }
 
+/* The shortest text that reads back as v. */
+static void format_number(char *buf, size_t n, double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* old_val scaled (op '*') or shifted (op '+') by x, as a new scalar;
+ * rounded to a whole number for an integer key. */
+static sc_node *apply_op(sc_ctx *c, const sc_node *at, const sc_node *old_val, char op, double x, int whole)
+{
+    char *end = NULL;
+    double v = old_val->kind == SC_SCALAR && !old_val->quoted ? strtod(old_val->str, &end) : NAN;
+    if (!end || end == old_val->str || *end || !isfinite(v)) {
+        sc_error(c, at, "cannot %s a value that is not a number ('%s')", op == '*' ? "scale" : "shift",
+                 old_val->kind == SC_SCALAR ? sc_clip(c, old_val->str) : "a mapping");
+        return NULL;
+    }
+    double r = op == '*' ? v * x : v + x;
+    if (whole)
+        r = round(r);
+    char num[40];
+    format_number(num, sizeof num, r);
+    return sc_new_scalar(c, at->file, at->line, at->col, sc_strdup(c, &c->tmp, num), 0);
+}
+
 void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
 {
     const char *txt = c->overrides[idx];
@@ -45,14 +77,30 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
         sc_error(c, &at, "expected key.path=value");
         return;
     }
-    if (eq == txt) {
-        sc_error(c, &at, "missing key path before '='");
+    /* key*=F scales a number or every point of a time path, key+=D shifts it */
+    char op = eq > txt && (eq[-1] == '*' || eq[-1] == '+') ? eq[-1] : 0;
+    const char *kend = op ? eq - 1 : eq; /* end of the key path */
+    if (kend == txt) {
+        sc_error(c, &at, "missing key path before '%s'", op == '*' ? "*=" : op == '+' ? "+=" : "=");
         return;
+    }
+    double operand = 0;
+    if (op) {
+        char *end = NULL;
+        operand = strtod(eq + 1, &end);
+        at.col = (int)(eq - txt) + 2;
+        if (!eq[1] || *end || !isfinite(operand)) {
+            sc_error(c, &at, "'%s' wants a number after it, got '%s'", op == '*' ? "*=" : "+=", sc_clip(c, eq + 1));
+            return;
+        }
+        at.col = 1;
     }
     /* the value, positioned inside the override text */
     int vcol = (int)(eq - txt) + 2;
     sc_node *val;
-    if (!eq[1]) {
+    if (op) {
+        val = NULL; /* computed from the current value below */
+    } else if (!eq[1]) {
         val = sc_new_scalar(c, file, line, vcol, "", 0);
     } else {
         int damaged;
@@ -71,11 +119,11 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
     sc_node *cur = root;
     int free_map = 0, path_map = 0;
     const char *p = txt;
-    while (p < eq) {
+    while (p < kend) {
         const char *end = p;
-        while (end < eq && *end != '.')
+        while (end < kend && *end != '.')
             end++;
-        int last = end == eq;
+        int last = end == kend;
         at.col = (int)(p - txt) + 1;
         size_t sl = (size_t)(end - p);
         if (sl == 0) {
@@ -86,7 +134,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
         memcpy(seg, p, sl);
         seg[sl] = 0;
         p = last ? end : end + 1;
-        if (!last && p == eq) {
+        if (!last && p == kend) {
             at.col = (int)(p - txt) + 1;
             sc_error(c, &at, "empty key in path");
             return;
@@ -98,6 +146,16 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
                 sc_error(c, &at, "'%s' has no keys below it", sc_clip(c, seg));
                 return;
             }
+            if (op) {
+                sc_node *old_val = sc_map_get(cur, seg);
+                if (!old_val || old_val->kind != SC_SCALAR) {
+                    sc_error(c, &at, "'%s' has no value here to scale or shift", sc_clip(c, seg));
+                    return;
+                }
+                val = apply_op(c, &at, old_val, op, operand, 0);
+                if (!val)
+                    return;
+            }
             map_set(c, cur, key, val, path_map);
             return;
         }
@@ -108,6 +166,35 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
         }
         if (f->type == SC_F_INCLUDE) {
             sc_error(c, &at, "'include' cannot be set with --set");
+            return;
+        }
+        if (last && op) {
+            if (f->type != SC_F_NUM && f->type != SC_F_INT && f->type != SC_F_PATH) {
+                sc_error(c, &at, "'%s' is not a number or a time path: it cannot be scaled or shifted",
+                         sc_clip(c, seg));
+                return;
+            }
+            sc_node *old_val = sc_map_get(cur, seg);
+            if (!old_val) { /* not in the file: the default */
+                char num[40];
+                format_number(num, sizeof num, f->def);
+                old_val = sc_new_scalar(c, file, line, at.col, sc_strdup(c, &c->tmp, num), 0);
+            }
+            if (old_val->kind == SC_MAP && f->type == SC_F_PATH) {
+                sc_node *np = sc_new_node(c, SC_MAP, file, line, at.col);
+                for (int i = 0; i < old_val->n; i++) {
+                    sc_node *v = apply_op(c, &at, old_val->vals[i], op, operand, 0);
+                    if (!v)
+                        return;
+                    sc_map_add(c, np, old_val->keys[i], v);
+                }
+                val = np;
+            } else {
+                val = apply_op(c, &at, old_val, op, operand, f->type == SC_F_INT);
+                if (!val)
+                    return;
+            }
+            map_set(c, cur, key, val, 0);
             return;
         }
         if (last) {
@@ -135,14 +222,14 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
             /* the next segment selects an item by id */
             const char *q = p;
             const char *qe = q;
-            while (qe < eq && *qe != '.')
+            while (qe < kend && *qe != '.')
                 qe++;
             size_t il = (size_t)(qe - q);
             char *id = sc_alloc(c, il + 1);
             memcpy(id, q, il);
             id[il] = 0;
             at.col = (int)(q - txt) + 1;
-            if (qe == eq) {
+            if (qe == kend) {
                 sc_error(c, &at, "cannot replace a whole %s with --set; set its keys one by one "
                          "(e.g. %.*s.%s.name=...)", f->sub->name, (int)(q - txt - 1), txt, sc_clip(c, id));
                 return;
@@ -166,7 +253,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
             cur = item;
             sch = f->sub;
             p = qe + 1;
-            if (p >= eq) {
+            if (p >= kend) {
                 at.col = (int)(p - txt) + 1;
                 sc_error(c, &at, "empty key in path");
                 return;

@@ -110,6 +110,21 @@ contains "$tmp/err" "fifo: error: cannot read file: not a regular file (a FIFO)"
 expect_status 2 timeout 20 "$bin" scenario check "$tmp/inc-fifo.yaml"
 contains "$tmp/err" "inc-fifo.yaml:1:11: error: cannot read included file '$tmp/fifo': not a regular file (a FIFO)"
 
+# --set KEY*=F scales a number or every point of a time path, KEY+=D shifts it
+expect_status 0 "$bin" scenario show default --set seed=1 --set 'countries.US.gdp+=100' --set 'countries.US.firms.count*=2' \
+    --set 'parameters.firms.little_giant_rd*=2' --set 'countries.CN.rd_intensity.2000*=2'
+contains "$tmp/out" "gdp: {2000: 15638, 2005: 17717"
+contains "$tmp/out" "firms: {count: 3000,"
+contains "$tmp/out" "little_giant_rd: 0.06,"
+contains "$tmp/out" "rd_intensity: {2000: 0.0178,"
+expect_status 0 "$bin" scenario show default --set seed=1 --set 'parameters.talent.attrition*=1'
+expect_status 0 "$bin" scenario show default --set seed=1 --set 'countries.US.firms.count*=1.3333'
+contains "$tmp/out" "firms: {count: 2000,"
+expect_status 2 "$bin" scenario show default --set 'countries.US.name*=2'
+contains "$tmp/err" "'name' is not a number or a time path: it cannot be scaled or shifted"
+expect_status 2 "$bin" scenario show default --set 'countries.US.gdp*=x'
+contains "$tmp/err" "--set:1:19: error: '*=' wants a number after it, got 'x'"
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"
     exit 1
