@@ -117,12 +117,17 @@ static void compute_run(ensemble *e, run_buf *b)
     so.run = b->run;
     so.alloc = e->alloc;
     so.max_bytes = e->j->max_bytes;
-    int rc = tr_sim_create_opts(&sim, e->j->h.points[b->point], &so, &b->diag);
+    const tr_scenario *s = NULL;
+    tr_scenario *owned = NULL;
+    int rc = exp_point_get(&e->j->h, b->point, &s, &owned, &b->diag);
+    if (rc == TR_OK)
+        rc = tr_sim_create_opts(&sim, s, &so, &b->diag);
     if (rc == TR_OK) {
         tr_sim_hooks h = {buf_on_year, NULL, b, e->j->interrupt};
         rc = tr_sim_run(sim, &h);
     }
     tr_sim_destroy(sim);
+    exp_point_put(owned);
     b->status = rc;
 }
 
@@ -168,30 +173,6 @@ static void forward_diag(tr_diag *to, const tr_diag *from, uint32_t point, uint3
         else
             tr_diag_add(to, m->level, m->file, m->line, m->col, "%s", m->text);
     }
-}
-
-/* All points must have the same countries, technologies and calendar, so
- * their tables line up. */
-static int check_points(const exp_header *h, tr_diag *diag)
-{
-    const tr_scenario *a = h->points[0];
-    for (uint32_t p = 1; p < h->n_points; p++) {
-        const tr_scenario *b = h->points[p];
-        int same = a->n_countries == b->n_countries && a->n_tech == b->n_tech && a->start_year == b->start_year &&
-                   a->end_year == b->end_year;
-        for (int c = 0; same && c < a->n_countries; c++)
-            same = strcmp(a->countries[c].id, b->countries[c].id) == 0;
-        for (int k = 0; same && k < a->n_tech; k++)
-            same = strcmp(a->techs[k].id, b->techs[k].id) == 0;
-        if (!same) {
-            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0,
-                        "%s: scenario %u (%s) has other countries, technologies or calendar than the first: the "
-                        "points of one experiment must line up",
-                        h->kind, p, h->labels ? h->labels[p] : b->name);
-            return TR_ERR_INPUT;
-        }
-    }
-    return TR_OK;
 }
 
 /* Threads: workers compute, the calling thread commits. */
@@ -307,7 +288,7 @@ static int run_threads(ensemble *e, exp_db *db, uint32_t *n_done, uint32_t total
 int exp_run_job(const exp_job *j, tr_diag *diag)
 {
     const exp_header *h = &j->h;
-    if (!h->points || h->n_points < 1 || !j->out || !*j->out) {
+    if ((!h->points && !h->load) || h->n_points < 1 || !j->out || !*j->out) {
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "%s: no scenario or no output database", h->kind);
         return TR_ERR_INPUT;
     }
@@ -322,15 +303,25 @@ int exp_run_job(const exp_job *j, tr_diag *diag)
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "%s: --force and --resume exclude each other", h->kind);
         return TR_ERR_INPUT;
     }
-    int rc = check_points(h, diag);
-    if (rc != TR_OK)
-        return rc;
+    int rc = TR_OK;
     ensemble e;
     memset(&e, 0, sizeof e);
     e.j = j;
     e.alloc = j->alloc;
-    exp_dims_init(&e.dims, h->points[0], h->keep);
+    {
+        const tr_scenario *s0 = NULL;
+        tr_scenario *owned = NULL;
+        rc = exp_point_get(h, 0, &s0, &owned, diag);
+        if (rc == TR_OK)
+            exp_dims_init(&e.dims, s0, h->keep);
+        exp_point_put(owned);
+    }
     const int mpi = exp_mpi_size() > 1;
+    if (rc != TR_OK) {
+        if (mpi && exp_mpi_rank() == 0)
+            exp_mpi_release();
+        return rc;
+    }
     if (mpi && exp_mpi_rank() != 0)
         return exp_mpi_worker(&e.dims, j, diag); /* ranks > 0 compute what rank 0 asks */
 
@@ -383,7 +374,7 @@ int tr_ensemble_run(const tr_scenario *s, const tr_experiment_options *o, tr_dia
     }
     const tr_scenario *pts[1] = {s};
     const char *labels[1] = {"ensemble"};
-    exp_job j = {{"ensemble", pts, labels, 1, o->seed, o->runs, o->keep},
+    exp_job j = {{"ensemble", pts, labels, 1, o->seed, o->runs, o->keep, NULL, NULL},
                  o->threads, o->out, o->force, o->resume, o->alloc, o->max_bytes, o->interrupt, o->progress, o->ctx,
                  NULL, NULL};
     return exp_run_job(&j, diag);
@@ -412,7 +403,7 @@ int tr_compare_run(const tr_scenario *a, const tr_scenario *b, const char *label
     }
     const tr_scenario *pts[2] = {a, b};
     const char *labels[2] = {label_a ? label_a : "A", label_b ? label_b : "B"};
-    exp_job j = {{"compare", pts, labels, 2, o->seed, o->runs, o->keep},
+    exp_job j = {{"compare", pts, labels, 2, o->seed, o->runs, o->keep, NULL, NULL},
                  o->threads, o->out, o->force, o->resume, o->alloc, o->max_bytes, o->interrupt, o->progress, o->ctx,
                  compare_finish, (void *)o};
     return exp_run_job(&j, diag);

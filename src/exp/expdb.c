@@ -81,6 +81,46 @@ void exp_dims_init(exp_dims *d, const tr_scenario *s, tr_keep keep)
     d->n_ct = N_CT;
 }
 
+/* ---- points ---- */
+
+int exp_point_get(const exp_header *h, uint32_t p, const tr_scenario **s, tr_scenario **owned, tr_diag *diag)
+{
+    *owned = NULL;
+    *s = NULL;
+    if (p >= h->n_points)
+        return TR_ERR_INTERNAL;
+    if (h->points) {
+        *s = h->points[p];
+        return TR_OK;
+    }
+    int rc = h->load(h->load_ctx, p, owned, diag);
+    *s = *owned;
+    return rc;
+}
+
+void exp_point_put(tr_scenario *owned)
+{
+    tr_scenario_destroy(owned);
+}
+
+/* All points must have the same countries, technologies and calendar, so
+ * their tables line up. */
+static int same_dims(const exp_header *h, uint32_t p, const tr_scenario *a, const tr_scenario *b, tr_diag *diag)
+{
+    int same = a->n_countries == b->n_countries && a->n_tech == b->n_tech && a->start_year == b->start_year &&
+               a->end_year == b->end_year;
+    for (int c = 0; same && c < a->n_countries; c++)
+        same = strcmp(a->countries[c].id, b->countries[c].id) == 0;
+    for (int k = 0; same && k < a->n_tech; k++)
+        same = strcmp(a->techs[k].id, b->techs[k].id) == 0;
+    if (!same)
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0,
+                    "%s: scenario %u (%s) has other countries, technologies or calendar than the first: the "
+                    "points of one experiment must line up",
+                    h->kind, p, h->labels ? h->labels[p] : b->name);
+    return same ? TR_OK : TR_ERR_INPUT;
+}
+
 /* ---- run data ---- */
 
 int exp_run_data_init(exp_run_data *r, const exp_dims *d, const tr_allocator *alloc)
@@ -200,6 +240,8 @@ struct exp_db {
     sqlite3_stmt *st[N_ST];
     char *path;
     char *hashes;  /* the points' scenario hashes, comma-separated: what resume compares */
+    const tr_scenario *first;  /* point 0, while the database is opened */
+    tr_scenario *first_owned;
 };
 
 static int db_fail(exp_db *x, tr_diag *diag, const char *what)
@@ -334,7 +376,7 @@ static void header_values(const exp_header *h, char seed[24], char runs[16])
 static int write_header(exp_db *x, tr_diag *diag)
 {
     const exp_header *h = x->h;
-    const tr_scenario *s = h->points[0];
+    const tr_scenario *s = x->first;
     char seed[24], runs[16], num[32], npts[16];
     header_values(h, seed, runs);
     int rc = TR_OK;
@@ -362,7 +404,12 @@ static int write_header(exp_db *x, tr_diag *diag)
     sqlite3_stmt *st = NULL;
     if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO points VALUES(?, ?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
         for (uint32_t p = 0; p < h->n_points && rc == TR_OK; p++) {
-            const tr_scenario *ps = h->points[p];
+            const tr_scenario *ps = NULL;
+            tr_scenario *owned = NULL;
+            if (p == 0)
+                ps = x->first;
+            else if ((rc = exp_point_get(h, p, &ps, &owned, diag)) != TR_OK)
+                break;
             sbuf ov = {NULL, 0, 0, x->alloc, 0};
             sb_add(&ov, "");
             for (int i = 0; i < ps->n_overrides; i++) {
@@ -380,6 +427,7 @@ static int write_header(exp_db *x, tr_diag *diag)
                 rc = ov.oom ? TR_ERR_NOMEM : db_fail(x, diag, "writing the experiment database");
             sqlite3_reset(st);
             tr_mem_free(x->alloc, ov.p);
+            exp_point_put(owned);
         }
     } else if (rc == TR_OK)
         rc = db_fail(x, diag, "writing the experiment database");
@@ -538,6 +586,7 @@ static int prepare_all(exp_db *x, tr_diag *diag)
 
 static void db_free(exp_db *x)
 {
+    exp_point_put(x->first_owned);
     for (int i = 0; i < N_ST; i++)
         sqlite3_finalize(x->st[i]);
     sqlite3_close(x->db);
@@ -580,22 +629,33 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
     }
     x->alloc = alloc;
     x->h = h;
-    exp_dims_init(&x->dims, h->points[0], h->keep);
-    {
+    /* Every point once: the same dimensions, and the hashes resume compares. */
+    int prc = exp_point_get(h, 0, &x->first, &x->first_owned, diag);
+    if (prc == TR_OK) {
+        exp_dims_init(&x->dims, x->first, h->keep);
         sbuf hs = {NULL, 0, 0, alloc, 0};
-        sb_add(&hs, "");
-        for (uint32_t p = 0; p < h->n_points; p++) {
-            if (p)
+        sb_add(&hs, x->first->hash);
+        for (uint32_t p = 1; p < h->n_points && prc == TR_OK; p++) {
+            const tr_scenario *ps = NULL;
+            tr_scenario *owned = NULL;
+            prc = exp_point_get(h, p, &ps, &owned, diag);
+            if (prc == TR_OK)
+                prc = same_dims(h, p, x->first, ps, diag);
+            if (prc == TR_OK) {
                 sb_add(&hs, ",");
-            sb_add(&hs, h->points[p]->hash);
+                sb_add(&hs, ps->hash);
+            }
+            exp_point_put(owned);
         }
-        if (hs.oom) {
-            tr_mem_free(alloc, x->path);
-            tr_mem_free(alloc, x);
+        if (prc == TR_OK && hs.oom) {
             tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
-            return TR_ERR_NOMEM;
+            prc = TR_ERR_NOMEM;
         }
         x->hashes = hs.p;
+    }
+    if (prc != TR_OK) {
+        db_free(x);
+        return prc;
     }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | (exists ? 0 : SQLITE_OPEN_CREATE);
     int rc = TR_OK;
@@ -653,6 +713,9 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
     }
     if (rc == TR_OK)
         rc = prepare_all(x, diag);
+    exp_point_put(x->first_owned);
+    x->first = NULL;
+    x->first_owned = NULL;
     if (rc != TR_OK) {
         db_free(x);
         if (!exists)

@@ -47,13 +47,22 @@ void exp_run_data_free(exp_run_data *r);
  * points are compared under common random numbers. */
 typedef struct exp_header {
     const char *kind;                 /* "ensemble", "compare", "sweep", "sensitivity" */
-    const tr_scenario *const *points; /* [n_points], all with the same dimensions */
+    const tr_scenario *const *points; /* [n_points], all with the same dimensions; or NULL and: */
     const char *const *labels;        /* [n_points], e.g. "A", "B", or the overrides */
     uint32_t n_points;
     uint64_t seed;
     uint32_t runs;
     tr_keep keep;
+    /* With points NULL, point p is loaded when needed (sweeps: one scenario
+     * per point would not fit in memory) and destroyed after; load must be
+     * safe to call from several threads at once. */
+    int (*load)(void *ctx, uint32_t p, tr_scenario **out, tr_diag *diag);
+    void *load_ctx;
 } exp_header;
+
+/* Point p of h: *s, and *owned (to pass to exp_point_put) when it was loaded. */
+int exp_point_get(const exp_header *h, uint32_t p, const tr_scenario **s, tr_scenario **owned, tr_diag *diag);
+void exp_point_put(tr_scenario *owned);
 
 typedef struct exp_db exp_db;
 
