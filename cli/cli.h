@@ -11,5 +11,7 @@ int cmd_run(int argc, char **argv);
 int cmd_scenario(int argc, char **argv);
 int cmd_ensemble(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);
 
 #endif

@@ -19,6 +19,10 @@ static void usage(FILE *out)
           "                             N runs with independent random streams, on threads\n"
           "  compare A [B] --out CMP.db  two scenarios under common random numbers: which\n"
           "                             differences are larger than seed noise\n"
+          "  sweep [SCENARIO] --param PATH=LO:HI:N... --out EXP.db\n"
+          "                             a full grid (or --lhs N, a Latin hypercube) over parameters\n"
+          "  sensitivity [SCENARIO] --method morris|sobol --param ... --metric ... --out EXP.db\n"
+          "                             which parameters move an output most (global sensitivity)\n"
           "  scenario check FILE...     check scenario files and report every error\n"
           "  scenario show [default|FILE]  print the embedded default scenario, or a resolved file\n"
           "  scenario diff A B          show how two scenarios differ (exit 1 when they do)\n"
@@ -53,7 +57,10 @@ static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv)
 {
-    int mpi = argc >= 2 && (!strcmp(argv[1], "ensemble") || !strcmp(argv[1], "compare")) && under_mpi() &&
+    int mpi = argc >= 2 &&
+              (!strcmp(argv[1], "ensemble") || !strcmp(argv[1], "compare") || !strcmp(argv[1], "sweep") ||
+               !strcmp(argv[1], "sensitivity")) &&
+              under_mpi() &&
               tr_mpi_available();
     if (mpi && tr_mpi_init(&argc, &argv) != TR_OK) {
         fputs("techrace: cannot start MPI\n", stderr);
@@ -86,6 +93,10 @@ static int dispatch(int argc, char **argv)
         rc = cmd_run(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "compare")) {
         rc = cmd_compare(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "sweep")) {
+        rc = cmd_sweep(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "sensitivity")) {
+        rc = cmd_sensitivity(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "ensemble")) {
         rc = cmd_ensemble(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "scenario")) {

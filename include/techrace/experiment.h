@@ -70,6 +70,58 @@ TR_API int tr_ensemble_run(const tr_scenario *s, const tr_experiment_options *o,
 TR_API int tr_compare_run(const tr_scenario *a, const tr_scenario *b, const char *label_a, const char *label_b,
                           const tr_experiment_options *o, tr_diag *diag);
 
+/* ---- sweeps and sensitivity ---- */
+
+/* A parameter of a sweep: a numeric scenario key, exactly as --set takes it,
+ * set to a value (op '='), scaled by a factor ('*': a time path is scaled
+ * point by point) or shifted ('+'), between lo and hi. */
+typedef struct tr_param {
+    char path[256];
+    char op;            /* '=', '*' or '+' */
+    double lo, hi;
+    int levels;         /* full grids: values lo .. hi, evenly spaced (0 when not given) */
+} tr_param;
+
+/* Parse "path=LO:HI[:N]", "path*=LO:HI[:N]" or "path+=LO:HI[:N]". Returns 0,
+ * or -1 with a message in diag. */
+TR_API int tr_param_parse(const char *text, tr_param *out, tr_diag *diag);
+
+typedef enum tr_design_kind {
+    TR_DESIGN_GRID = 0,   /* every combination of each parameter's levels */
+    TR_DESIGN_LHS = 1,    /* Latin hypercube of n points */
+    TR_DESIGN_MORRIS = 2, /* n trajectories of d + 1 points (levels: morris_levels) */
+    TR_DESIGN_SOBOL = 3   /* Saltelli design of n (d + 2) points */
+} tr_design_kind;
+
+typedef struct tr_sweep_spec {
+    /* The base scenario: a file (NULL or "default": the embedded one) and
+     * overrides applied to every point before the parameters'. */
+    const char *scenario_path;
+    const char *const *overrides;
+    int n_overrides;
+    const tr_param *params;
+    int n_params;
+    tr_design_kind design;
+    uint32_t n;            /* LHS points, Morris trajectories or Sobol base samples */
+    int morris_levels;     /* even, >= 2 (0: 4) */
+    /* Sensitivity (Morris, Sobol): outputs "NAME:COUNTRY@YEAR",
+     * "NAME:COUNTRY:TECH@YEAR" or "NAME::TECH@YEAR" (a metric of the table
+     * metrics at its level; YEAR defaults to the last); the output of a
+     * point is its mean over the runs. */
+    const char *const *metrics;
+    int n_metrics;
+    uint32_t n_boot;       /* bootstrap resamples of the intervals (0: 1000) */
+    double conf;           /* interval level (0: 0.95) */
+} tr_sweep_spec;
+
+/* Run every point of the design (each an ensemble of o->runs runs, same seed
+ * and run indices) into the experiment database, with the table design
+ * (point, parameter, its unit-cube coordinate and value). With the Morris or
+ * Sobol design and metrics, also the table sensitivity: per metric and
+ * parameter, Morris mu, mu* (with bootstrap interval) and sigma, or Sobol
+ * first-order and total indices with bootstrap intervals. */
+TR_API int tr_sweep_run(const tr_sweep_spec *sp, const tr_experiment_options *o, tr_diag *diag);
+
 /* MPI. When the program runs under mpirun (or srun) with more than one
  * rank, experiments distribute their runs: rank 0 opens the database,
  * hands runs to the other ranks as they ask, and writes what they send;

@@ -81,6 +81,28 @@ void exp_dims_init(exp_dims *d, const tr_scenario *s, tr_keep keep)
     d->n_ct = N_CT;
 }
 
+int expdb_metric_aggregated(const char *name, const char *level, tr_keep keep)
+{
+    if (strcmp(level, "country") == 0) {
+        for (int f = 0; f < N_CY; f++)
+            if (strcmp(name, cy_fields[f].name) == 0)
+                return 1;
+        for (int f = 0; f < N_DER; f++)
+            if (strcmp(name, derived[f].name) == 0)
+                return 1;
+        return strcmp(name, "techs_led") == 0;
+    }
+    if (strcmp(level, "country_tech") == 0) {
+        for (int f = 0; f < N_CT; f++)
+            if (strcmp(name, ct_fields[f].name) == 0)
+                return ct_fields[f].compact || keep == TR_KEEP_ALL;
+        return 0;
+    }
+    if (strcmp(level, "tech") == 0) /* the tracker's aggregated columns */
+        return !strcmp(name, "leader_share") || !strcmp(name, "second_share") || !strcmp(name, "lead_ratio");
+    return 0;
+}
+
 /* ---- points ---- */
 
 int exp_point_get(const exp_header *h, uint32_t p, const tr_scenario **s, tr_scenario **owned, tr_diag *diag)

@@ -76,6 +76,9 @@ int expdb_write_run(exp_db *db, uint32_t point, uint32_t run, const exp_run_data
 int expdb_write_aggregates(exp_db *db, tr_diag *diag);
 /* The comparisons table of a two-point experiment (docs/RESULTS.md). */
 int expdb_write_comparison(exp_db *db, double alpha, tr_diag *diag);
+/* 1 when the experiment keeps aggregates of metric `name` at `level`
+ * ("country", "country_tech" or "tech") with this keep mode. */
+int expdb_metric_aggregated(const char *name, const char *level, tr_keep keep);
 /* The connection, for the analyses that read runs back (compare). */
 struct sqlite3 *expdb_handle(exp_db *db);
 /* Record the status and close; with keep = aggregates and status
