@@ -27,6 +27,7 @@ static void cmp_on_signal(int sig)
 static void cmp_usage(FILE *out)
 {
     fputs("usage: techrace compare A [B] --out CMP.db [options]\n"
+          "       techrace compare A.db B.db --out CMP.db    (two finished ensembles, same seed and runs)\n"
           "\n"
           "Run scenario A and scenario B (files, or `default` for the embedded scenario; B defaults to A)\n"
           "with common random numbers: run r of both arms has the same seed and run index. For every\n"
@@ -163,6 +164,62 @@ static int print_table(const char *path, const char *la, const char *lb, const c
     return rc;
 }
 
+/* An SQLite file (its 16-byte header), not a scenario. */
+static int is_sqlite(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char head[16];
+    int yes = f && fread(head, 1, sizeof head, f) == sizeof head && memcmp(head, "SQLite format 3", 16) == 0;
+    if (f)
+        fclose(f);
+    return yes;
+}
+
+static int compare_databases(const char *pa, const char *pb, tr_experiment_options *eo, const char **metrics, int nm,
+                             int *years, int ny, int quiet)
+{
+    tr_diag d;
+    tr_diag_init(&d);
+    int rc = tr_compare_databases(pa, pb, eo, &d);
+    tr_diag_print(&d, stderr);
+    tr_diag_free(&d);
+    int status = rc == TR_OK ? EXIT_OK : rc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
+    if (rc == TR_OK && !quiet) {
+        sqlite3 *db = NULL;
+        int start = 0, end = 0, nc = 0;
+        uint32_t runs = 0;
+        if (sqlite3_open_v2(eo->out, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+            sqlite3_stmt *st = NULL;
+            if (sqlite3_prepare_v2(db,
+                                   "SELECT (SELECT value FROM meta WHERE key='start_year'),"
+                                   " (SELECT value FROM meta WHERE key='end_year'),"
+                                   " (SELECT value FROM meta WHERE key='runs'), (SELECT count(*) FROM countries)",
+                                   -1, &st, NULL) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW) {
+                start = sqlite3_column_int(st, 0);
+                end = sqlite3_column_int(st, 1);
+                runs = (uint32_t)sqlite3_column_int64(st, 2);
+                nc = sqlite3_column_int(st, 3);
+            }
+            sqlite3_finalize(st);
+        }
+        sqlite3_close(db);
+        if (!ny) {
+            if (start <= 2023 && end > 2023)
+                years[ny++] = 2023;
+            years[ny++] = end;
+        }
+        if (!nm)
+            for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++)
+                metrics[nm++] = headline[i];
+        int prc = print_table(eo->out, pa, pb, metrics, nm, years, ny, nc, runs);
+        status = prc == -2 ? EXIT_INPUT : prc ? EXIT_RUNTIME : EXIT_OK;
+    }
+    free(metrics);
+    free(years);
+    return status;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_SETA, O_SETB, O_METRIC, O_YEAR, O_KEEP, O_RESUME,
@@ -281,6 +338,15 @@ int cmd_compare(int argc, char **argv)
     }
     if (!pb)
         pb = pa;
+    if (is_sqlite(pa) && is_sqlite(pb) && strcmp(pa, pb) != 0) {
+        /* two finished ensembles: pair their runs */
+        if (na || nb) {
+            free(sa), free(sb), free(metrics), free(years);
+            return cli_usage_error(prog, "--set does not apply to two ensemble databases");
+        }
+        free(sa), free(sb);
+        return compare_databases(pa, pb, &eo, metrics, nm, years, ny, quiet);
+    }
 
     tr_diag d;
     tr_diag_init(&d);

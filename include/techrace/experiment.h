@@ -135,6 +135,13 @@ TR_API int tr_mpi_available(void);
 TR_API int tr_mpi_rank(void);
 TR_API int tr_mpi_size(void);
 
+/* The same comparison from two finished ensemble databases (tr_ensemble_run)
+ * made with the same seed, number of runs and keep mode: o->out gets both
+ * arms' runs (points 0 and 1), aggregates and comparisons. Uses o->out,
+ * o->force, o->alpha and o->alloc. */
+TR_API int tr_compare_databases(const char *a_path, const char *b_path, const tr_experiment_options *o,
+                                tr_diag *diag);
+
 TR_API const char *tr_keep_name(tr_keep k);
 /* Parses "compact", "all" or "aggregates"; returns 0 on success. */
 TR_API int tr_keep_parse(const char *name, tr_keep *out);

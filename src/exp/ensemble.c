@@ -408,3 +408,16 @@ int tr_compare_run(const tr_scenario *a, const tr_scenario *b, const char *label
                  compare_finish, (void *)o};
     return exp_run_job(&j, diag);
 }
+
+int tr_compare_databases(const char *a_path, const char *b_path, const tr_experiment_options *o, tr_diag *diag)
+{
+    if (!a_path || !b_path || !o || !o->out || !*o->out) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "compare: two databases and an output are needed");
+        return TR_ERR_INPUT;
+    }
+    if (!(o->alpha > 0 && o->alpha < 1)) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "compare: alpha must be between 0 and 1 (got %g)", o->alpha);
+        return TR_ERR_INPUT;
+    }
+    return expdb_compare_databases(a_path, b_path, o->out, o->force, o->alpha, o->alloc, diag);
+}

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1308,5 +1309,182 @@ int expdb_close(exp_db *x, const char *status, tr_diag *diag)
             rc = exec(x, "VACUUM", diag);
     }
     db_free(x);
+    return rc;
+}
+
+/* ---- a comparison of two ensemble databases ---- */
+
+typedef struct ens_info {
+    char *kind, *seed, *runs, *keep, *status, *text;
+} ens_info;
+
+static char *meta_value(sqlite3 *db, const char *key, const tr_allocator *A)
+{
+    sqlite3_stmt *st = NULL;
+    char *v = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            v = tr_mem_strdup(A, (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void ens_info_free(ens_info *e, const tr_allocator *A)
+{
+    tr_mem_free(A, e->kind), tr_mem_free(A, e->seed), tr_mem_free(A, e->runs);
+    tr_mem_free(A, e->keep), tr_mem_free(A, e->status), tr_mem_free(A, e->text);
+}
+
+static int read_ensemble(const char *path, ens_info *e, const tr_allocator *A, tr_diag *diag)
+{
+    memset(e, 0, sizeof *e);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "cannot open: %s", db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return TR_ERR_IO;
+    }
+    sqlite3_stmt *st = NULL;
+    int app = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        app = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    int rc = TR_OK;
+    if (app != EXP_APPLICATION_ID) {
+        tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "not an experiment database of techrace");
+        rc = TR_ERR_INPUT;
+    } else {
+        e->kind = meta_value(db, "kind", A);
+        e->seed = meta_value(db, "seed", A);
+        e->runs = meta_value(db, "runs", A);
+        e->keep = meta_value(db, "keep", A);
+        e->status = meta_value(db, "status", A);
+        if (sqlite3_prepare_v2(db, "SELECT scenario_text FROM points WHERE point = 0", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            e->text = tr_mem_strdup(A, (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        if (!e->kind || !e->seed || !e->runs || !e->keep || !e->status || !e->text) {
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "incomplete experiment database (meta or points missing)");
+            rc = TR_ERR_INPUT;
+        } else if (strcmp(e->kind, "ensemble") != 0) {
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "holds a %s, not an ensemble", e->kind);
+            rc = TR_ERR_INPUT;
+        } else if (strcmp(e->status, "complete") != 0) {
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "the ensemble is %s: finish it first (--resume)", e->status);
+            rc = TR_ERR_INPUT;
+        } else if (strcmp(e->keep, "aggregates") == 0) {
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0,
+                        "keeps only aggregates (--keep aggregates): a paired comparison needs the runs");
+            rc = TR_ERR_INPUT;
+        }
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Copy point 0 of the attached database `from` into the main database as `point`. */
+static int copy_point(exp_db *x, const char *from, int point, tr_diag *diag)
+{
+    static const char *const tables[] = {"runs", "country_year", "tracker", "ct_compact", "country_tech_year"};
+    char sql[512];
+    int rc = TR_OK;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == TR_OK; i++) {
+        if (i == 4 && x->dims.keep != TR_KEEP_ALL)
+            break;
+        snprintf(sql, sizeof sql,
+                 "CREATE TEMP TABLE tr_copy AS SELECT * FROM %s.%s WHERE point = 0; UPDATE tr_copy SET point = %d;"
+                 " INSERT INTO main.%s SELECT * FROM tr_copy; DROP TABLE tr_copy;",
+                 from, tables[i], point, tables[i]);
+        rc = exec(x, sql, diag);
+    }
+    return rc;
+}
+
+int expdb_compare_databases(const char *a_path, const char *b_path, const char *out, int force, double alpha,
+                            const tr_allocator *A, tr_diag *diag)
+{
+    ens_info ea, eb;
+    int rc = read_ensemble(a_path, &ea, A, diag);
+    int rcb = read_ensemble(b_path, &eb, A, diag);
+    if (rc == TR_OK)
+        rc = rcb;
+    if (rc == TR_OK && (strcmp(ea.seed, eb.seed) || strcmp(ea.runs, eb.runs) || strcmp(ea.keep, eb.keep))) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0,
+                    "%s (seed %s, %s runs, keep %s) and %s (seed %s, %s runs, keep %s) were not made with the same "
+                    "seed, runs and keep: their runs do not pair",
+                    a_path, ea.seed, ea.runs, ea.keep, b_path, eb.seed, eb.runs, eb.keep);
+        rc = TR_ERR_INPUT;
+    }
+    tr_scenario *sa = NULL, *sb = NULL;
+    if (rc == TR_OK) {
+        tr_scenario_source src;
+        memset(&src, 0, sizeof src);
+        src.text = ea.text;
+        src.text_name = a_path;
+        src.alloc = A;
+        rc = tr_scenario_load(&sa, &src, diag);
+        src.text = eb.text;
+        src.text_name = b_path;
+        if (rc == TR_OK)
+            rc = tr_scenario_load(&sb, &src, diag);
+    }
+    exp_db *x = NULL;
+    exp_header h;
+    const tr_scenario *pts[2] = {sa, sb};
+    const char *labels[2] = {a_path, b_path};
+    if (rc == TR_OK) {
+        tr_keep keep = TR_KEEP_COMPACT;
+        tr_keep_parse(ea.keep, &keep);
+        memset(&h, 0, sizeof h);
+        h.kind = "compare";
+        h.points = pts;
+        h.labels = labels;
+        h.n_points = 2;
+        h.seed = strtoull(ea.seed, NULL, 10);
+        h.runs = (uint32_t)strtoul(ea.runs, NULL, 10);
+        h.keep = keep;
+        rc = expdb_open(&x, out, &h, force, 0, A, diag);
+    }
+    if (rc == TR_OK) {
+        sqlite3_stmt *st = NULL;
+        const char *paths[2] = {a_path, b_path}, *names[2] = {"tr_arm_a", "tr_arm_b"};
+        for (int i = 0; i < 2 && rc == TR_OK; i++) {
+            char sql[64];
+            snprintf(sql, sizeof sql, "ATTACH DATABASE ? AS %s", names[i]);
+            if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
+                rc = db_fail(x, diag, "attaching an arm");
+            else {
+                sqlite3_bind_text(st, 1, paths[i], -1, SQLITE_STATIC);
+                if (sqlite3_step(st) != SQLITE_DONE)
+                    rc = db_fail(x, diag, "attaching an arm");
+            }
+            sqlite3_finalize(st);
+            st = NULL;
+        }
+        if (rc == TR_OK)
+            rc = exec(x, "BEGIN IMMEDIATE", diag);
+        if (rc == TR_OK)
+            rc = copy_point(x, "tr_arm_a", 0, diag);
+        if (rc == TR_OK)
+            rc = copy_point(x, "tr_arm_b", 1, diag);
+        if (rc == TR_OK)
+            rc = exec(x, "COMMIT", diag);
+        else
+            sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(x->db, "DETACH DATABASE tr_arm_a; DETACH DATABASE tr_arm_b;", NULL, NULL, NULL);
+        if (rc == TR_OK)
+            rc = expdb_write_aggregates(x, diag);
+        if (rc == TR_OK)
+            rc = expdb_write_comparison(x, alpha, diag);
+        int crc = expdb_close(x, rc == TR_OK ? "complete" : "failed", diag);
+        if (rc == TR_OK)
+            rc = crc;
+    }
+    tr_scenario_destroy(sa);
+    tr_scenario_destroy(sb);
+    ens_info_free(&ea, A);
+    ens_info_free(&eb, A);
     return rc;
 }

@@ -76,6 +76,11 @@ int expdb_write_run(exp_db *db, uint32_t point, uint32_t run, const exp_run_data
 int expdb_write_aggregates(exp_db *db, tr_diag *diag);
 /* The comparisons table of a two-point experiment (docs/RESULTS.md). */
 int expdb_write_comparison(exp_db *db, double alpha, tr_diag *diag);
+/* A comparison of two complete ensemble databases made with the same seed,
+ * runs and keep: out gets their runs as points 0 and 1, aggregates and the
+ * comparisons table. */
+int expdb_compare_databases(const char *a_path, const char *b_path, const char *out, int force, double alpha,
+                            const tr_allocator *A, tr_diag *diag);
 /* 1 when the experiment keeps aggregates of metric `name` at `level`
  * ("country", "country_tech" or "tech") with this keep mode. */
 int expdb_metric_aggregated(const char *name, const char *level, tr_keep keep);

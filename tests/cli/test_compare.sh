@@ -31,6 +31,16 @@ grep -q '\*' table.txt || fail "table marks no distinguishable difference"
 "$bin" compare default $short --set-b countries.US.rd_intensity=0.05 --runs 3 --year 2020 --out rd.db --quiet
 [ "$(sq rd.db "select diff > 0 and distinguishable from comparisons_named where metric='gerd' and level='country' and country='US' and year=2020")" = 1 ] ||
     fail "higher US R&D intensity should raise US GERD"
+# two finished ensembles with the same seed and runs compare to the same table as a direct comparison
+"$bin" ensemble default $short --runs 4 --out ea.db --quiet
+"$bin" ensemble "$src/scenarios/no-local-subsidy.yaml" $short --runs 4 --out eb.db --quiet
+"$bin" compare ea.db eb.db --out eab.db --quiet
+q="select metric_id, year, country, tech, n, mean_a, mean_b, diff, se, lo, hi, distinguishable from comparisons order by 1, 2, 3, 4"
+[ "$(sq eab.db "$q")" = "$(sq nls.db "$q")" ] || fail "comparison of two ensemble databases differs from the direct one"
+"$bin" ensemble default $short --runs 3 --out ec.db --quiet
+if "$bin" compare ea.db ec.db --out bad.db --quiet 2>err.txt; then fail "unpaired databases accepted"; fi
+grep -q "do not pair" err.txt || fail "unpaired message: $(cat err.txt)"
+
 # bad input
 if "$bin" compare default --runs 1 --out x.db 2>/dev/null; then fail "--runs 1 accepted"; fi
 if "$bin" compare --out x.db 2>/dev/null; then fail "missing scenario accepted"; fi

@@ -13,9 +13,12 @@ short="--set calendar.end=2004"
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$bin" ensemble --runs 5 --threads 1 $short --out t1.db --quiet
+"$bin" ensemble --runs 5 --threads 2 $short --out t2.db --quiet
 "$bin" ensemble --runs 5 --threads 3 $short --out t3.db --quiet
 sq t1.db .dump > t1.sql
+sq t2.db .dump > t2.sql
 sq t3.db .dump > t3.sql
+cmp -s t1.sql t2.sql || { diff t1.sql t2.sql | head -20; fail "threads 1 and 2 differ"; }
 cmp -s t1.sql t3.sql || { diff t1.sql t3.sql | head -20; fail "threads 1 and 3 differ"; }
 [ "$(sq t1.db "select count(*) from runs where status='complete'")" = 5 ] || fail "5 complete runs"
 [ "$(sq t1.db "select value from meta where key='status'")" = complete ] || fail "status complete"
@@ -56,6 +59,23 @@ done_before=$(sq part.db "select count(*) from runs")
 sq part.db .dump > part.sql
 sq full.db .dump > full.sql
 cmp -s part.sql full.sql || { diff part.sql full.sql | head; fail "resumed ensemble differs"; }
+
+# TERM (like Ctrl-C) stops cleanly: exit 1, status interrupted, finished runs kept, resumable
+"$bin" ensemble --runs 40 --threads 1 $short --out term.db --quiet 2>term.err &
+pid=$!
+i=0
+while [ "$(sq -readonly term.db "select count(*) from runs" 2>/dev/null || echo 0)" -lt 2 ] && [ $i -lt 600 ]; do
+    sleep 0.05; i=$((i + 1))
+done
+kill -TERM $pid 2>/dev/null || true
+st=0; wait $pid || st=$?
+if [ "$(sq term.db "select count(*) from runs")" -lt 40 ]; then
+    [ "$st" = 1 ] || fail "interrupted ensemble should exit 1, got $st"
+    [ "$(sq term.db "select value from meta where key='status'")" = interrupted ] || fail "status interrupted"
+    grep -q -- "--resume" term.err || fail "the message should say how to resume"
+fi
+"$bin" ensemble --runs 40 --threads 2 $short --out term.db --resume --quiet
+sq term.db .dump | cmp -s - full.sql || fail "ensemble resumed after TERM differs"
 
 # a resume with another seed is refused
 if "$bin" ensemble --runs 40 --seed 9 $short --out part.db --resume --quiet 2>err.txt; then fail "mismatched resume accepted"; fi
