@@ -18,12 +18,6 @@
 
 static volatile sig_atomic_t cmp_interrupted = 0;
 
-static void cmp_on_signal(int sig)
-{
-    (void)sig;
-    cmp_interrupted = 1;
-}
-
 static void cmp_usage(FILE *out)
 {
     fputs("usage: techrace compare A [B] --out CMP.db [options]\n"
@@ -59,16 +53,6 @@ static void cmp_usage(FILE *out)
           out);
 }
 
-static int load_arm(tr_scenario **s, const char *path, const char **sets, int n, tr_diag *d)
-{
-    if (!path || strcmp(path, "default") == 0)
-        return tr_scenario_load_default(s, sets, n, d);
-    tr_scenario_source src = {0};
-    src.path = path;
-    src.overrides = sets;
-    src.n_overrides = n;
-    return tr_scenario_load(s, &src, d);
-}
 
 static const char *const headline[] = {"techs_led", "sales_share", "self_sufficiency",
                                        "capacity_use", "price_cost", "loss_share"};
@@ -222,66 +206,34 @@ static int compare_databases(const char *pa, const char *pb, tr_experiment_optio
 
 int cmd_compare(int argc, char **argv)
 {
-    enum { O_RUNS = 256, O_OUT, O_THREADS, O_SEED, O_SET, O_SETA, O_SETB, O_METRIC, O_YEAR, O_KEEP, O_RESUME,
-           O_FORCE, O_MAXMEM };
-    static const cli_opt opts[] = {
-        {"runs", 0, 1, O_RUNS},     {"out", 0, 1, O_OUT},       {"threads", 0, 1, O_THREADS},
-        {"seed", 0, 1, O_SEED},     {"set", 0, 1, O_SET},       {"set-a", 0, 1, O_SETA},
-        {"set-b", 0, 1, O_SETB},    {"metric", 0, 1, O_METRIC}, {"year", 0, 1, O_YEAR},
-        {"keep", 0, 1, O_KEEP},     {"resume", 0, 0, O_RESUME}, {"force", 0, 0, O_FORCE},
-        {"quiet", 'q', 0, 'q'}, {"max-memory", 0, 1, O_MAXMEM},     {NULL, 0, 0, 0}};
+    enum { O_SETA = 300, O_SETB, O_METRIC, O_YEAR };
+    static const cli_opt opts[] = {CLI_EXP_OPTIONS,          {"set-a", 0, 1, O_SETA}, {"set-b", 0, 1, O_SETB},
+                                   {"metric", 0, 1, O_METRIC}, {"year", 0, 1, O_YEAR},  {NULL, 0, 0, 0}};
     const char *prog = "techrace compare";
-    tr_experiment_options eo = TR_EXPERIMENT_OPTIONS_INIT;
-    long np = sysconf(_SC_NPROCESSORS_ONLN);
-    eo.threads = np > 0 ? (int)np : 1;
-    eo.runs = 20;
     size_t cap = (size_t)argc + 1;
     const char **sa = calloc(cap, sizeof *sa), **sb = calloc(cap, sizeof *sb), **metrics = calloc(cap, sizeof *metrics);
+    const char **unused = calloc(cap, sizeof *unused);
     int *years = calloc(cap, sizeof *years);
     const char *ops[3] = {NULL, NULL, NULL};
-    int na = 0, nb = 0, nm = 0, ny = 0, n_ops = 0, have_seed = 0, quiet = 0, bad = 0, c;
-    uint64_t seed = 0;
-    if (!sa || !sb || !metrics || !years) {
-        fputs("techrace compare: out of memory\n", stderr);
-        free(sa), free(sb), free(metrics), free(years);
+    int na = 0, nb = 0, nm = 0, ny = 0, n_ops = 0, bad = 0, c;
+    if (!sa || !sb || !metrics || !years || !unused) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        free(sa), free(sb), free(metrics), free(years), free(unused);
         return EXIT_RUNTIME;
     }
+    cli_exp x;
+    cli_exp_init(&x, 20, 2, unused);
     cli_parser p;
     cli_parser_init(&p, prog, argc, argv, opts);
     const char *val;
     while (!bad && (c = cli_next(&p, &val)) != CLI_END) {
-        char *end = NULL;
         switch (c) {
         case CLI_OPERAND:
             if (n_ops < 3)
                 ops[n_ops] = val;
             n_ops++;
             break;
-        case O_RUNS: {
-            errno = 0;
-            unsigned long v = strtoul(val, &end, 10);
-            if (errno || *end || *val == '-' || !*val || v < 2 || v > 100000000)
-                bad = cli_usage_error(prog, "--runs wants a whole number from 2, not '%s'", val);
-            eo.runs = (uint32_t)v;
-            break;
-        }
-        case O_OUT: eo.out = val; break;
-        case O_THREADS: {
-            errno = 0;
-            long v = strtol(val, &end, 10);
-            if (errno || *end || !*val || v < 1 || v > 1024)
-                bad = cli_usage_error(prog, "--threads wants a whole number from 1 to 1024, not '%s'", val);
-            eo.threads = (int)v;
-            break;
-        }
-        case O_SEED:
-            errno = 0;
-            seed = strtoull(val, &end, 10);
-            if (errno || *end || *val == '-' || !*val)
-                bad = cli_usage_error(prog, "--seed wants a whole number, not '%s'", val);
-            have_seed = 1;
-            break;
-        case O_SET:
+        case CLI_EXP_SET: /* both arms */
         case O_SETA:
         case O_SETB:
             if (!strchr(val, '=')) {
@@ -295,6 +247,7 @@ int cmd_compare(int argc, char **argv)
             break;
         case O_METRIC: metrics[nm++] = val; break;
         case O_YEAR: {
+            char *end = NULL;
             errno = 0;
             long v = strtol(val, &end, 10);
             if (errno || *end || !*val || v < 1900 || v > 2200)
@@ -302,22 +255,14 @@ int cmd_compare(int argc, char **argv)
             years[ny++] = (int)v;
             break;
         }
-        case O_KEEP:
-            if (tr_keep_parse(val, &eo.keep))
-                bad = cli_usage_error(prog, "--keep is one of compact, all, aggregates, not '%s'", val);
-            break;
-        case O_MAXMEM:
-            if (cli_parse_size(val, &eo.max_bytes))
-                bad = cli_usage_error(prog, "--max-memory needs a size such as 16G or 512M, got '%s'", val);
-            break;
-        case O_RESUME: eo.resume = 1; break;
-        case O_FORCE: eo.force = 1; break;
-        case 'q': quiet = 1; break;
         case CLI_HELP:
             cmp_usage(stdout);
-            free(sa), free(sb), free(metrics), free(years);
+            free(sa), free(sb), free(metrics), free(years), free(unused);
             return EXIT_OK;
-        default: bad = EXIT_INPUT;
+        default: {
+            int h = cli_exp_option(&x, prog, c, val);
+            bad = h == 1 ? 0 : h ? h : EXIT_INPUT;
+        }
         }
     }
     for (int i = cli_operand_index(&p); !bad && i < argc; i++) { /* after `--` */
@@ -330,29 +275,31 @@ int cmd_compare(int argc, char **argv)
         bad = cli_usage_error(prog, "two scenarios at most, got '%s' too", ops[2]);
     if (!bad && !pa)
         bad = cli_usage_error(prog, "scenario A is required (a file, or `default`)");
-    if (!bad && (!eo.out || !*eo.out))
-        bad = cli_usage_error(prog, "--out FILE is required");
+    if (!bad)
+        bad = cli_exp_check(&x, prog);
+    free(unused);
     if (bad) {
         free(sa), free(sb), free(metrics), free(years);
         return EXIT_INPUT;
     }
+    tr_experiment_options *eo = &x.eo;
     if (!pb)
         pb = pa;
     if (is_sqlite(pa) && is_sqlite(pb) && strcmp(pa, pb) != 0) {
         /* two finished ensembles: pair their runs */
+        free(sa), free(sb);
         if (na || nb) {
-            free(sa), free(sb), free(metrics), free(years);
+            free(metrics), free(years);
             return cli_usage_error(prog, "--set does not apply to two ensemble databases");
         }
-        free(sa), free(sb);
-        return compare_databases(pa, pb, &eo, metrics, nm, years, ny, quiet);
+        return compare_databases(pa, pb, eo, metrics, nm, years, ny, x.quiet);
     }
 
     tr_diag d;
     tr_diag_init(&d);
     tr_scenario *A = NULL, *B = NULL;
-    int rc = load_arm(&A, pa, sa, na, &d);
-    int rcb = load_arm(&B, pb, sb, nb, &d);
+    int rc = cli_load_scenario(pa, sa, na, &A, &d);
+    int rcb = cli_load_scenario(pb, sb, nb, &B, &d);
     if (rc != TR_OK || rcb != TR_OK) {
         tr_diag_print(&d, stderr);
         tr_diag_free(&d);
@@ -361,7 +308,7 @@ int cmd_compare(int argc, char **argv)
         free(sa), free(sb), free(metrics), free(years);
         return (rc == TR_ERR_INPUT || rcb == TR_ERR_INPUT) ? EXIT_INPUT : EXIT_RUNTIME;
     }
-    eo.seed = have_seed ? seed : A->seed;
+    eo->seed = x.have_seed ? x.seed : A->seed;
     /* Labels: the file and the arm's own overrides. */
     char la[512], lb[512];
     snprintf(la, sizeof la, "%s", pa);
@@ -377,62 +324,41 @@ int cmd_compare(int argc, char **argv)
             years[ny++] = 2023;
         years[ny++] = A->end_year;
     }
+    int status = EXIT_OK;
     for (int i = 0; i < ny; i++)
         if (years[i] < A->start_year || years[i] > A->end_year) {
-            fprintf(stderr, "techrace compare: --year %d is outside the calendar %d-%d\n", years[i], A->start_year,
-                    A->end_year);
-            tr_diag_free(&d);
-            tr_scenario_destroy(A);
-            tr_scenario_destroy(B);
-            free(sa), free(sb), free(metrics), free(years);
-            return EXIT_INPUT;
+            status = cli_usage_error(prog, "--year %d is outside the calendar %d-%d", years[i], A->start_year,
+                                     A->end_year);
+            break;
         }
-    if (!nm) {
-        for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++)
-            metrics[nm++] = headline[i];
-    }
-
-    struct sigaction act, old[3];
-    memset(&act, 0, sizeof act);
-    act.sa_handler = cmp_on_signal;
-    sigemptyset(&act.sa_mask);
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (int i = 0; i < 3; i++) {
-        sigaction(sigs[i], NULL, &old[i]);
-        if (old[i].sa_handler != SIG_IGN)
-            sigaction(sigs[i], &act, NULL);
-    }
-    if (tr_mpi_rank() != 0)
-        quiet = 1; /* rank 0 reports for all */
-    cli_progress pr;
-    cli_progress_init(&pr, quiet);
-    eo.progress = cli_progress_update;
-    eo.ctx = &pr;
-    eo.interrupt = &cmp_interrupted;
-    if (!quiet && tr_mpi_size() > 1)
-        fprintf(stderr, "compare: %u runs per arm, seed %" PRIu64 ", %d MPI ranks (rank 0 writes) -> %s\n", eo.runs,
-                eo.seed, tr_mpi_size(), eo.out);
-    else if (!quiet)
-        fprintf(stderr, "compare: %u runs per arm, seed %" PRIu64 ", %d threads -> %s\n", eo.runs, eo.seed,
-                eo.threads, eo.out);
-    rc = tr_compare_run(A, B, la, lb, &eo, &d);
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &old[i], NULL);
-    cli_progress_end(&pr);
-    tr_diag_print(&d, stderr);
-    int status = EXIT_OK;
-    if (rc == TR_ERR_INTERRUPTED) {
-        fprintf(stderr, "techrace compare: interrupted; finished runs are kept in %s (continue with --resume)\n",
-                eo.out);
-        status = EXIT_RUNTIME;
-    } else if (rc == TR_ERR_INPUT) {
-        status = EXIT_INPUT;
-    } else if (rc != TR_OK) {
-        fprintf(stderr, "techrace compare: %s\n", tr_strerror(rc));
-        status = EXIT_RUNTIME;
-    } else if (!quiet) {
-        int prc = print_table(eo.out, la, lb, metrics, nm, years, ny, A->n_countries, eo.runs);
-        status = prc == -2 ? EXIT_INPUT : prc ? EXIT_RUNTIME : EXIT_OK;
+    if (status == EXIT_OK) {
+        if (!nm)
+            for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++)
+                metrics[nm++] = headline[i];
+        if (tr_mpi_rank() != 0)
+            x.quiet = 1; /* rank 0 reports for all */
+        cli_signals sig;
+        cli_signals_catch(&sig, &cmp_interrupted);
+        cli_progress pr;
+        cli_progress_init(&pr, x.quiet);
+        eo->progress = cli_progress_update;
+        eo->ctx = &pr;
+        eo->interrupt = &cmp_interrupted;
+        if (!x.quiet && tr_mpi_size() > 1)
+            fprintf(stderr, "compare: %u runs per arm, seed %" PRIu64 ", %d MPI ranks (rank 0 writes) -> %s\n",
+                    eo->runs, eo->seed, tr_mpi_size(), eo->out);
+        else if (!x.quiet)
+            fprintf(stderr, "compare: %u runs per arm, seed %" PRIu64 ", %d threads -> %s\n", eo->runs, eo->seed,
+                    eo->threads, eo->out);
+        rc = tr_compare_run(A, B, la, lb, eo, &d);
+        cli_signals_restore(&sig);
+        cli_progress_end(&pr);
+        tr_diag_print(&d, stderr);
+        status = cli_exp_status(prog, rc, eo->out);
+        if (rc == TR_OK && !x.quiet) {
+            int prc = print_table(eo->out, la, lb, metrics, nm, years, ny, A->n_countries, eo->runs);
+            status = prc == -2 ? EXIT_INPUT : prc ? EXIT_RUNTIME : EXIT_OK;
+        }
     }
     tr_diag_free(&d);
     tr_scenario_destroy(A);

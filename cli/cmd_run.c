@@ -15,12 +15,6 @@
 
 static volatile sig_atomic_t interrupted = 0;
 
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
 static int isatty_stderr(void)
 {
     return isatty(2);
@@ -364,18 +358,6 @@ static int parse_u64(const char *val, uint64_t max, uint64_t *v)
 
 /* Catch sig for the run unless it was ignored when techrace started (e.g.
  * `trap '' INT` in the parent shell, nohup): then it stays ignored. */
-static void catch_signal(int sig, struct sigaction *old, int *caught)
-{
-    struct sigaction sa;
-    *caught = 0;
-    if (sigaction(sig, NULL, old) != 0 || old->sa_handler == SIG_IGN)
-        return;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_signal;
-    if (sigaction(sig, &sa, NULL) == 0)
-        *caught = 1;
-}
 
 enum { OPT_SEED = 256, OPT_RUN, OPT_OUT, OPT_CSV, OPT_SET, OPT_MAXMEM };
 
@@ -486,21 +468,15 @@ int cmd_run(int argc, char **argv)
 
     /* Ctrl-C, TERM or HUP during the run (and the export after it) stop it
      * cleanly at the next step; the previous dispositions come back after. */
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction old[3];
-    int caught[3];
-    interrupted = 0;
-    for (int i = 0; i < 3; i++)
-        catch_signal(sigs[i], &old[i], &caught[i]);
+    cli_signals sig;
+    cli_signals_catch(&sig, &interrupted);
 
     tr_diag diag;
     tr_diag_init(&diag);
     tr_run_result res;
     int rc = tr_run(&ro, &res, &diag);
 
-    for (int i = 0; i < 3; i++)
-        if (caught[i])
-            sigaction(sigs[i], &old[i], NULL);
+    cli_signals_restore(&sig);
 
     int status = EXIT_OK;
     if (rc != TR_OK) {

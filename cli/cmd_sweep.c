@@ -18,12 +18,6 @@
 
 static volatile sig_atomic_t sw_interrupted = 0;
 
-static void sw_on_signal(int sig)
-{
-    (void)sig;
-    sw_interrupted = 1;
-}
-
 static void sweep_usage(FILE *out)
 {
     fputs("usage: techrace sweep [SCENARIO] --param PATH=LO:HI:N... --out EXP.db [options]\n"
@@ -222,26 +216,15 @@ static void print_sensitivity(sqlite3 *db, int morris)
 
 static int sweep_main(int argc, char **argv, int sensitivity)
 {
-    enum { O_PARAM = 256, O_LHS, O_RUNS, O_METRIC, O_OUT, O_THREADS, O_SEED, O_SET, O_KEEP, O_RESUME, O_FORCE,
-           O_MAXMEM, O_METHOD, O_TRAJ, O_LEVELS, O_SAMPLES, O_BOOT };
-    static const cli_opt sweep_opts[] = {
-        {"param", 0, 1, O_PARAM},   {"lhs", 0, 1, O_LHS},         {"runs", 0, 1, O_RUNS},
-        {"metric", 0, 1, O_METRIC}, {"out", 0, 1, O_OUT},         {"threads", 0, 1, O_THREADS},
-        {"seed", 0, 1, O_SEED},     {"set", 0, 1, O_SET},         {"keep", 0, 1, O_KEEP},
-        {"resume", 0, 0, O_RESUME}, {"force", 0, 0, O_FORCE},     {"max-memory", 0, 1, O_MAXMEM},
-        {"quiet", 'q', 0, 'q'},     {NULL, 0, 0, 0}};
-    static const cli_opt sens_opts[] = {
-        {"param", 0, 1, O_PARAM},   {"runs", 0, 1, O_RUNS},       {"metric", 0, 1, O_METRIC},
-        {"out", 0, 1, O_OUT},       {"threads", 0, 1, O_THREADS}, {"seed", 0, 1, O_SEED},
-        {"set", 0, 1, O_SET},       {"keep", 0, 1, O_KEEP},       {"resume", 0, 0, O_RESUME},
-        {"force", 0, 0, O_FORCE},   {"max-memory", 0, 1, O_MAXMEM}, {"method", 0, 1, O_METHOD},
-        {"trajectories", 0, 1, O_TRAJ}, {"levels", 0, 1, O_LEVELS}, {"samples", 0, 1, O_SAMPLES},
-        {"boot", 0, 1, O_BOOT},     {"quiet", 'q', 0, 'q'},       {NULL, 0, 0, 0}};
+    enum { O_PARAM = 300, O_LHS, O_METRIC, O_METHOD, O_TRAJ, O_LEVELS, O_SAMPLES, O_BOOT };
+    static const cli_opt sweep_opts[] = {CLI_EXP_OPTIONS, {"param", 0, 1, O_PARAM}, {"lhs", 0, 1, O_LHS},
+                                         {"metric", 0, 1, O_METRIC}, {NULL, 0, 0, 0}};
+    static const cli_opt sens_opts[] = {CLI_EXP_OPTIONS,          {"param", 0, 1, O_PARAM},
+                                        {"metric", 0, 1, O_METRIC}, {"method", 0, 1, O_METHOD},
+                                        {"trajectories", 0, 1, O_TRAJ}, {"levels", 0, 1, O_LEVELS},
+                                        {"samples", 0, 1, O_SAMPLES}, {"boot", 0, 1, O_BOOT},
+                                        {NULL, 0, 0, 0}};
     const char *prog = sensitivity ? "techrace sensitivity" : "techrace sweep";
-    tr_experiment_options eo = TR_EXPERIMENT_OPTIONS_INIT;
-    long np = sysconf(_SC_NPROCESSORS_ONLN);
-    eo.threads = np > 0 ? (int)np : 1;
-    eo.runs = 1;
     tr_sweep_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.design = sensitivity ? TR_DESIGN_MORRIS : TR_DESIGN_GRID;
@@ -249,9 +232,8 @@ static int sweep_main(int argc, char **argv, int sensitivity)
     tr_param *params = calloc(cap, sizeof *params);
     const char **sets = calloc(cap, sizeof *sets), **metrics = calloc(cap, sizeof *metrics);
     const char *ops[2] = {NULL, NULL};
-    int n_params = 0, n_sets = 0, nm = 0, n_ops = 0, quiet = 0, have_seed = 0, have_method = 0, bad = 0, c;
-    unsigned long traj = 10, samples = 64, levels = 4, boot = 1000, lhs = 0, v;
-    uint64_t seed = 0;
+    int n_params = 0, nm = 0, n_ops = 0, have_method = 0, bad = 0, c;
+    unsigned long traj = 10, samples = 64, levels = 4, boot = 1000, lhs = 0;
     tr_diag d;
     tr_diag_init(&d);
     if (!params || !sets || !metrics) {
@@ -259,6 +241,8 @@ static int sweep_main(int argc, char **argv, int sensitivity)
         free(params), free(sets), free(metrics);
         return EXIT_RUNTIME;
     }
+    cli_exp x;
+    cli_exp_init(&x, 1, 1, sets);
     cli_parser p;
     cli_parser_init(&p, prog, argc, argv, sensitivity ? sens_opts : sweep_opts);
     const char *val;
@@ -284,42 +268,7 @@ static int sweep_main(int argc, char **argv, int sensitivity)
             if (parse_uint(val, 1, 1000000, &lhs))
                 bad = cli_usage_error(prog, "--lhs wants a number of points from 1 to 1000000, not '%s'", val);
             break;
-        case O_RUNS:
-            if (parse_uint(val, 1, 100000000, &v))
-                bad = cli_usage_error(prog, "--runs wants a whole number from 1, not '%s'", val);
-            eo.runs = (uint32_t)v;
-            break;
         case O_METRIC: metrics[nm++] = val; break;
-        case O_OUT: eo.out = val; break;
-        case O_THREADS:
-            if (parse_uint(val, 1, 1024, &v))
-                bad = cli_usage_error(prog, "--threads wants a whole number from 1 to 1024, not '%s'", val);
-            eo.threads = (int)v;
-            break;
-        case O_SEED: {
-            char *end;
-            errno = 0;
-            seed = strtoull(val, &end, 10);
-            if (errno || *end || !*val || *val == '-')
-                bad = cli_usage_error(prog, "--seed wants a whole number, not '%s'", val);
-            have_seed = 1;
-            break;
-        }
-        case O_SET:
-            if (!strchr(val, '='))
-                bad = cli_usage_error(prog, "--set needs KEY=VALUE, got '%s'", val);
-            sets[n_sets++] = val;
-            break;
-        case O_KEEP:
-            if (tr_keep_parse(val, &eo.keep))
-                bad = cli_usage_error(prog, "--keep is one of compact, all, aggregates, not '%s'", val);
-            break;
-        case O_RESUME: eo.resume = 1; break;
-        case O_FORCE: eo.force = 1; break;
-        case O_MAXMEM:
-            if (cli_parse_size(val, &eo.max_bytes))
-                bad = cli_usage_error(prog, "--max-memory needs a size such as 16G or 512M, got '%s'", val);
-            break;
         case O_METHOD:
             if (!strcmp(val, "morris"))
                 sp.design = TR_DESIGN_MORRIS;
@@ -345,8 +294,10 @@ static int sweep_main(int argc, char **argv, int sensitivity)
             if (parse_uint(val, 10, 1000000, &boot))
                 bad = cli_usage_error(prog, "--boot wants a whole number from 10, not '%s'", val);
             break;
-        case 'q': quiet = 1; break;
-        default: bad = EXIT_INPUT;
+        default: {
+            int h = cli_exp_option(&x, prog, c, val);
+            bad = h == 1 ? 0 : h ? h : EXIT_INPUT;
+        }
         }
     }
     for (int i = cli_operand_index(&p); !bad && i < argc; i++) {
@@ -358,8 +309,8 @@ static int sweep_main(int argc, char **argv, int sensitivity)
         bad = cli_usage_error(prog, "one scenario at most, got '%s' and '%s'", ops[0], ops[1]);
     if (!bad && !n_params)
         bad = cli_usage_error(prog, "at least one --param is needed");
-    if (!bad && (!eo.out || !*eo.out))
-        bad = cli_usage_error(prog, "--out FILE is required");
+    if (!bad)
+        bad = cli_exp_check(&x, prog);
     if (!bad && sensitivity && !have_method)
         bad = cli_usage_error(prog, "--method morris or --method sobol is required");
     if (!bad && sensitivity && !nm)
@@ -378,82 +329,55 @@ static int sweep_main(int argc, char **argv, int sensitivity)
     } else if (sp.design == TR_DESIGN_SOBOL) {
         sp.n = (uint32_t)samples;
     }
-    int print_default = !sensitivity && !nm;
-    if (print_default)
+    if (!sensitivity && !nm)
         for (size_t i = 0; i < sizeof default_metrics / sizeof default_metrics[0]; i++)
             metrics[nm++] = default_metrics[i];
     sp.scenario_path = ops[0];
     sp.overrides = sets;
-    sp.n_overrides = n_sets;
+    sp.n_overrides = x.n_sets;
     sp.params = params;
     sp.n_params = n_params;
     sp.metrics = metrics;
     sp.n_metrics = nm;
     sp.n_boot = (uint32_t)boot;
+    tr_experiment_options *eo = &x.eo;
 
     /* The seed: --seed, else the base scenario's. */
-    if (have_seed) {
-        eo.seed = seed;
+    if (x.have_seed) {
+        eo->seed = x.seed;
     } else {
         tr_scenario *s0 = NULL;
-        int lrc;
-        if (!ops[0] || !strcmp(ops[0], "default")) {
-            lrc = tr_scenario_load_default(&s0, sets, n_sets, &d);
-        } else {
-            tr_scenario_source src = {0};
-            src.path = ops[0];
-            src.overrides = sets;
-            src.n_overrides = n_sets;
-            lrc = tr_scenario_load(&s0, &src, &d);
-        }
+        int lrc = cli_load_scenario(ops[0], sets, x.n_sets, &s0, &d);
         if (lrc != TR_OK) {
             tr_diag_print(&d, stderr);
             tr_diag_free(&d);
             free(params), free(sets), free(metrics);
             return lrc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
         }
-        eo.seed = s0->seed;
+        eo->seed = s0->seed;
         tr_scenario_destroy(s0);
     }
-
-    struct sigaction act, old[3];
-    memset(&act, 0, sizeof act);
-    act.sa_handler = sw_on_signal;
-    sigemptyset(&act.sa_mask);
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (int i = 0; i < 3; i++) {
-        sigaction(sigs[i], NULL, &old[i]);
-        if (old[i].sa_handler != SIG_IGN)
-            sigaction(sigs[i], &act, NULL);
-    }
     if (tr_mpi_rank() != 0)
-        quiet = 1;
+        x.quiet = 1; /* rank 0 reports for all */
+    cli_signals sig;
+    cli_signals_catch(&sig, &sw_interrupted);
     cli_progress pr;
-    cli_progress_init(&pr, quiet);
-    eo.progress = cli_progress_update;
-    eo.ctx = &pr;
-    eo.interrupt = &sw_interrupted;
-    int rc = tr_sweep_run(&sp, &eo, &d);
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &old[i], NULL);
+    cli_progress_init(&pr, x.quiet);
+    eo->progress = cli_progress_update;
+    eo->ctx = &pr;
+    eo->interrupt = &sw_interrupted;
+    int rc = tr_sweep_run(&sp, eo, &d);
+    cli_signals_restore(&sig);
     cli_progress_end(&pr);
     tr_diag_print(&d, stderr);
-    int status = EXIT_OK;
-    if (rc == TR_ERR_INTERRUPTED) {
-        fprintf(stderr, "%s: interrupted; finished runs are kept in %s (continue with --resume)\n", prog, eo.out);
-        status = EXIT_RUNTIME;
-    } else if (rc == TR_ERR_INPUT) {
-        status = EXIT_INPUT;
-    } else if (rc != TR_OK) {
-        fprintf(stderr, "%s: %s\n", prog, tr_strerror(rc));
-        status = EXIT_RUNTIME;
-    } else if (!quiet) {
+    int status = cli_exp_status(prog, rc, eo->out);
+    if (rc == TR_OK && !x.quiet) {
         sqlite3 *db = NULL;
-        if (sqlite3_open_v2(eo.out, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        if (sqlite3_open_v2(eo->out, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
             if (sensitivity)
                 print_sensitivity(db, sp.design == TR_DESIGN_MORRIS);
             else
-                print_sweep(db, metrics, nm, eo.runs);
+                print_sweep(db, metrics, nm, eo->runs);
         }
         sqlite3_close(db);
     }

@@ -222,3 +222,147 @@ void cli_progress_end(cli_progress *p)
         fputc('\n', stderr);
     p->shown = 0;
 }
+
+/* ---- signals ---- */
+
+static volatile sig_atomic_t *signal_flag;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    if (signal_flag)
+        *signal_flag = 1;
+}
+
+static const int stop_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+
+void cli_signals_catch(cli_signals *s, volatile sig_atomic_t *flag)
+{
+    signal_flag = flag;
+    *flag = 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop_signal;
+    for (int i = 0; i < 3; i++) {
+        s->caught[i] = 0;
+        if (sigaction(stop_signals[i], NULL, &s->old[i]) != 0 || s->old[i].sa_handler == SIG_IGN)
+            continue;
+        if (sigaction(stop_signals[i], &sa, NULL) == 0)
+            s->caught[i] = 1;
+    }
+}
+
+void cli_signals_restore(cli_signals *s)
+{
+    for (int i = 0; i < 3; i++)
+        if (s->caught[i])
+            sigaction(stop_signals[i], &s->old[i], NULL);
+}
+
+/* ---- experiment options ---- */
+
+static int parse_count(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !(*s >= '0' && *s <= '9'))
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+void cli_exp_init(cli_exp *x, uint32_t default_runs, uint32_t min_runs, const char **sets)
+{
+    static const tr_experiment_options init = TR_EXPERIMENT_OPTIONS_INIT;
+    memset(x, 0, sizeof *x);
+    x->eo = init;
+    long np = sysconf(_SC_NPROCESSORS_ONLN);
+    x->eo.threads = np > 0 && np <= 1024 ? (int)np : 1;
+    x->eo.runs = default_runs;
+    x->min_runs = min_runs;
+    x->sets = sets;
+}
+
+int cli_exp_option(cli_exp *x, const char *prog, int id, const char *val)
+{
+    unsigned long long v;
+    switch (id) {
+    case CLI_EXP_RUNS:
+        if (parse_count(val, x->min_runs, UINT32_MAX, &v))
+            return cli_usage_error(prog, "--runs wants a whole number from %u, not '%s'", x->min_runs, val);
+        x->eo.runs = (uint32_t)v;
+        return 1;
+    case CLI_EXP_OUT:
+        if (!*val)
+            return cli_usage_error(prog, "--out needs a file name");
+        x->eo.out = val;
+        return 1;
+    case CLI_EXP_THREADS:
+        if (parse_count(val, 1, 1024, &v))
+            return cli_usage_error(prog, "--threads wants a whole number from 1 to 1024, not '%s'", val);
+        x->eo.threads = (int)v;
+        return 1;
+    case CLI_EXP_SEED:
+        if (parse_count(val, 0, UINT64_MAX, &v))
+            return cli_usage_error(prog, "--seed wants a whole number, not '%s'", val);
+        x->seed = v;
+        x->have_seed = 1;
+        return 1;
+    case CLI_EXP_SET:
+        if (!strchr(val, '='))
+            return cli_usage_error(prog, "--set needs KEY=VALUE, got '%s'", val);
+        x->sets[x->n_sets++] = val;
+        return 1;
+    case CLI_EXP_KEEP:
+        if (tr_keep_parse(val, &x->eo.keep))
+            return cli_usage_error(prog, "--keep is one of compact, all, aggregates, not '%s'", val);
+        return 1;
+    case CLI_EXP_RESUME: x->eo.resume = 1; return 1;
+    case CLI_EXP_FORCE: x->eo.force = 1; return 1;
+    case CLI_EXP_MAXMEM:
+        if (cli_parse_size(val, &x->eo.max_bytes))
+            return cli_usage_error(prog, "--max-memory needs a size such as 16G or 512M, got '%s'", val);
+        return 1;
+    case 'q': x->quiet = 1; return 1;
+    default: return 0;
+    }
+}
+
+int cli_exp_check(const cli_exp *x, const char *prog)
+{
+    if (!x->eo.out)
+        return cli_usage_error(prog, "--out FILE is required");
+    return 0;
+}
+
+int cli_load_scenario(const char *path, const char *const *sets, int n_sets, tr_scenario **out, tr_diag *d)
+{
+    if (!path || strcmp(path, "default") == 0)
+        return tr_scenario_load_default(out, sets, n_sets, d);
+    tr_scenario_source src;
+    memset(&src, 0, sizeof src);
+    src.path = path;
+    src.overrides = sets;
+    src.n_overrides = n_sets;
+    return tr_scenario_load(out, &src, d);
+}
+
+int cli_exp_status(const char *prog, int rc, const char *out)
+{
+    switch (rc) {
+    case TR_OK:
+        return EXIT_OK;
+    case TR_ERR_INPUT:
+        return EXIT_INPUT;
+    case TR_ERR_INTERRUPTED:
+        fprintf(stderr, "%s: interrupted; finished runs are kept in %s (continue with --resume)\n", prog, out);
+        return EXIT_RUNTIME;
+    default:
+        fprintf(stderr, "%s: %s\n", prog, tr_strerror(rc));
+        return EXIT_RUNTIME;
+    }
+}

@@ -9,7 +9,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
+
+#include "techrace/experiment.h"
 
 typedef struct cli_opt {
     const char *name;  /* long name without "--" */
@@ -62,6 +65,50 @@ void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_update(void *ctx, uint32_t done, uint32_t total); /* ctx: a cli_progress */
 void cli_progress_end(cli_progress *p);  /* ends the progress line */
 double cli_progress_seconds(const cli_progress *p);
+
+/* INT, TERM and HUP set *flag while caught (a signal ignored when the
+ * command started stays ignored, e.g. `trap '' INT`); restore puts the
+ * previous dispositions back. One set at a time. */
+typedef struct cli_signals {
+    struct sigaction old[3];
+    int caught[3];
+} cli_signals;
+void cli_signals_catch(cli_signals *s, volatile sig_atomic_t *flag);
+void cli_signals_restore(cli_signals *s);
+
+/* The options every experiment command (ensemble, compare, sweep,
+ * sensitivity) takes, parsed alike: put CLI_EXP_OPTIONS in the option table
+ * and pass what cli_next returns to cli_exp_option. */
+enum { CLI_EXP_RUNS = 200, CLI_EXP_OUT, CLI_EXP_THREADS, CLI_EXP_SEED, CLI_EXP_SET, CLI_EXP_KEEP, CLI_EXP_RESUME,
+       CLI_EXP_FORCE, CLI_EXP_MAXMEM };
+#define CLI_EXP_OPTIONS                                                                                      \
+    {"runs", 0, 1, CLI_EXP_RUNS}, {"out", 0, 1, CLI_EXP_OUT}, {"threads", 0, 1, CLI_EXP_THREADS},             \
+        {"seed", 0, 1, CLI_EXP_SEED}, {"set", 0, 1, CLI_EXP_SET}, {"keep", 0, 1, CLI_EXP_KEEP},                \
+        {"resume", 0, 0, CLI_EXP_RESUME}, {"force", 0, 0, CLI_EXP_FORCE}, {"max-memory", 0, 1, CLI_EXP_MAXMEM}, \
+        {"quiet", 'q', 0, 'q'}
+typedef struct cli_exp {
+    tr_experiment_options eo;
+    uint32_t min_runs;
+    int have_seed, quiet;
+    uint64_t seed;
+    const char **sets;  /* the --set values, in order */
+    int n_sets;
+} cli_exp;
+/* Defaults: threads = online processors, runs = default_runs. sets needs
+ * room for argc entries. */
+void cli_exp_init(cli_exp *x, uint32_t default_runs, uint32_t min_runs, const char **sets);
+/* 1: id was an experiment option and is recorded; 0: not one;
+ * EXIT_INPUT: a bad value (message printed). */
+int cli_exp_option(cli_exp *x, const char *prog, int id, const char *val);
+/* After parsing: --out is required. EXIT_INPUT (message printed) or 0. */
+int cli_exp_check(const cli_exp *x, const char *prog);
+
+/* Load a scenario file, or the embedded default (path NULL or "default"),
+ * with overrides. */
+int cli_load_scenario(const char *path, const char *const *sets, int n_sets, tr_scenario **out, tr_diag *d);
+/* The exit status of an experiment's return code, with a message for an
+ * interruption (how to resume) or a failure. */
+int cli_exp_status(const char *prog, int rc, const char *out);
 
 /* Flush and close standard output; on a write error print
  * "PROG: cannot write to standard output: REASON" and return 1. */

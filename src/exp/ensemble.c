@@ -26,26 +26,6 @@
 #include "techrace/version.h"
 #include "util/arena.h"
 
-const char *tr_keep_name(tr_keep k)
-{
-    switch (k) {
-    case TR_KEEP_ALL: return "all";
-    case TR_KEEP_AGGREGATES: return "aggregates";
-    default: return "compact";
-    }
-}
-
-int tr_keep_parse(const char *name, tr_keep *out)
-{
-    static const tr_keep all[] = {TR_KEEP_COMPACT, TR_KEEP_ALL, TR_KEEP_AGGREGATES};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (name && strcmp(name, tr_keep_name(all[i])) == 0) {
-            *out = all[i];
-            return 0;
-        }
-    return -1;
-}
-
 /* ---- run buffers ---- */
 
 typedef struct run_buf {
@@ -71,64 +51,13 @@ typedef struct ensemble {
     int stop;             /* no more runs to start */
 } ensemble;
 
-static int buf_on_year(void *ctx, const tr_sim *sim, const tr_year_report *rep)
-{
-    (void)sim;
-    run_buf *b = ctx;
-    exp_run_data_put_year(&b->data, rep);
-    b->years_seen++;
-    return 0;
-}
-
-static void compute_run(ensemble *e, run_buf *b);
-
-void exp_compute_run(const exp_job *j, uint32_t point, uint32_t run, exp_run_data *data, int *years_seen,
-                     int *status, tr_diag *diag)
-{
-    run_buf b;
-    memset(&b, 0, sizeof b);
-    b.point = point;
-    b.run = run;
-    b.data = *data;
-    tr_diag_init(&b.diag);
-    ensemble e;
-    memset(&e, 0, sizeof e);
-    e.j = j;
-    e.alloc = j->alloc;
-    compute_run(&e, &b);
-    *years_seen = b.years_seen;
-    *status = b.status;
-    for (size_t i = 0; i < b.diag.count; i++)
-        tr_diag_add(diag, b.diag.msgs[i].level, b.diag.msgs[i].file, b.diag.msgs[i].line, b.diag.msgs[i].col, "%s",
-                    b.diag.msgs[i].text);
-    tr_diag_free(&b.diag);
-}
-
 static void compute_run(ensemble *e, run_buf *b)
 {
     tr_diag_free(&b->diag);
     tr_diag_init(&b->diag);
     b->diag.alloc = e->alloc;
-    b->years_seen = 0;
     exp_run_data_clear(&b->data);
-    tr_sim *sim = NULL;
-    tr_sim_options so = TR_SIM_OPTIONS_INIT;
-    so.seed = e->j->h.seed;
-    so.run = b->run;
-    so.alloc = e->alloc;
-    so.max_bytes = e->j->max_bytes;
-    const tr_scenario *s = NULL;
-    tr_scenario *owned = NULL;
-    int rc = exp_point_get(&e->j->h, b->point, &s, &owned, &b->diag);
-    if (rc == TR_OK)
-        rc = tr_sim_create_opts(&sim, s, &so, &b->diag);
-    if (rc == TR_OK) {
-        tr_sim_hooks h = {buf_on_year, NULL, b, e->j->interrupt};
-        rc = tr_sim_run(sim, &h);
-    }
-    tr_sim_destroy(sim);
-    exp_point_put(owned);
-    b->status = rc;
+    exp_compute_run(e->j, b->point, b->run, &b->data, &b->years_seen, &b->status, &b->diag);
 }
 
 static void *worker(void *arg)

@@ -104,6 +104,26 @@ int expdb_metric_aggregated(const char *name, const char *level, tr_keep keep)
     return 0;
 }
 
+const char *tr_keep_name(tr_keep k)
+{
+    switch (k) {
+    case TR_KEEP_ALL: return "all";
+    case TR_KEEP_AGGREGATES: return "aggregates";
+    default: return "compact";
+    }
+}
+
+int tr_keep_parse(const char *name, tr_keep *out)
+{
+    static const tr_keep all[] = {TR_KEEP_COMPACT, TR_KEEP_ALL, TR_KEEP_AGGREGATES};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (name && strcmp(name, tr_keep_name(all[i])) == 0) {
+            *out = all[i];
+            return 0;
+        }
+    return -1;
+}
+
 /* ---- points ---- */
 
 int exp_point_get(const exp_header *h, uint32_t p, const tr_scenario **s, tr_scenario **owned, tr_diag *diag)

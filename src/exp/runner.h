@@ -26,8 +26,9 @@ typedef struct exp_job {
 
 int exp_run_job(const exp_job *j, tr_diag *diag);
 
-/* One (point, run) into data (as the thread workers do): *status is TR_OK
- * or why the run failed, its messages go to diag. */
+/* One (point, run) into data (task.c; thread workers and MPI ranks alike):
+ * *status is TR_OK or why the run failed, its messages go to diag; data
+ * must be cleared before. */
 void exp_compute_run(const exp_job *j, uint32_t point, uint32_t run, exp_run_data *data, int *years_seen,
                      int *status, tr_diag *diag);
 
