@@ -175,14 +175,21 @@ static void print_title(FILE *out, const tr_scenario *s)
         fprintf(out, "%s\n", name);
 }
 
+/* The summary's columns: 2005 and 2015 (ten years apart, early in the
+ * race), 2023 (the year of the ASPI Critical Technology Tracker's 2023
+ * edition, the default scenario's calibration year) and the last year. */
+static const int summary_years[] = {2005, 2015, 2023};
+#define SUMMARY_RISK_YEAR 2023 /* monopoly risks are listed for this year and the last */
+#define SUMMARY_MAX_MEDIUM 10  /* medium-risk lines per year; the rest is in the tracker table */
+
 static void print_summary(const summary *sm, uint64_t seed, FILE *out)
 {
     const tr_scenario *s = sm->s;
     const int nc = s->n_countries, nk = s->n_tech;
-    int want[4] = {2005, 2015, 2023, s->end_year};
-    int years[4], ny = 0;
-    for (int j = 0; j < 4; j++) {
-        int y = want[j];
+    enum { N_SUMMARY = sizeof summary_years / sizeof summary_years[0] + 1 };
+    int years[N_SUMMARY], ny = 0;
+    for (int j = 0; j < N_SUMMARY; j++) {
+        int y = j < N_SUMMARY - 1 ? summary_years[j] : s->end_year;
         if (y < s->start_year || y > s->end_year)
             continue;
         if (ny > 0 && years[ny - 1] == y)
@@ -281,7 +288,7 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
 
     int rule_shown = 0;
     for (int j = 0; j < ny; j++) {
-        if (j < ny - 1 && years[j] != 2023)
+        if (j < ny - 1 && years[j] != SUMMARY_RISK_YEAR)
             continue;
         int y = years[j] - s->start_year;
         int nh = 0, nm = 0;
@@ -298,20 +305,23 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
         }
         fprintf(out, "\nMonopoly risk in %d: %d high, %d medium\n", years[j], nh, nm);
         /* All high-risk technologies, then the medium ones with the largest
-         * lead ratios: at most 10 lines a year; the rest is in the tracker table. */
-        int shown = 0, printed_done[1024] = {0};
+         * lead ratios: at most SUMMARY_MAX_MEDIUM of those a year. */
+        int shown = 0;
+        unsigned char *printed_done = calloc((size_t)nk, 1);
+        if (!printed_done)
+            return;
         for (int level = TR_RISK_HIGH; level >= TR_RISK_MEDIUM; level--) {
             for (;;) {
                 int k = -1;
                 double best = -1;
-                for (int t = 0; t < nk && t < 1024; t++) {
+                for (int t = 0; t < nk; t++) {
                     double r = sm->sshare[y * nk + t] > 0 ? sm->lshare[y * nk + t] / sm->sshare[y * nk + t] : 1e300;
                     if (sm->risk[y * nk + t] == level && !printed_done[t] && r > best) {
                         best = r;
                         k = t;
                     }
                 }
-                if (k < 0 || (level == TR_RISK_MEDIUM && shown >= 10))
+                if (k < 0 || (level == TR_RISK_MEDIUM && shown >= SUMMARY_MAX_MEDIUM))
                     break;
                 printed_done[k] = 1;
                 shown++;
@@ -326,6 +336,7 @@ static void print_summary(const summary *sm, uint64_t seed, FILE *out)
         }
         if (nh + nm > shown)
             fprintf(out, "  ... and %d more medium (table `tracker` of the results)\n", nh + nm - shown);
+        free(printed_done);
     }
 }
 
