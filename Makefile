@@ -10,7 +10,7 @@ PREFIX     ?= /usr/local
 DEPS       := cmake gcc clang libclang-rt-14-dev make pkg-config libyaml-dev libsqlite3-dev \
               librandom123-dev libcmocka-dev sqlite3 libopenmpi-dev openmpi-bin
 
-.PHONY: all deps build run test test-asan bench fuzz install clean
+.PHONY: all deps build run test test-asan bench levers fuzz install clean
 
 all: build
 
@@ -45,6 +45,12 @@ bench: build
 	./$(BUILD)/bench_run
 	./$(BUILD)/bench_firms
 	sh bench/bench_ensemble.sh $(BUILD)
+
+# docs/LEVERS.md: every policy lever of tools/levers.tsv measured with
+# `techrace compare` (LEVER_RUNS runs per arm, common random numbers).
+LEVER_RUNS ?= 20
+levers: build
+	sh tools/levers.sh $(BUILD)/techrace $(LEVER_RUNS)
 
 # libFuzzer (clang) on one target fuzz/fuzz_$(FUZZ_TARGET).c: scenario (the
 # loader), override (--set), include (includes over files in memory) or
