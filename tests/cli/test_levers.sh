@@ -1,0 +1,45 @@
+#!/bin/sh
+# test_levers.sh TECHRACE — the levers of tools/levers.tsv that the model
+# gets right today move their outcome with the documented sign, well
+# outside seed noise (compare, common random numbers, 4 runs per arm, the
+# calendar cut at the outcome's year). docs/LEVERS.md has every lever,
+# including those still wrong (issue 9).
+set -eu
+bin="$1"
+src="${TR_SOURCE_DIR:?}"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+sq() { sqlite3 -init /dev/null -batch "$@"; }
+fails=0
+# check NAME ARM_B... -- METRIC LEVEL COUNTRY TECH YEAR SIGN
+check() {
+    name=$1; shift
+    armb=""
+    while [ "$1" != "--" ]; do armb="$armb $1"; shift; done
+    shift
+    metric=$1 level=$2 country=$3 tech=$4 year=$5 sign=$6
+    db="$tmp/$(echo "$name" | tr -c 'a-z0-9' '_').db"
+    # shellcheck disable=SC2086
+    (cd "$src" && "$bin" compare default $armb --set calendar.end=$year --runs 4 --keep all --out "$db" --quiet)
+    cq=$([ "$country" != - ] && echo "= '$country'" || echo "is null")
+    tq=$([ "$tech" != - ] && echo "= '$tech'" || echo "is null")
+    got=$(sq "$db" "select case when not distinguishable then 'noise' when diff > 0 then '+' else '-' end
+                    || ' ' || printf('%.4g [%.4g, %.4g]', diff, lo, hi) from comparisons_named
+                    where metric = '$metric' and level = '$level' and year = $year and country $cq and tech $tq")
+    case "$got" in
+    "$sign "*) echo "ok   $name: $got" ;;
+    *) echo "FAIL $name: expected $sign, got ${got:-nothing}"; fails=$((fails + 1)) ;;
+    esac
+}
+check "public R&D -> US high-impact ML share" --set-b 'countries.US.rd_intensity*=1.2' -- hi_share country_tech US T25 2025 +
+check "openness -> CN ML knowledge" --set-b 'countries.CN.openness*=0.5' -- knowledge country_tech CN T25 2020 -
+check "talent programme -> CN returnees" tools/levers/cn-talent.yaml -- returnees country CN - 2015 +
+check "talent programme -> CN researchers" tools/levers/cn-talent.yaml -- researchers country CN - 2015 +
+check "megaproject -> US quantum share" tools/levers/us-megaproject-quantum.yaml -- hi_share country_tech US T51 2025 +
+check "priority list -> EU battery share" tools/levers/eu-priority-batteries.yaml -- hi_share country_tech EU T43 2022 +
+check "no local subsidy -> CN entries" scenarios/no-local-subsidy.yaml -- entries country CN - 2018 -
+check "no local subsidy -> CN capacity use" scenarios/no-local-subsidy.yaml -- capacity_use country CN - 2020 +
+check "no local subsidy -> CN loss share" scenarios/no-local-subsidy.yaml -- loss_share country CN - 2020 -
+check "joint research -> EU ML knowledge" tools/levers/us-eu-joint-ai.yaml -- knowledge country_tech EU T25 2020 +
+check "guidance fund -> money invested" --set-b 'countries.CN.guidance_fund*=2' -- fund_invested country CN - 2018 +
+[ "$fails" -eq 0 ] || { echo "$fails lever(s) moved the wrong way or not at all"; exit 1; }
+echo "levers: ok"
