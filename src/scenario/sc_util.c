@@ -6,20 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *sc_clip(sc_ctx *c, const char *s)
-{
-    size_t n = strlen(s);
-    if (n <= SC_CLIP_MAX)
-        return s;
-    size_t k = SC_CLIP_KEEP;
-    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-        k--; /* not inside a UTF-8 character */
-    size_t cap = k + 64;
-    char *p = sc_alloc(c, cap);
-    snprintf(p, cap, "%.*s\u2026 (%zu bytes)", (int)k, s, n);
-    return p;
-}
-
 static const char *describe(const sc_node *n)
 {
     if (n->kind == SC_MAP)

@@ -56,6 +56,22 @@ static void vreport(sc_ctx *c, tr_diag_level level, const sc_node *at, const cha
     tr_diag_add(c->diag, level, file, line, col, "%s", buf);
 }
 
+/* A value as messages show it: long ones cut to SC_CLIP_KEEP bytes + "…" and
+ * their length. */
+const char *sc_clip(sc_ctx *c, const char *s)
+{
+    size_t n = strlen(s);
+    if (n <= SC_CLIP_MAX)
+        return s;
+    size_t k = SC_CLIP_KEEP;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--; /* not inside a UTF-8 character */
+    size_t cap = k + 64;
+    char *p = sc_alloc(c, cap);
+    snprintf(p, cap, "%.*s\u2026 (%zu bytes)", (int)k, s, n);
+    return p;
+}
+
 void sc_error(sc_ctx *c, const sc_node *at, const char *fmt, ...)
 {
     va_list ap;
