@@ -26,8 +26,8 @@ static void cmp_usage(FILE *out)
           "Run scenario A and scenario B (files, or `default` for the embedded scenario; B defaults to A)\n"
           "with common random numbers: run r of both arms has the same seed and run index. For every\n"
           "metric, year and country the database gets the mean of each arm, the mean paired difference\n"
-          "B - A with its 95% interval, and whether the interval excludes 0 (docs/RESULTS.md, table\n"
-          "comparisons). A table of the headline metrics is printed.\n"
+          "B - A with its 95% interval, and whether the interval excludes 0 (docs/EXPERIMENTS.md,\n"
+          "table comparisons). A table of the headline metrics is printed.\n"
           "\n"
           "options:\n"
           "  --out FILE       experiment database to write (required; never silently overwritten)\n"
@@ -285,12 +285,33 @@ int cmd_compare(int argc, char **argv)
     tr_experiment_options *eo = &x.eo;
     if (!pb)
         pb = pa;
-    if (is_sqlite(pa) && is_sqlite(pb) && strcmp(pa, pb) != 0) {
+    for (int i = 0; i < nm; i++)
+        if (!tr_metric_exists(metrics[i], "country", TR_KEEP_COMPACT)) {
+            int st = cli_usage_error(prog, "no country metric '%s' (docs/EXPERIMENTS.md; the table metrics of "
+                                           "an experiment database lists them)", metrics[i]);
+            free(sa), free(sb), free(metrics), free(years);
+            return st;
+        }
+    int da = is_sqlite(pa), db = is_sqlite(pb);
+    if (da || db) {
         /* two finished ensembles: pair their runs */
+        static const char *const not_here[] = {"--runs", "--out", "--threads", "--seed", "--set", "--keep",
+                                               "--resume", "--force", "--max-memory"};
+        const char *why = NULL;
+        if (!da || !db || !ops[1])
+            why = "A and B must both be scenarios, or two ensemble databases (`techrace compare a.db b.db --out c.db`)";
+        for (int i = 0; !why && i < (int)(sizeof not_here / sizeof not_here[0]); i++)
+            if ((x.given >> i) & 1u && i != 1 && i != 7) /* --out and --force apply */
+                why = not_here[i];
+        if (!why && (na || nb))
+            why = "--set";
         free(sa), free(sb);
-        if (na || nb) {
+        if (why) {
             free(metrics), free(years);
-            return cli_usage_error(prog, "--set does not apply to two ensemble databases");
+            if (why[0] == '-')
+                return cli_usage_error(prog, "%s does not apply to two ensemble databases: their runs are what they "
+                                             "hold", why);
+            return cli_usage_error(prog, "%s", why);
         }
         return compare_databases(pa, pb, eo, metrics, nm, years, ny, x.quiet);
     }

@@ -23,7 +23,7 @@ static void ens_usage(FILE *out)
           "\n"
           "Run the scenario N times with independent random streams (run index 0..N-1 in every\n"
           "stream's key) on T threads, and store every run and per-metric aggregates (mean, sd,\n"
-          "5/50/95% quantiles) in the experiment database EXP.db (docs/RESULTS.md, \"Experiment\n"
+          "5/50/95% quantiles) in the experiment database EXP.db (docs/EXPERIMENTS.md, \"Experiment\n"
           "databases\"). The database does not depend on T.\n"
           "\n"
           "options:\n"

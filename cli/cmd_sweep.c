@@ -43,7 +43,10 @@ static void sweep_usage(FILE *out)
           "  --set K=V        override a value at every point (repeatable)\n"
           "  --keep WHAT      per-run data kept: compact (default), all, aggregates\n"
           "  --resume, --force, --quiet, --max-memory SIZE   as for `techrace ensemble`\n"
-          "  -h, --help       show this help\n",
+          "  -h, --help       show this help\n"
+          "\n"
+          "exit status: 0 ok, 1 runtime failure or interrupted (finished runs are kept: --resume),\n"
+          "             2 bad input\n",
           out);
 }
 
@@ -64,14 +67,17 @@ static void sens_usage(FILE *out)
           "  --param SPEC     a parameter (repeatable): PATH=LO:HI, PATH*=LO:HI or PATH+=LO:HI\n"
           "  --metric M       an output (repeatable, at least one): NAME:COUNTRY[@YEAR],\n"
           "                   NAME:COUNTRY:TECH[@YEAR] or NAME::TECH[@YEAR] (YEAR: the last by default)\n"
-          "  --trajectories R Morris trajectories (default 10)\n"
+          "  --trajectories R  Morris trajectories (default 10)\n"
           "  --levels P       Morris grid levels, even (default 4)\n"
           "  --samples N      Sobol base samples (default 64)\n"
           "  --boot B         bootstrap resamples (default 1000)\n"
           "  --runs R         runs per point (default 1)\n"
           "  --out FILE, --threads T, --seed S, --set K=V, --keep WHAT, --resume, --force, --quiet,\n"
           "  --max-memory SIZE   as for `techrace sweep`\n"
-          "  -h, --help       show this help\n",
+          "  -h, --help       show this help\n"
+          "\n"
+          "exit status: 0 ok, 1 runtime failure or interrupted (finished runs are kept: --resume),\n"
+          "             2 bad input\n",
           out);
 }
 
@@ -107,6 +113,10 @@ static void print_sweep(sqlite3 *db, const char *const *metrics, int nm, uint32_
         sqlite3_step(me) == SQLITE_ROW)
         end_year = sqlite3_column_int(me, 0);
     sqlite3_finalize(me);
+    if (runs > 1)
+        cli_out("Each output: the mean over %u runs [5%% and 95%% quantiles]; shares are fractions.\n", runs);
+    else
+        cli_out("Each output: one run (--runs R for a band); shares are fractions.\n");
     cli_out("%-6s", "point");
     for (int i = 0; i < nm; i++)
         cli_out(" %22.22s", metrics[i]);
@@ -170,21 +180,18 @@ static void print_sweep(sqlite3 *db, const char *const *metrics, int nm, uint32_
     sqlite3_finalize(ag);
 }
 
-static void print_sensitivity(sqlite3 *db, int morris)
+static void print_sensitivity(sqlite3 *db, int morris, const char *const *metrics, int nm)
 {
-    sqlite3_stmt *mt = NULL, *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT DISTINCT metric FROM sensitivity ORDER BY metric", -1, &mt, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
                            morris ? "SELECT path, mu_star, mu_star_lo, mu_star_hi, mu, sigma, n_points FROM sensitivity"
                                     " WHERE metric = ? ORDER BY mu_star DESC, param"
                                   : "SELECT path, st, st_lo, st_hi, s1, s1_lo, s1_hi, n_points FROM sensitivity"
                                     " WHERE metric = ? ORDER BY st DESC, param",
-                           -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(mt);
+                           -1, &st, NULL) != SQLITE_OK)
         return;
-    }
-    while (sqlite3_step(mt) == SQLITE_ROW) {
-        const char *metric = (const char *)sqlite3_column_text(mt, 0);
+    for (int mi = 0; mi < nm; mi++) { /* in the order given */
+        const char *metric = metrics[mi];
         cli_out("\n%s\n", metric);
         if (morris)
             cli_out("  %-44s %10s %23s %10s %10s\n", "parameter", "mu*", "95% interval", "mu", "sigma");
@@ -210,7 +217,6 @@ static void print_sensitivity(sqlite3 *db, int morris)
     else
         cli_out("\ntotal: share of the output's variance due to the parameter with all its interactions; first:\n"
                 "alone. Intervals: bootstrap over the design's rows.\n");
-    sqlite3_finalize(mt);
     sqlite3_finalize(st);
 }
 
@@ -375,7 +381,7 @@ static int sweep_main(int argc, char **argv, int sensitivity)
         sqlite3 *db = NULL;
         if (sqlite3_open_v2(eo->out, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
             if (sensitivity)
-                print_sensitivity(db, sp.design == TR_DESIGN_MORRIS);
+                print_sensitivity(db, sp.design == TR_DESIGN_MORRIS, metrics, nm);
             else
                 print_sweep(db, metrics, nm, eo->runs);
         }

@@ -290,6 +290,8 @@ void cli_exp_init(cli_exp *x, uint32_t default_runs, uint32_t min_runs, const ch
 int cli_exp_option(cli_exp *x, const char *prog, int id, const char *val)
 {
     unsigned long long v;
+    if (id >= CLI_EXP_RUNS && id <= CLI_EXP_MAXMEM)
+        x->given |= 1u << (id - CLI_EXP_RUNS);
     switch (id) {
     case CLI_EXP_RUNS:
         if (parse_count(val, x->min_runs, UINT32_MAX, &v))

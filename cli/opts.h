@@ -93,6 +93,7 @@ typedef struct cli_exp {
     uint64_t seed;
     const char **sets;  /* the --set values, in order */
     int n_sets;
+    unsigned given;     /* bit (id - CLI_EXP_RUNS) set for each option given */
 } cli_exp;
 /* Defaults: threads = online processors, runs = default_runs. sets needs
  * room for argc entries. */

@@ -142,6 +142,11 @@ TR_API int tr_mpi_size(void);
 TR_API int tr_compare_databases(const char *a_path, const char *b_path, const tr_experiment_options *o,
                                 tr_diag *diag);
 
+/* 1 when experiments keep per-run values and aggregates of metric `name`
+ * at `level` ("country", "country_tech" or "tech") under this keep mode
+ * (the table metrics of an experiment database lists them). */
+TR_API int tr_metric_exists(const char *name, const char *level, tr_keep keep);
+
 TR_API const char *tr_keep_name(tr_keep k);
 /* Parses "compact", "all" or "aggregates"; returns 0 on success. */
 TR_API int tr_keep_parse(const char *name, tr_keep *out);

@@ -350,3 +350,8 @@ int tr_compare_databases(const char *a_path, const char *b_path, const tr_experi
     }
     return expdb_compare_databases(a_path, b_path, o->out, o->force, o->alpha, o->alloc, diag);
 }
+
+int tr_metric_exists(const char *name, const char *level, tr_keep keep)
+{
+    return name && level && expdb_metric_aggregated(name, level, keep);
+}

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -283,6 +285,7 @@ struct exp_db {
     sqlite3_stmt *st[N_ST];
     char *path;
     char *hashes;  /* the points' scenario hashes, comma-separated: what resume compares */
+    int lock_fd;               /* the database file, flock'ed: one writer */
     const tr_scenario *first;  /* point 0, while the database is opened */
     tr_scenario *first_owned;
 };
@@ -577,6 +580,17 @@ static int check_header(exp_db *x, tr_diag *diag)
     return bad ? TR_ERR_INPUT : TR_OK;
 }
 
+/* A file that cannot be opened: the reason, and bad input (exit 2) when it is
+ * the user's to fix (permissions, missing folder, read-only file system). */
+static int file_error(const char *path, const char *what, tr_diag *diag)
+{
+    int e = errno;
+    tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "%s: %s", what, strerror(e));
+    return e == EACCES || e == EPERM || e == ENOENT || e == ENOTDIR || e == EROFS || e == ELOOP || e == EISDIR
+               ? TR_ERR_INPUT
+               : TR_ERR_IO;
+}
+
 static int remove_db_files(const char *path, tr_diag *diag)
 {
     static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
@@ -633,6 +647,8 @@ static void db_free(exp_db *x)
     for (int i = 0; i < N_ST; i++)
         sqlite3_finalize(x->st[i]);
     sqlite3_close(x->db);
+    if (x->lock_fd >= 0)
+        close(x->lock_fd); /* releases the flock */
     tr_mem_free(x->alloc, x->path);
     tr_mem_free(x->alloc, x->hashes);
     tr_mem_free(x->alloc, x);
@@ -658,18 +674,55 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
                     "exists: use --resume to continue the experiment it holds, or --force to replace it");
         return TR_ERR_INPUT;
     }
-    if (exists && force) {
-        int rc = remove_db_files(path, diag);
-        if (rc != TR_OK)
-            return rc;
-        exists = 0;
+    /* One writer per file: an flock(2) on the database file itself (SQLite's
+     * own locks are fcntl locks, which flock does not touch), held until the
+     * experiment is closed. Opening it also gives the real reason when the
+     * file cannot be written. */
+    int lock = -1;
+    if (exists) {
+        lock = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+        if (lock < 0)
+            return file_error(path, "cannot open", diag);
+        if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+            close(lock);
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0,
+                        "is in use by another techrace process writing an experiment: wait for it, or choose "
+                        "another --out");
+            return TR_ERR_INPUT;
+        }
+        if (force) {
+            int rc = remove_db_files(path, diag);
+            close(lock);
+            lock = -1;
+            if (rc != TR_OK)
+                return rc;
+            exists = 0;
+        }
+    }
+    if (!exists) {
+        lock = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (lock < 0 && errno == EEXIST) {
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "was just created by another process: choose another --out");
+            return TR_ERR_INPUT;
+        }
+        if (lock < 0)
+            return file_error(path, "cannot create", diag);
+        if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+            close(lock);
+            tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "is in use by another process: choose another --out");
+            return TR_ERR_INPUT;
+        }
     }
     exp_db *x = tr_mem_calloc(alloc, 1, sizeof *x);
     if (!x || !(x->path = tr_mem_strdup(alloc, path))) {
         tr_mem_free(alloc, x);
+        close(lock);
+        if (!exists)
+            remove_db_files(path, NULL);
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "out of memory");
         return TR_ERR_NOMEM;
     }
+    x->lock_fd = lock;
     x->alloc = alloc;
     x->h = h;
     /* Every point once: the same dimensions, and the hashes resume compares. */
@@ -698,6 +751,8 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
     }
     if (prc != TR_OK) {
         db_free(x);
+        if (!exists)
+            remove_db_files(path, NULL); /* nothing was written: leave no file */
         return prc;
     }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | (exists ? 0 : SQLITE_OPEN_CREATE);
@@ -707,6 +762,8 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
         tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0, "cannot open: %s",
                     sys ? strerror(sys) : x->db ? sqlite3_errmsg(x->db) : "out of memory");
         db_free(x);
+        if (!exists)
+            remove_db_files(path, NULL);
         return TR_ERR_IO;
     }
     sqlite3_busy_timeout(x->db, 5000);
@@ -1317,17 +1374,21 @@ int expdb_close(exp_db *x, const char *status, tr_diag *diag)
     if (!x)
         return TR_OK;
     int rc = put_meta(x, "status", status, diag);
+    /* Leave one file: back to a rollback journal (no -wal, -shm beside it for
+     * readers to find); a resume switches to WAL again. */
+    for (int i = 0; i < N_ST; i++) {
+        sqlite3_finalize(x->st[i]);
+        x->st[i] = NULL;
+    }
     if (rc == TR_OK && x->h->keep == TR_KEEP_AGGREGATES && strcmp(status, "complete") == 0) {
         rc = exec(x, "BEGIN IMMEDIATE; DELETE FROM country_year; DELETE FROM tracker; DELETE FROM ct_compact;"
                      " COMMIT;",
                   diag);
-        for (int i = 0; i < N_ST; i++) {
-            sqlite3_finalize(x->st[i]);
-            x->st[i] = NULL;
-        }
         if (rc == TR_OK)
             rc = exec(x, "VACUUM", diag);
     }
+    if (rc == TR_OK)
+        rc = exec(x, "PRAGMA journal_mode=DELETE", diag);
     db_free(x);
     return rc;
 }
@@ -1422,9 +1483,25 @@ static int copy_point(exp_db *x, const char *from, int point, tr_diag *diag)
     return rc;
 }
 
+/* The same file, whatever its names. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int expdb_compare_databases(const char *a_path, const char *b_path, const char *out, int force, double alpha,
                             const tr_allocator *A, tr_diag *diag)
 {
+    if (same_file(a_path, b_path)) {
+        tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0,
+                    "%s and %s are the same database: a comparison needs two different ensembles", a_path, b_path);
+        return TR_ERR_INPUT;
+    }
+    if (same_file(out, a_path) || same_file(out, b_path)) {
+        tr_diag_add(diag, TR_DIAG_ERROR, out, 0, 0, "is one of the ensembles compared: choose another --out");
+        return TR_ERR_INPUT;
+    }
     ens_info ea, eb;
     int rc = read_ensemble(a_path, &ea, A, diag);
     int rcb = read_ensemble(b_path, &eb, A, diag);

@@ -487,6 +487,58 @@ static int build_labels(sweep *w)
     return TR_OK;
 }
 
+/* Every parameter names a numeric key of the base scenario (tried as
+ * PATH*=1: an unknown key, or one that is not a number or a time path, is an
+ * error here, before anything runs), once; an ignored :N is a warning. */
+static int check_params(const tr_sweep_spec *sp, const tr_experiment_options *o, tr_diag *diag)
+{
+    int rc = TR_OK;
+    for (int j = 0; j < sp->n_params; j++) {
+        const tr_param *p = &sp->params[j];
+        for (int i = 0; i < j; i++)
+            if (strcmp(sp->params[i].path, p->path) == 0) {
+                tr_diag_add(diag, TR_DIAG_ERROR, "--param", 0, 0, "'%s' is given twice", p->path);
+                rc = TR_ERR_INPUT;
+            }
+        if (p->levels && sp->design != TR_DESIGN_GRID)
+            tr_diag_add(diag, TR_DIAG_WARNING, "--param", 0, 0,
+                        "'%s': the number of values (:%d) is ignored by this design (%s)", p->path, p->levels,
+                        sp->design == TR_DESIGN_LHS ? "a Latin hypercube" : "sensitivity");
+        char probe[300];
+        snprintf(probe, sizeof probe, "%s*=1", p->path);
+        const char **ov = tr_mem_calloc(o->alloc, (size_t)sp->n_overrides + 2, sizeof *ov);
+        if (!ov)
+            return TR_ERR_NOMEM;
+        for (int i = 0; i < sp->n_overrides; i++)
+            ov[i] = sp->overrides[i];
+        ov[sp->n_overrides] = probe;
+        tr_scenario_source src;
+        memset(&src, 0, sizeof src);
+        if (sp->scenario_path && strcmp(sp->scenario_path, "default") != 0) {
+            src.path = sp->scenario_path;
+        } else {
+            src.text = tr_scenario_default_text();
+            src.text_name = "default";
+        }
+        src.overrides = ov;
+        src.n_overrides = sp->n_overrides + 1;
+        src.alloc = o->alloc;
+        tr_scenario *s = NULL;
+        size_t errors = diag->errors;
+        int lrc = tr_scenario_load(&s, &src, diag);
+        tr_scenario_destroy(s);
+        tr_mem_free(o->alloc, ov);
+        if (lrc != TR_OK) {
+            if (diag->errors > errors)
+                tr_diag_add(diag, TR_DIAG_NOTE, "--param", 0, 0,
+                            "the error above is about --param %d ('%s'), tried as --set %s on the base scenario",
+                            j + 1, p->path, probe);
+            rc = lrc;
+        }
+    }
+    return rc;
+}
+
 int tr_sweep_run(const tr_sweep_spec *sp, const tr_experiment_options *o, tr_diag *diag)
 {
     if (!sp || !o || sp->n_params < 1 || !sp->params || sp->n_params > 1000) {
@@ -503,7 +555,9 @@ int tr_sweep_run(const tr_sweep_spec *sp, const tr_experiment_options *o, tr_dia
     w.sp = sp;
     w.o = o;
     metric_ref *refs = NULL;
-    int rc = build_design(&w, diag);
+    int rc = check_params(sp, o, diag);
+    if (rc == TR_OK)
+        rc = build_design(&w, diag);
     if (rc == TR_OK)
         rc = build_labels(&w);
     /* The first point, to check the metrics (and that the parameters load) before anything runs. */

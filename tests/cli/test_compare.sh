@@ -41,9 +41,22 @@ q="select metric_id, year, country, tech, n, mean_a, mean_b, diff, se, lo, hi, d
 if "$bin" compare ea.db ec.db --out bad.db --quiet 2>err.txt; then fail "unpaired databases accepted"; fi
 grep -q "do not pair" err.txt || fail "unpaired message: $(cat err.txt)"
 
+# the output may not be an input, nor A and B one file; options that do not apply are refused
+cp ea.db keep.db
+if "$bin" compare ea.db eb.db --out ea.db --force --quiet 2>err.txt; then fail "out == input accepted"; fi
+grep -q "one of the ensembles" err.txt || fail "out == input message: $(cat err.txt)"
+cmp -s ea.db keep.db || fail "the input was changed"
+if "$bin" compare ea.db ./ea.db --out x2.db --quiet 2>err.txt; then fail "same database twice accepted"; fi
+grep -q "same database" err.txt || fail "same-database message: $(cat err.txt)"
+if "$bin" compare ea.db eb.db --runs 7 --out x3.db --quiet 2>err.txt; then fail "--runs with databases accepted"; fi
+if "$bin" compare default ea.db --out x4.db --quiet 2>err.txt; then fail "a scenario and a database accepted"; fi
+grep -q "both be scenarios" err.txt || fail "mixed message: $(cat err.txt)"
+for f in x2.db x3.db x4.db; do [ ! -e "$f" ] || fail "$f created on bad input"; done
+
 # bad input
 if "$bin" compare default --runs 1 --out x.db 2>/dev/null; then fail "--runs 1 accepted"; fi
 if "$bin" compare --out x.db 2>/dev/null; then fail "missing scenario accepted"; fi
 if "$bin" compare default default --out y.db --metric nonsense $short --runs 2 2>err.txt; then fail "unknown metric accepted"; fi
 grep -q "nonsense" err.txt || fail "unknown metric not named"
+[ ! -e y.db ] || fail "an unknown metric should be refused before anything runs"
 echo "compare: ok"

@@ -77,6 +77,23 @@ fi
 "$bin" ensemble --runs 40 --threads 2 $short --out term.db --resume --quiet
 sq term.db .dump | cmp -s - full.sql || fail "ensemble resumed after TERM differs"
 
+# one writer per file: while an ensemble writes, --force and --resume on the same file are refused
+"$bin" ensemble --runs 40 --threads 1 $short --out busy.db --quiet &
+pid=$!
+i=0
+while [ ! -s busy.db ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+st=0; "$bin" ensemble --runs 3 $short --out busy.db --force --quiet 2>err.txt || st=$?
+st2=0; "$bin" ensemble --runs 40 $short --out busy.db --resume --quiet 2>err2.txt || st2=$?
+wait $pid
+[ "$st" = 2 ] && grep -q "in use" err.txt || fail "--force on a file being written: exit $st, $(cat err.txt)"
+[ "$st2" = 2 ] && grep -q "in use" err2.txt || fail "--resume on a file being written: exit $st2, $(cat err2.txt)"
+sq busy.db .dump | cmp -s - full.sql || fail "the first ensemble's database was damaged"
+# a finished experiment is one file (no -wal, -shm left)
+[ ! -e busy.db-wal ] && [ ! -e busy.db-shm ] || fail "-wal/-shm left beside a finished database"
+# an unusable --out: the real reason, exit 2, nothing created
+st=0; "$bin" ensemble --runs 2 $short --out nodir/x.db --quiet 2>err.txt || st=$?
+[ "$st" = 2 ] && grep -q "No such file or directory" err.txt || fail "missing folder: exit $st, $(cat err.txt)"
+
 # a resume with another seed is refused
 if "$bin" ensemble --runs 40 --seed 9 $short --out part.db --resume --quiet 2>err.txt; then fail "mismatched resume accepted"; fi
 grep -q "seed" err.txt || fail "mismatch message should name the seed: $(cat err.txt)"
