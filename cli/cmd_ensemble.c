@@ -124,8 +124,8 @@ int cmd_ensemble(int argc, char **argv)
     tr_diag_print(&d, stderr);
     int status = cli_exp_status(prog, rc, eo->out);
     if (rc == TR_OK && !x.quiet)
-        cli_out("%u runs in %.1f s: %s (aggregates: table aggregates_named)\n", eo->runs, cli_progress_seconds(&pr),
-                eo->out);
+        cli_out("%u runs (%u computed now) in %.1f s: %s (aggregates: table aggregates_named)\n", eo->runs,
+                pr.computed, cli_progress_seconds(&pr), eo->out);
     tr_diag_free(&d);
     tr_scenario_destroy(s);
     free(sets);

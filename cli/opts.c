@@ -197,6 +197,7 @@ void cli_progress_init(cli_progress *p, int quiet)
 {
     p->tty = !quiet && isatty(2);
     p->shown = 0;
+    p->computed = 0;
     p->t0 = mono_seconds();
 }
 
@@ -208,9 +209,10 @@ double cli_progress_seconds(const cli_progress *p)
 void cli_progress_update(void *ctx, uint32_t done, uint32_t total)
 {
     cli_progress *p = ctx;
+    p->computed++;
     if (!p->tty)
         return;
-    double el = cli_progress_seconds(p), rate = el > 0 ? done / el : 0;
+    double el = cli_progress_seconds(p), rate = el > 0 ? p->computed / el : 0;
     double left = rate > 0 ? (total - done) / rate : 0;
     fprintf(stderr, "\r  %u/%u runs  %.1f runs/s  %.0f s left   ", done, total, rate, left);
     p->shown = 1;

@@ -60,6 +60,7 @@ typedef struct cli_progress {
     int tty;
     int shown;
     double t0;
+    uint32_t computed;  /* runs committed by this command (a resume does fewer than all) */
 } cli_progress;
 void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_update(void *ctx, uint32_t done, uint32_t total); /* ctx: a cli_progress */
