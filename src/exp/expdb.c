@@ -569,9 +569,14 @@ static int check_header(exp_db *x, tr_diag *diag)
         if (sqlite3_step(st) == SQLITE_ROW)
             have = (const char *)sqlite3_column_text(st, 0);
         if (!have || strcmp(have, want[i][1]) != 0) {
-            tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0,
-                        "cannot resume: the database was made with %s '%s', this command has '%s'", want[i][0],
-                        have ? have : "(none)", want[i][1]);
+            if (strcmp(want[i][0], "scenario_hashes") == 0)
+                tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0,
+                            "cannot resume: the scenario is not the one the database was made with (its resolved "
+                            "text differs: another file, other --set or --param values, or an edited file)");
+            else
+                tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0,
+                            "cannot resume: the database was made with %s '%s', this command has '%s'", want[i][0],
+                            have ? have : "(none)", want[i][1]);
             bad = 1;
         }
         sqlite3_reset(st);
