@@ -3,6 +3,7 @@
  * modules in the fixed order documented in docs/ODD.md and
  * docs/ARCHITECTURE.md; see model/state.h for the state layout. */
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -131,6 +132,18 @@ static int create_state(tr_sim *sim, tr_diag *diag)
     return TR_OK;
 }
 
+/* A size for messages: GiB, MiB or KiB. */
+static void format_bytes(char *buf, size_t n, size_t bytes)
+{
+    const double b = (double)bytes;
+    if (b >= 1024.0 * 1024.0 * 1024.0)
+        snprintf(buf, n, "%.1f GiB", b / (1024.0 * 1024.0 * 1024.0));
+    else if (b >= 1024.0 * 1024.0)
+        snprintf(buf, n, "%.0f MiB", b / (1024.0 * 1024.0));
+    else
+        snprintf(buf, n, "%.0f KiB", b / 1024.0);
+}
+
 /* Firm slots of the run, for messages. */
 static double max_firms(const tr_scenario *s)
 {
@@ -153,12 +166,14 @@ int tr_sim_create_opts(tr_sim **out, const tr_scenario *s, const tr_sim_options 
     const size_t limit = o->max_bytes ? o->max_bytes : TR_SIM_DEFAULT_MAX_BYTES;
     const size_t need = tr_sim_memory_estimate(s);
     if (need > limit) {
-        const double mib = 1024.0 * 1024.0;
+        char needs[32], lims[32];
+        format_bytes(needs, sizeof needs, need);
+        format_bytes(lims, sizeof lims, limit);
         tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0,
-                    "the run would need about %.0f MiB (%d countries, %d technologies, up to %.0f firms), more than "
-                    "the limit of %.0f MiB: use a smaller scenario or raise the limit (--max-memory, or "
+                    "the run would need about %s (%d countries, %d technologies, up to %.0f firms), more than "
+                    "the limit of %s: use a smaller scenario or raise the limit (--max-memory, or "
                     "tr_sim_options.max_bytes)",
-                    (double)need / mib, s->n_countries, s->n_tech, max_firms(s), (double)limit / mib);
+                    needs, s->n_countries, s->n_tech, max_firms(s), lims);
         return TR_ERR_INPUT;
     }
     tr_sim *sim = tr_mem_calloc(o->alloc, 1, sizeof *sim);

@@ -147,7 +147,7 @@ static void test_refuses_too_large(void **state)
     assert_true(diag.count >= 1);
     const char *msg = diag.msgs[diag.count - 1].text;
     printf("%s\n", msg);
-    assert_non_null(strstr(msg, "MiB"));
+    assert_non_null(strstr(msg, "GiB"));
     assert_non_null(strstr(msg, "limit"));
 
     /* A limit below the default scenario's estimate refuses it too. */
