@@ -82,6 +82,7 @@ void exp_dims_init(exp_dims *d, const tr_scenario *s, tr_keep keep)
     for (int i = 0; i < N_CT; i++)
         d->n_ctc += ct_fields[i].compact;
     d->n_ct = N_CT;
+    d->max_events = 2 * s->n_events + 2;
 }
 
 int expdb_metric_aggregated(const char *name, const char *level, tr_keep keep)
@@ -177,9 +178,12 @@ int exp_run_data_init(exp_run_data *r, const exp_dims *d, const tr_allocator *al
     r->cy = tr_mem_calloc(alloc, ny * nc * (size_t)d->n_cy, sizeof *r->cy);
     r->ctc = tr_mem_calloc(alloc, ny * nc * nk * (size_t)d->n_ctc, sizeof *r->ctc);
     r->trk = tr_mem_calloc(alloc, ny * nk * EXP_TRK_COLS, sizeof *r->trk);
-    if (d->keep == TR_KEEP_ALL)
+    if (d->keep == TR_KEEP_ALL) {
         r->ct = tr_mem_calloc(alloc, ny * nc * nk * (size_t)d->n_ct, sizeof *r->ct);
-    if (!r->cy || !r->ctc || !r->trk || (d->keep == TR_KEEP_ALL && !r->ct)) {
+        r->top = tr_mem_calloc(alloc, ny * nk * 10, sizeof *r->top);
+        r->events = tr_mem_calloc(alloc, (size_t)d->max_events, sizeof *r->events);
+    }
+    if (!r->cy || !r->ctc || !r->trk || (d->keep == TR_KEEP_ALL && (!r->ct || !r->top || !r->events))) {
         exp_run_data_free(r);
         return TR_ERR_NOMEM;
     }
@@ -195,9 +199,24 @@ void exp_run_data_clear(exp_run_data *r)
     memset(r->trk, 0, sizeof *r->trk * ny * nk * EXP_TRK_COLS);
     if (r->ct)
         memset(r->ct, 0, sizeof *r->ct * ny * nc * nk * (size_t)d->n_ct);
+    if (r->top)
+        memset(r->top, 0, sizeof *r->top * ny * nk * 10);
+    r->n_events = 0;
 }
 
-void exp_run_data_put_year(exp_run_data *r, const tr_year_report *rep)
+void exp_run_data_put_event(exp_run_data *r, const tr_sim *sim, const tr_event_applied *ev)
+{
+    if (!r->events || r->n_events >= r->d->max_events)
+        return;
+    exp_event *e = &r->events[r->n_events++];
+    const tr_scenario *s = tr_sim_scenario(sim);
+    e->step = ev->step;
+    e->starting = ev->starting;
+    e->year = ev->year;
+    snprintf(e->id, sizeof e->id, "%s", ev->event >= 0 && ev->event < s->n_events ? s->events[ev->event].id : "?");
+}
+
+void exp_run_data_put_year(exp_run_data *r, const tr_sim *sim, const tr_year_report *rep)
 {
     const exp_dims *d = r->d;
     int y = rep->year - d->start_year;
@@ -251,6 +270,15 @@ void exp_run_data_put_year(exp_run_data *r, const tr_year_report *rep)
         for (size_t i = 0; i < nc * nk; i++)
             for (int f = 0; f < N_CT; f++)
                 r->ct[(yy * nc * nk + i) * (size_t)d->n_ct + (size_t)f] = get_field(&rep->ct[i], ct_fields[f].off);
+    for (size_t k = 0; r->top && k < nk; k++)
+        for (int i = 0; i < 10; i++) {
+            exp_top10 *e = &r->top[(yy * nk + k) * 10 + (size_t)i];
+            int inst = rep->tracker[k].top10[i];
+            e->inst = inst;
+            e->country = inst >= 0 ? tr_sim_inst_country(sim, inst) : -1;
+            e->hi_papers = inst >= 0 ? tr_sim_inst_hi_window(sim, inst, (int)k) : 0;
+            snprintf(e->name, sizeof e->name, "%s", inst >= 0 ? tr_sim_inst_name(sim, inst) : "");
+        }
     for (size_t k = 0; k < nk; k++) {
         const tr_tracker_row *t = &rep->tracker[k];
         double *row = r->trk + (yy * nk + k) * EXP_TRK_COLS;
@@ -269,13 +297,17 @@ void exp_run_data_free(exp_run_data *r)
     tr_mem_free(r->alloc, r->ctc);
     tr_mem_free(r->alloc, r->ct);
     tr_mem_free(r->alloc, r->trk);
+    tr_mem_free(r->alloc, r->top);
+    tr_mem_free(r->alloc, r->events);
+    r->top = NULL;
+    r->events = NULL;
     r->cy = r->ct = r->trk = NULL;
     r->ctc = NULL;
 }
 
 /* ---- the database ---- */
 
-enum { ST_CY, ST_TRK, ST_CTC, ST_CT, ST_RUN, ST_DONE, N_ST };
+enum { ST_CY, ST_TRK, ST_CTC, ST_CT, ST_RUN, ST_DONE, ST_TOP, ST_EV, N_ST };
 
 struct exp_db {
     sqlite3 *db;
@@ -378,7 +410,14 @@ static char *build_schema(const exp_dims *d, const tr_allocator *alloc)
             sb_add(&b, ct_fields[f].name);
             sb_add(&b, " REAL");
         }
-        sb_add(&b, ", PRIMARY KEY(point, run, year, country, tech)) WITHOUT ROWID;\n");
+        sb_add(&b, ", PRIMARY KEY(point, run, year, country, tech)) WITHOUT ROWID;\n"
+                   "CREATE TABLE tracker_top10(point INTEGER NOT NULL, run INTEGER NOT NULL, year INTEGER NOT NULL,"
+                   " tech INTEGER NOT NULL, rank INTEGER NOT NULL, institution TEXT NOT NULL,"
+                   " country INTEGER NOT NULL, hi_papers REAL, PRIMARY KEY(point, run, year, tech, rank))"
+                   " WITHOUT ROWID;\n"
+                   "CREATE TABLE events_applied(point INTEGER NOT NULL, run INTEGER NOT NULL, seq INTEGER NOT NULL,"
+                   " step INTEGER NOT NULL, year REAL NOT NULL, event TEXT NOT NULL, starting INTEGER NOT NULL,"
+                   " PRIMARY KEY(point, run, seq)) WITHOUT ROWID;\n");
     }
     sb_add(&b, "CREATE TABLE aggregates(point INTEGER NOT NULL, metric_id INTEGER NOT NULL,"
                " year INTEGER NOT NULL, country INTEGER NOT NULL, tech INTEGER NOT NULL, n INTEGER NOT NULL,"
@@ -637,7 +676,9 @@ static int prepare_all(exp_db *x, tr_diag *diag)
                              "INSERT INTO ct_compact VALUES(?, ?, ?, ?)",
                              d->keep == TR_KEEP_ALL ? c.p : NULL,
                              "INSERT OR REPLACE INTO runs(point, run, status) VALUES(?, ?, 'complete')",
-                             "SELECT 1 FROM runs WHERE point = ? AND run = ? AND status = 'complete'"};
+                             "SELECT 1 FROM runs WHERE point = ? AND run = ? AND status = 'complete'",
+                             d->keep == TR_KEEP_ALL ? "INSERT INTO tracker_top10 VALUES(?, ?, ?, ?, ?, ?, ?, ?)" : NULL,
+                             d->keep == TR_KEEP_ALL ? "INSERT INTO events_applied VALUES(?, ?, ?, ?, ?, ?, ?)" : NULL};
     for (int i = 0; i < N_ST && rc == TR_OK; i++)
         if (sql[i] && sqlite3_prepare_v3(x->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &x->st[i], NULL) != SQLITE_OK)
             rc = db_fail(x, diag, "preparing the experiment database");
@@ -949,6 +990,35 @@ int expdb_write_run(exp_db *x, uint32_t point, uint32_t run, const exp_run_data 
                 bind_real(st, 6 + f, row[f]);
             ok = step_reset(st);
         }
+    }
+    for (int y = 0; ok && r->top && y < years && y < d->ny; y++)
+        for (size_t k = 0; ok && k < nk; k++)
+            for (int i = 0; ok && i < 10; i++) {
+                const exp_top10 *e = &r->top[((size_t)y * nk + k) * 10 + (size_t)i];
+                if (e->inst < 0)
+                    break;
+                sqlite3_stmt *st = x->st[ST_TOP];
+                sqlite3_bind_int64(st, 1, point);
+                sqlite3_bind_int64(st, 2, run);
+                sqlite3_bind_int(st, 3, d->start_year + y);
+                sqlite3_bind_int(st, 4, (int)k);
+                sqlite3_bind_int(st, 5, i + 1);
+                sqlite3_bind_text(st, 6, e->name, -1, SQLITE_STATIC);
+                sqlite3_bind_int(st, 7, e->country);
+                bind_real(st, 8, e->hi_papers);
+                ok = step_reset(st);
+            }
+    for (int i = 0; ok && r->events && i < r->n_events; i++) {
+        const exp_event *e = &r->events[i];
+        sqlite3_stmt *st = x->st[ST_EV];
+        sqlite3_bind_int64(st, 1, point);
+        sqlite3_bind_int64(st, 2, run);
+        sqlite3_bind_int(st, 3, i);
+        sqlite3_bind_int(st, 4, e->step);
+        sqlite3_bind_double(st, 5, e->year);
+        sqlite3_bind_text(st, 6, e->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 7, e->starting);
+        ok = step_reset(st);
     }
     if (ok) {
         sqlite3_bind_int64(x->st[ST_RUN], 1, point);
@@ -1473,11 +1543,12 @@ static int read_ensemble(const char *path, ens_info *e, const tr_allocator *A, t
 /* Copy point 0 of the attached database `from` into the main database as `point`. */
 static int copy_point(exp_db *x, const char *from, int point, tr_diag *diag)
 {
-    static const char *const tables[] = {"runs", "country_year", "tracker", "ct_compact", "country_tech_year"};
+    static const char *const tables[] = {"runs",          "country_year",  "tracker",       "ct_compact",
+                                         "country_tech_year", "tracker_top10", "events_applied"};
     char sql[512];
     int rc = TR_OK;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == TR_OK; i++) {
-        if (i == 4 && x->dims.keep != TR_KEEP_ALL)
+        if (i >= 4 && x->dims.keep != TR_KEEP_ALL)
             break;
         snprintf(sql, sizeof sql,
                  "CREATE TEMP TABLE tr_copy AS SELECT * FROM %s.%s WHERE point = 0; UPDATE tr_copy SET point = %d;"

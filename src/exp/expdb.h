@@ -20,9 +20,24 @@ typedef struct exp_dims {
     int n_cy;   /* country-year columns (the double fields, then techs_led) */
     int n_ctc;  /* compact country-technology metrics (float32 per run) */
     int n_ct;   /* all country-technology metrics (keep = all) */
+    int max_events; /* event records a run can hold (keep = all): each event starts and ends once */
 } exp_dims;
 
 void exp_dims_init(exp_dims *d, const tr_scenario *s, tr_keep keep);
+
+/* One entry of a top-10 list and one event applied, copied out of the run. */
+typedef struct exp_top10 {
+    int32_t inst;           /* institution index; -1: none */
+    int32_t country;
+    double hi_papers;       /* its high-impact papers in the technology over the window */
+    char name[64];
+} exp_top10;
+
+typedef struct exp_event {
+    int32_t step, starting;
+    double year;
+    char id[TR_ID_MAX];
+} exp_event;
 
 /* One run's year reports, copied out of the simulation. */
 typedef struct exp_run_data {
@@ -32,13 +47,18 @@ typedef struct exp_run_data {
     float *ctc;   /* [ny][n_ctc][nc][nk] */
     double *ct;   /* [ny][nc][nk][n_ct], keep = all only */
     double *trk;  /* [ny][nk][EXP_TRK_COLS] */
+    /* keep = all: the tracker's top-10 institutions and the events applied */
+    exp_top10 *top;      /* [ny][nk][10] */
+    exp_event *events;   /* [max_events], n_events used */
+    int32_t n_events;
 } exp_run_data;
 
 enum { EXP_TRK_COLS = 6 }; /* leader, second, leader_share, second_share, lead_ratio, risk */
 
 int exp_run_data_init(exp_run_data *r, const exp_dims *d, const tr_allocator *alloc);
 void exp_run_data_clear(exp_run_data *r);
-void exp_run_data_put_year(exp_run_data *r, const tr_year_report *rep);
+void exp_run_data_put_year(exp_run_data *r, const tr_sim *sim, const tr_year_report *rep);
+void exp_run_data_put_event(exp_run_data *r, const tr_sim *sim, const tr_event_applied *ev);
 void exp_run_data_free(exp_run_data *r);
 
 /* What an experiment database was made for; resume refuses any difference.

@@ -54,8 +54,10 @@ static size_t payload_bytes(const exp_dims *d)
     n += ny * nc * (size_t)d->n_cy * sizeof(double);
     n += ny * nk * EXP_TRK_COLS * sizeof(double);
     n += ny * nc * nk * (size_t)d->n_ctc * sizeof(float);
-    if (d->keep == TR_KEEP_ALL)
+    if (d->keep == TR_KEEP_ALL) {
         n += ny * nc * nk * (size_t)d->n_ct * sizeof(double);
+        n += ny * nk * 10 * sizeof(exp_top10) + (size_t)d->max_events * sizeof(exp_event) + sizeof(int32_t);
+    }
     return n;
 }
 
@@ -69,7 +71,10 @@ static void pack(const exp_dims *d, exp_run_data *r, unsigned char *msg, int to_
     } parts[] = {{r->cy, ny * nc * (size_t)d->n_cy * sizeof(double)},
                  {r->trk, ny * nk * EXP_TRK_COLS * sizeof(double)},
                  {r->ctc, ny * nc * nk * (size_t)d->n_ctc * sizeof(float)},
-                 {r->ct, d->keep == TR_KEEP_ALL ? ny * nc * nk * (size_t)d->n_ct * sizeof(double) : 0}};
+                 {r->ct, d->keep == TR_KEEP_ALL ? ny * nc * nk * (size_t)d->n_ct * sizeof(double) : 0},
+                 {r->top, d->keep == TR_KEEP_ALL ? ny * nk * 10 * sizeof(exp_top10) : 0},
+                 {r->events, d->keep == TR_KEEP_ALL ? (size_t)d->max_events * sizeof(exp_event) : 0},
+                 {&r->n_events, d->keep == TR_KEEP_ALL ? sizeof(int32_t) : 0}};
     unsigned char *q = msg + 3 * sizeof(int32_t);
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!parts[i].n)

@@ -14,10 +14,16 @@ typedef struct task_ctx {
 
 static int task_on_year(void *ctx, const tr_sim *sim, const tr_year_report *rep)
 {
-    (void)sim;
     task_ctx *t = ctx;
-    exp_run_data_put_year(t->data, rep);
+    exp_run_data_put_year(t->data, sim, rep);
     t->years++;
+    return 0;
+}
+
+static int task_on_event(void *ctx, const tr_sim *sim, const tr_event_applied *ev)
+{
+    task_ctx *t = ctx;
+    exp_run_data_put_event(t->data, sim, ev);
     return 0;
 }
 
@@ -37,7 +43,7 @@ void exp_compute_run(const exp_job *j, uint32_t point, uint32_t run, exp_run_dat
     if (rc == TR_OK)
         rc = tr_sim_create_opts(&sim, s, &so, diag);
     if (rc == TR_OK) {
-        tr_sim_hooks h = {task_on_year, NULL, &t, j->interrupt};
+        tr_sim_hooks h = {task_on_year, data->events ? task_on_event : NULL, &t, j->interrupt};
         rc = tr_sim_run(sim, &h);
     }
     tr_sim_destroy(sim);

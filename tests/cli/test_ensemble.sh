@@ -111,6 +111,12 @@ cmp -s foreign.db foreign0.db || fail "foreign database changed"
 [ "$(sq agg.db "select count(*) from country_year") $(sq agg.db "select count(*) from ct_compact")" = "0 0" ] ||
     fail "--keep aggregates keeps per-run rows"
 [ "$(sq all.db "select count(*) from country_tech_year")" -gt 0 ] || fail "--keep all has no country_tech_year rows"
+[ "$(sq all.db "select count(*) from events_applied")" -gt 0 ] || fail "--keep all has no events"
+# its top-10 lists are those of the single run
+"$bin" run $short --run 1 --quiet --out single1.db
+a=$(sq all.db "select year, rank, institution, hi_papers from tracker_top10 where run = 1 and tech = 5 order by year, rank")
+b=$(sq single1.db "select year, rank, institution, hi_papers_window from tracker_top10 where tech = 'T06' order by year, rank")
+[ -n "$a" ] && [ "$a" = "$b" ] || fail "--keep all top-10 lists differ from the single run's"
 q="select metric, year, country, tech, n, mean, sd, q05, q50, q95 from aggregates_named where level='country' order by 1,2,3,4"
 [ "$(sq agg.db "$q")" = "$(sq cmp.db "$q")" ] || fail "aggregates differ between keep modes"
 

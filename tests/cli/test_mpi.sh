@@ -22,6 +22,9 @@ done
 "$bin" compare default $short --set-b countries.US.rd_intensity=0.05 --runs 3 --out cthr.db --quiet
 mpirun -np 3 "$bin" compare default $short --set-b countries.US.rd_intensity=0.05 --runs 3 --out cmpi.db --quiet
 [ "$(sq cthr.db .dump)" = "$(sq cmpi.db .dump)" ] || fail "compare under mpirun -np 3 differs"
+"$bin" ensemble --runs 3 --threads 2 $short --keep all --out athr.db --quiet
+mpirun -np 2 "$bin" ensemble --runs 3 $short --keep all --out ampi.db --quiet
+[ "$(sq athr.db .dump)" = "$(sq ampi.db .dump)" ] || fail "--keep all under mpirun -np 2 differs"
 "$bin" sweep $short --param 'countries.US.rd_intensity*=0.8:1.2:3' --runs 2 --out sthr.db --quiet
 mpirun -np 3 "$bin" sweep $short --param 'countries.US.rd_intensity*=0.8:1.2:3' --runs 2 --out smpi.db --quiet
 [ "$(sq sthr.db .dump)" = "$(sq smpi.db .dump)" ] || fail "sweep under mpirun -np 3 differs"
