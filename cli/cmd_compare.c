@@ -165,7 +165,7 @@ static int compare_databases(const char *pa, const char *pb, tr_experiment_optio
     tr_diag d;
     tr_diag_init(&d);
     int rc = tr_compare_databases(pa, pb, eo, &d);
-    tr_diag_print(&d, stderr);
+    cli_diag_print(&d);
     tr_diag_free(&d);
     int status = rc == TR_OK ? EXIT_OK : rc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
     if (rc == TR_OK && !quiet) {
@@ -322,7 +322,7 @@ int cmd_compare(int argc, char **argv)
     int rc = cli_load_scenario(pa, sa, na, &A, &d);
     int rcb = cli_load_scenario(pb, sb, nb, &B, &d);
     if (rc != TR_OK || rcb != TR_OK) {
-        tr_diag_print(&d, stderr);
+        cli_diag_print(&d);
         tr_diag_free(&d);
         tr_scenario_destroy(A);
         tr_scenario_destroy(B);
@@ -374,7 +374,7 @@ int cmd_compare(int argc, char **argv)
         rc = tr_compare_run(A, B, la, lb, eo, &d);
         cli_signals_restore(&sig);
         cli_progress_end(&pr);
-        tr_diag_print(&d, stderr);
+        cli_diag_print(&d);
         status = cli_exp_status(prog, rc, eo->out);
         if (rc == TR_OK && !x.quiet) {
             int prc = print_table(eo->out, la, lb, metrics, nm, years, ny, A->n_countries, eo->runs);

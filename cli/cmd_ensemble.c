@@ -96,7 +96,7 @@ int cmd_ensemble(int argc, char **argv)
     tr_scenario *s = NULL;
     int rc = cli_load_scenario(ops[0], sets, x.n_sets, &s, &d);
     if (rc != TR_OK) {
-        tr_diag_print(&d, stderr);
+        cli_diag_print(&d);
         tr_diag_free(&d);
         free(sets);
         return rc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
@@ -121,7 +121,7 @@ int cmd_ensemble(int argc, char **argv)
     rc = tr_ensemble_run(s, eo, &d);
     cli_signals_restore(&sig);
     cli_progress_end(&pr);
-    tr_diag_print(&d, stderr);
+    cli_diag_print(&d);
     int status = cli_exp_status(prog, rc, eo->out);
     if (rc == TR_OK && !x.quiet)
         cli_out("%u runs (%u computed now) in %.1f s: %s (aggregates: table aggregates_named)\n", eo->runs,

@@ -265,7 +265,7 @@ static int sweep_main(int argc, char **argv, int sensitivity)
             return EXIT_OK;
         case O_PARAM:
             if (tr_param_parse(val, &params[n_params], &d)) {
-                tr_diag_print(&d, stderr);
+                cli_diag_print(&d);
                 bad = EXIT_INPUT;
             }
             n_params++;
@@ -355,7 +355,7 @@ static int sweep_main(int argc, char **argv, int sensitivity)
         tr_scenario *s0 = NULL;
         int lrc = cli_load_scenario(ops[0], sets, x.n_sets, &s0, &d);
         if (lrc != TR_OK) {
-            tr_diag_print(&d, stderr);
+            cli_diag_print(&d);
             tr_diag_free(&d);
             free(params), free(sets), free(metrics);
             return lrc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
@@ -375,7 +375,7 @@ static int sweep_main(int argc, char **argv, int sensitivity)
     int rc = tr_sweep_run(&sp, eo, &d);
     cli_signals_restore(&sig);
     cli_progress_end(&pr);
-    tr_diag_print(&d, stderr);
+    cli_diag_print(&d);
     int status = cli_exp_status(prog, rc, eo->out);
     if (rc == TR_OK && !x.quiet) {
         sqlite3 *db = NULL;

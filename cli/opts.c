@@ -370,3 +370,9 @@ int cli_exp_status(const char *prog, int rc, const char *out)
         return EXIT_RUNTIME;
     }
 }
+
+void cli_diag_print(const tr_diag *d)
+{
+    if (tr_mpi_rank() == 0)
+        tr_diag_print(d, stderr);
+}

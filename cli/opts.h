@@ -105,6 +105,10 @@ int cli_exp_option(cli_exp *x, const char *prog, int id, const char *val);
 /* After parsing: --out is required. EXIT_INPUT (message printed) or 0. */
 int cli_exp_check(const cli_exp *x, const char *prog);
 
+/* Print diagnostics on stderr; under MPI only rank 0 does (every rank loads
+ * the same scenario and would repeat the same messages). */
+void cli_diag_print(const tr_diag *d);
+
 /* Load a scenario file, or the embedded default (path NULL or "default"),
  * with overrides. */
 int cli_load_scenario(const char *path, const char *const *sets, int n_sets, tr_scenario **out, tr_diag *d);
