@@ -458,6 +458,77 @@ static void header_values(const exp_header *h, char seed[24], char runs[16])
     snprintf(runs, 16, "%u", h->runs);
 }
 
+/* Insert n rows with one prepared statement; bind fills row i. */
+static int insert_rows(exp_db *x, const char *sql, int n, void (*bind)(sqlite3_stmt *st, int i, const void *ctx),
+                       const void *ctx, tr_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(x, diag, "writing the experiment database");
+    int rc = TR_OK;
+    for (int i = 0; i < n && rc == TR_OK; i++) {
+        bind(st, i, ctx);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_fail(x, diag, "writing the experiment database");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void bind_country(sqlite3_stmt *st, int c, const void *ctx)
+{
+    const tr_scenario *s = ctx;
+    sqlite3_bind_int(st, 1, c);
+    bind_text(st, 2, s->countries[c].id);
+    bind_text(st, 3, s->countries[c].name);
+}
+
+static void bind_tech(sqlite3_stmt *st, int k, const void *ctx)
+{
+    const tr_scenario *s = ctx;
+    sqlite3_bind_int(st, 1, k);
+    bind_text(st, 2, s->techs[k].id);
+    bind_text(st, 3, s->techs[k].name);
+    bind_text(st, 4, s->categories[s->techs[k].category].id);
+}
+
+/* Row i of the metrics table, in metric_id order (METRIC_CY, METRIC_CT, METRIC_TRK). */
+static void bind_metric(sqlite3_stmt *st, int i, const void *ctx)
+{
+    static const char *const tdesc[EXP_TRK_COLS] = {
+        "leading country", "runner-up", "leader's share of high-impact papers",
+        "runner-up's share", "leader_share / second_share", "monopoly risk 0 low, 1 medium, 2 high"};
+    static const char *const tunit[EXP_TRK_COLS] = {"country", "country", "share", "share", "ratio", "level"};
+    (void)ctx;
+    const char *name, *level, *unit, *kept = "compact", *desc;
+    if (i < N_CY + 1 + N_DER) {
+        const struct derived *dv = i > N_CY ? &derived[i - N_CY - 1] : NULL;
+        level = "country";
+        name = i < N_CY ? cy_fields[i].name : dv ? dv->name : "techs_led";
+        unit = i < N_CY ? cy_fields[i].unit : dv ? dv->unit : "technologies";
+        desc = i < N_CY ? cy_fields[i].description : dv ? dv->description : "technologies led in the tracker";
+    } else if (i < N_CY + 1 + N_DER + N_CT) {
+        const tr_field *f = &ct_fields[i - (N_CY + 1 + N_DER)];
+        level = "country_tech";
+        name = f->name;
+        unit = f->unit;
+        kept = f->compact ? "compact" : "all";
+        desc = f->description;
+    } else {
+        int t = i - (N_CY + 1 + N_DER + N_CT);
+        level = "tech";
+        name = trk_cols[t];
+        unit = tunit[t];
+        desc = tdesc[t];
+    }
+    bind_text(st, 1, name);
+    bind_text(st, 2, level);
+    bind_text(st, 3, unit);
+    bind_text(st, 4, kept);
+    bind_text(st, 5, desc);
+}
+
 static int write_header(exp_db *x, tr_diag *diag)
 {
     const exp_header *h = x->h;
@@ -518,70 +589,13 @@ static int write_header(exp_db *x, tr_diag *diag)
         rc = db_fail(x, diag, "writing the experiment database");
     sqlite3_finalize(st);
     st = NULL;
-    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO countries VALUES(?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
-        for (int c = 0; c < s->n_countries && rc == TR_OK; c++) {
-            sqlite3_bind_int(st, 1, c);
-            bind_text(st, 2, s->countries[c].id);
-            bind_text(st, 3, s->countries[c].name);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = db_fail(x, diag, "writing the experiment database");
-            sqlite3_reset(st);
-        }
-    } else if (rc == TR_OK)
-        rc = db_fail(x, diag, "writing the experiment database");
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO technologies VALUES(?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
-        for (int k = 0; k < s->n_tech && rc == TR_OK; k++) {
-            sqlite3_bind_int(st, 1, k);
-            bind_text(st, 2, s->techs[k].id);
-            bind_text(st, 3, s->techs[k].name);
-            bind_text(st, 4, s->categories[s->techs[k].category].id);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = db_fail(x, diag, "writing the experiment database");
-            sqlite3_reset(st);
-        }
-    } else if (rc == TR_OK)
-        rc = db_fail(x, diag, "writing the experiment database");
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc == TR_OK && sqlite3_prepare_v2(x->db, "INSERT INTO metrics(metric, level, unit, kept, description) VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
-        for (int f = 0; f < N_CY + 1 + N_DER && rc == TR_OK; f++) {
-            const struct derived *dv = f > N_CY ? &derived[f - N_CY - 1] : NULL;
-            bind_text(st, 1, f < N_CY ? cy_fields[f].name : dv ? dv->name : "techs_led");
-            bind_text(st, 2, "country");
-            bind_text(st, 3, f < N_CY ? cy_fields[f].unit : dv ? dv->unit : "technologies");
-            bind_text(st, 4, "compact");
-            bind_text(st, 5, f < N_CY ? cy_fields[f].description : dv ? dv->description : "technologies led in the tracker");
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = db_fail(x, diag, "writing the experiment database");
-            sqlite3_reset(st);
-        }
-        for (int f = 0; f < N_CT && rc == TR_OK; f++) {
-            bind_text(st, 1, ct_fields[f].name);
-            bind_text(st, 2, "country_tech");
-            bind_text(st, 3, ct_fields[f].unit);
-            bind_text(st, 4, ct_fields[f].compact ? "compact" : "all");
-            bind_text(st, 5, ct_fields[f].description);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = db_fail(x, diag, "writing the experiment database");
-            sqlite3_reset(st);
-        }
-        static const char *const tdesc[EXP_TRK_COLS] = {
-            "leading country", "runner-up", "leader's share of high-impact papers",
-            "runner-up's share", "leader_share / second_share", "monopoly risk 0 low, 1 medium, 2 high"};
-        for (int f = 0; f < EXP_TRK_COLS && rc == TR_OK; f++) {
-            bind_text(st, 1, trk_cols[f]);
-            bind_text(st, 2, "tech");
-            bind_text(st, 3, f < 2 ? "country" : f < 4 ? "share" : f == 4 ? "ratio" : "level");
-            bind_text(st, 4, "compact");
-            bind_text(st, 5, tdesc[f]);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = db_fail(x, diag, "writing the experiment database");
-            sqlite3_reset(st);
-        }
-    } else if (rc == TR_OK)
-        rc = db_fail(x, diag, "writing the experiment database");
+    if (rc == TR_OK)
+        rc = insert_rows(x, "INSERT INTO countries VALUES(?, ?, ?)", s->n_countries, bind_country, s, diag);
+    if (rc == TR_OK)
+        rc = insert_rows(x, "INSERT INTO technologies VALUES(?, ?, ?, ?)", s->n_tech, bind_tech, s, diag);
+    if (rc == TR_OK)
+        rc = insert_rows(x, "INSERT INTO metrics(metric, level, unit, kept, description) VALUES(?, ?, ?, ?, ?)",
+                         N_CY + 1 + N_DER + N_CT + EXP_TRK_COLS, bind_metric, NULL, diag);
     sqlite3_finalize(st);
     return rc;
 }

@@ -91,6 +91,18 @@ static void format_override(char *buf, size_t n, const tr_param *p, double v)
     }
 }
 
+/* The base scenario of a sweep: its file, or the embedded default. */
+static void base_source(const tr_sweep_spec *sp, tr_scenario_source *src)
+{
+    memset(src, 0, sizeof *src);
+    if (sp->scenario_path && strcmp(sp->scenario_path, "default") != 0) {
+        src->path = sp->scenario_path;
+    } else {
+        src->text = tr_scenario_default_text();
+        src->text_name = "default";
+    }
+}
+
 /* Point p: the base source with the base overrides, then one per parameter. */
 static int sweep_load(void *ctx, uint32_t p, tr_scenario **out, tr_diag *diag)
 {
@@ -113,13 +125,7 @@ static int sweep_load(void *ctx, uint32_t p, tr_scenario **out, tr_diag *diag)
         ov[sp->n_overrides + j] = b;
     }
     tr_scenario_source src;
-    memset(&src, 0, sizeof src);
-    if (sp->scenario_path && strcmp(sp->scenario_path, "default") != 0) {
-        src.path = sp->scenario_path;
-    } else {
-        src.text = tr_scenario_default_text();
-        src.text_name = "default";
-    }
+    base_source(sp, &src);
     src.overrides = ov;
     src.n_overrides = n;
     src.alloc = w->o->alloc;
@@ -513,13 +519,7 @@ static int check_params(const tr_sweep_spec *sp, const tr_experiment_options *o,
             ov[i] = sp->overrides[i];
         ov[sp->n_overrides] = probe;
         tr_scenario_source src;
-        memset(&src, 0, sizeof src);
-        if (sp->scenario_path && strcmp(sp->scenario_path, "default") != 0) {
-            src.path = sp->scenario_path;
-        } else {
-            src.text = tr_scenario_default_text();
-            src.text_name = "default";
-        }
+        base_source(sp, &src);
         src.overrides = ov;
         src.n_overrides = sp->n_overrides + 1;
         src.alloc = o->alloc;
