@@ -112,11 +112,13 @@ int cmd_ensemble(int argc, char **argv)
     eo->interrupt = &ens_interrupted;
     eo->progress = cli_progress_update;
     eo->ctx = &pr;
+    char title[512];
+    cli_scenario_title(s, title, sizeof title);
     if (!x.quiet && tr_mpi_size() > 1)
-        fprintf(stderr, "%s: %u runs, seed %" PRIu64 ", %d MPI ranks (rank 0 writes) -> %s\n", s->name, eo->runs,
+        fprintf(stderr, "%s: %u runs, seed %" PRIu64 ", %d MPI ranks (rank 0 writes) -> %s\n", title, eo->runs,
                 eo->seed, tr_mpi_size(), eo->out);
     else if (!x.quiet)
-        fprintf(stderr, "%s: %u runs, seed %" PRIu64 ", %d threads -> %s\n", s->name, eo->runs, eo->seed,
+        fprintf(stderr, "%s: %u runs, seed %" PRIu64 ", %d threads -> %s\n", title, eo->runs, eo->seed,
                 eo->threads, eo->out);
     rc = tr_ensemble_run(s, eo, &d);
     cli_signals_restore(&sig);

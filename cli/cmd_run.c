@@ -159,20 +159,11 @@ static const char *cid(const tr_scenario *s, int c)
     return c >= 0 && c < s->n_countries ? s->countries[c].id : "-";
 }
 
-/* The scenario's name. A name ending in its calendar ("... 2000-2035")
- * shows the calendar actually run when --set changed it. */
 static void print_title(FILE *out, const tr_scenario *s)
 {
-    const char *name = s->name && *s->name ? s->name : (s->source_name ? s->source_name : "scenario");
-    size_t n = strlen(name);
-    const char *r = n >= 10 ? name + n - 9 : NULL; /* " YYYY-YYYY" */
-    int y1, y2;
-    char tail;
-    if (r && r[-1] == ' ' && r[4] == '-' && sscanf(r, "%4d-%4d%c", &y1, &y2, &tail) == 2 &&
-        (y1 != s->start_year || y2 != s->end_year))
-        fprintf(out, "%.*s%d-%d\n", (int)(r - name), name, s->start_year, s->end_year);
-    else
-        fprintf(out, "%s\n", name);
+    char title[512];
+    cli_scenario_title(s, title, sizeof title);
+    fprintf(out, "%s\n", title);
 }
 
 /* The summary's columns: 2005 and 2015 (ten years apart, early in the

@@ -376,3 +376,17 @@ void cli_diag_print(const tr_diag *d)
     if (tr_mpi_rank() == 0)
         tr_diag_print(d, stderr);
 }
+
+void cli_scenario_title(const tr_scenario *s, char *buf, size_t n)
+{
+    const char *name = s->name && *s->name ? s->name : (s->source_name ? s->source_name : "scenario");
+    size_t len = strlen(name);
+    const char *r = len >= 10 ? name + len - 9 : NULL; /* " YYYY-YYYY" */
+    int y1, y2;
+    char tail;
+    if (r && r[-1] == ' ' && r[4] == '-' && sscanf(r, "%4d-%4d%c", &y1, &y2, &tail) == 2 &&
+        (y1 != s->start_year || y2 != s->end_year))
+        snprintf(buf, n, "%.*s%d-%d", (int)(r - name), name, s->start_year, s->end_year);
+    else
+        snprintf(buf, n, "%s", name);
+}

@@ -105,6 +105,10 @@ int cli_exp_option(cli_exp *x, const char *prog, int id, const char *val);
 /* After parsing: --out is required. EXIT_INPUT (message printed) or 0. */
 int cli_exp_check(const cli_exp *x, const char *prog);
 
+/* The scenario's name; a name ending in its calendar ("... 2000-2035")
+ * shows the calendar actually run when --set changed it. */
+void cli_scenario_title(const tr_scenario *s, char *buf, size_t n);
+
 /* Print diagnostics on stderr; under MPI only rank 0 does (every rank loads
  * the same scenario and would repeat the same messages). */
 void cli_diag_print(const tr_diag *d);
