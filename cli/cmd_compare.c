@@ -87,7 +87,7 @@ static int print_metric(sqlite3 *db, const char *metric, const int *years, int n
         return -1;
     }
     sqlite3_stmt *cs = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT id FROM countries ORDER BY country", -1, &cs, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT id, ranked FROM countries ORDER BY country", -1, &cs, NULL) != SQLITE_OK) {
         sqlite3_finalize(meta);
         sqlite3_finalize(st);
         return -1;
@@ -95,12 +95,16 @@ static int print_metric(sqlite3 *db, const char *metric, const int *years, int n
     (void)n_countries;
     while (sqlite3_step(cs) == SQLITE_ROW) {
         const char *cid = (const char *)sqlite3_column_text(cs, 0);
+        /* blocs (EU, rest of world) are reported but never ranked as leaders */
+        int unranked = !sqlite3_column_int(cs, 1) && strcmp(metric, "techs_led") == 0;
         printf("  %-8s", cid);
         for (int y = 0; y < ny; y++) {
             sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
             sqlite3_bind_int(st, 2, years[y]);
             sqlite3_bind_text(st, 3, cid, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            if (unranked) {
+                printf(" | %4s %9s %9s %9s  %-21s", "", "-", "-", "-", "(not ranked)");
+            } else if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
                 double f = pct ? 100 : 1;
                 double v[5];
                 for (int i = 0; i < 5; i++)

@@ -374,7 +374,8 @@ static char *build_schema(const exp_dims *d, const tr_allocator *alloc)
 {
     sbuf b = {NULL, 0, 0, alloc, 0};
     sb_add(&b, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
-               "CREATE TABLE countries(country INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL);\n"
+               "CREATE TABLE countries(country INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL,"
+               " ranked INTEGER NOT NULL);\n"
                "CREATE TABLE technologies(tech INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL,"
                " category TEXT NOT NULL);\n"
                "CREATE TABLE metrics(metric_id INTEGER PRIMARY KEY, metric TEXT NOT NULL, level TEXT NOT NULL,"
@@ -482,6 +483,7 @@ static void bind_country(sqlite3_stmt *st, int c, const void *ctx)
     sqlite3_bind_int(st, 1, c);
     bind_text(st, 2, s->countries[c].id);
     bind_text(st, 3, s->countries[c].name);
+    sqlite3_bind_int(st, 4, s->countries[c].ranked != 0);
 }
 
 static void bind_tech(sqlite3_stmt *st, int k, const void *ctx)
@@ -590,7 +592,7 @@ static int write_header(exp_db *x, tr_diag *diag)
     sqlite3_finalize(st);
     st = NULL;
     if (rc == TR_OK)
-        rc = insert_rows(x, "INSERT INTO countries VALUES(?, ?, ?)", s->n_countries, bind_country, s, diag);
+        rc = insert_rows(x, "INSERT INTO countries VALUES(?, ?, ?, ?)", s->n_countries, bind_country, s, diag);
     if (rc == TR_OK)
         rc = insert_rows(x, "INSERT INTO technologies VALUES(?, ?, ?, ?)", s->n_tech, bind_tech, s, diag);
     if (rc == TR_OK)
