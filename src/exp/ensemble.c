@@ -136,11 +136,12 @@ static int run_threads(ensemble *e, exp_db *db, uint32_t *n_done, uint32_t total
     pthread_cond_init(&e->cv_done, NULL);
     int started = 0;
     if (rc == TR_OK && e->n_todo) {
+        int perr = 0;
         for (; started < nt; started++) {
             pthread_mutex_lock(&e->mu);
             e->active++;
             pthread_mutex_unlock(&e->mu);
-            if (pthread_create(&tids[started], NULL, worker, e) != 0) {
+            if ((perr = pthread_create(&tids[started], NULL, worker, e)) != 0) {
                 pthread_mutex_lock(&e->mu);
                 e->active--;
                 pthread_mutex_unlock(&e->mu);
@@ -148,7 +149,7 @@ static int run_threads(ensemble *e, exp_db *db, uint32_t *n_done, uint32_t total
             }
         }
         if (started == 0) {
-            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "cannot start worker threads: %s", strerror(errno));
+            tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "cannot start worker threads: %s", strerror(perr));
             rc = TR_ERR_INTERNAL;
         }
     }
@@ -167,11 +168,13 @@ static int run_threads(ensemble *e, exp_db *db, uint32_t *n_done, uint32_t total
             pthread_mutex_unlock(&e->mu);
 
             int wrc = TR_OK;
-            if (b->status == TR_OK) {
+            if (first_error != TR_OK) {
+                /* after a failure nothing more is written: the buffer goes back */
+            } else if (b->status == TR_OK) {
                 wrc = expdb_write_run(db, b->point, b->run, &b->data, b->years_seen, diag);
                 if (wrc == TR_OK) {
                     ++*n_done;
-                    if (!warned) { /* the scenario's warnings, once */
+                    if (!warned && b->point == 0 && b->run == 0) { /* the scenario's warnings, once */
                         forward_diag(diag, &b->diag, b->point, b->run, 0);
                         warned = 1;
                     }
@@ -247,8 +250,11 @@ int exp_run_job(const exp_job *j, tr_diag *diag)
     }
     const int mpi = exp_mpi_size() > 1;
     if (rc != TR_OK) {
-        if (mpi && exp_mpi_rank() == 0)
-            exp_mpi_release();
+        /* The scenarios were checked on every rank before this call, so a
+         * failure here (memory) may hit one rank only: the others would
+         * wait for it for ever. */
+        if (mpi)
+            exp_mpi_abort(diag, rc);
         return rc;
     }
     if (mpi && exp_mpi_rank() != 0)
@@ -285,9 +291,10 @@ int exp_run_job(const exp_job *j, tr_diag *diag)
         exp_mpi_release();
     if (rc == TR_OK && j->interrupt && *j->interrupt && n_done < total)
         rc = TR_ERR_INTERRUPTED;
-    if (rc == TR_OK && n_done == total)
+    const int redo = !expdb_was_complete(db); /* a completed experiment resumed: all is there */
+    if (rc == TR_OK && n_done == total && redo)
         rc = expdb_write_aggregates(db, diag);
-    if (rc == TR_OK && j->finish)
+    if (rc == TR_OK && j->finish && redo)
         rc = j->finish(j->finish_ctx, db, diag);
     tr_mem_free(j->alloc, todo);
     const char *status = rc == TR_OK ? "complete" : rc == TR_ERR_INTERRUPTED ? "interrupted" : "failed";

@@ -318,6 +318,7 @@ struct exp_db {
     char *path;
     char *hashes;  /* the points' scenario hashes, comma-separated: what resume compares */
     int lock_fd;               /* the database file, flock'ed: one writer */
+    int was_complete;          /* resumed an experiment that had completed: nothing to redo */
     const tr_scenario *first;  /* point 0, while the database is opened */
     tr_scenario *first_owned;
 };
@@ -602,6 +603,8 @@ static int write_header(exp_db *x, tr_diag *diag)
     return rc;
 }
 
+static char *meta_value(sqlite3 *db, const char *key, const tr_allocator *A);
+
 /* Resume: the file must hold an experiment of the same kind, scenario,
  * seed, size and options. */
 static int check_header(exp_db *x, tr_diag *diag)
@@ -719,6 +722,11 @@ static void db_free(exp_db *x)
 struct sqlite3 *expdb_handle(exp_db *x)
 {
     return x->db;
+}
+
+int expdb_was_complete(const exp_db *x)
+{
+    return x->was_complete;
 }
 
 int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, int resume,
@@ -844,6 +852,11 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
             return TR_ERR_INPUT;
         }
         rc = check_header(x, diag);
+        if (rc == TR_OK) {
+            char *was = meta_value(x->db, "status", alloc);
+            x->was_complete = was && strcmp(was, "complete") == 0;
+            tr_mem_free(alloc, was);
+        }
         if (rc == TR_OK)
             rc = exec(x, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", diag);
         if (rc == TR_OK)
@@ -869,7 +882,7 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
             rc = write_header(x, diag);
         if (rc == TR_OK)
             rc = exec(x, "COMMIT", diag);
-        else
+        if (rc != TR_OK)
             sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
         tr_mem_free(alloc, schema);
     }
@@ -1233,7 +1246,7 @@ int expdb_write_aggregates(exp_db *x, tr_diag *diag)
     }
     if (rc == TR_OK)
         rc = exec(x, "COMMIT", diag);
-    else
+    if (rc != TR_OK)
         sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
 out:
     sqlite3_finalize(a.ins);
@@ -1362,6 +1375,8 @@ static int compare_compact(cmp_ctx *c, const exp_dims *d, size_t runs, double *v
                     dst[i] = get_f32(blob + 4 * i);
                 n[p]++;
             }
+            if (rc == TR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+                rc = db_fail(x, c->diag, "reading runs for comparisons");
             sqlite3_reset(st);
         }
         if (rc == TR_OK && n[0] != n[1]) {
@@ -1449,7 +1464,7 @@ int expdb_write_comparison(exp_db *x, double alpha, tr_diag *diag)
     }
     if (rc == TR_OK)
         rc = exec(x, "COMMIT", diag);
-    else
+    if (rc != TR_OK)
         sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
 out:
     sqlite3_finalize(c.ins);
@@ -1464,20 +1479,28 @@ int expdb_close(exp_db *x, const char *status, tr_diag *diag)
 {
     if (!x)
         return TR_OK;
-    int rc = put_meta(x, "status", status, diag);
-    /* Leave one file: back to a rollback journal (no -wal, -shm beside it for
-     * readers to find); a resume switches to WAL again. */
+    int rc = TR_OK;
     for (int i = 0; i < N_ST; i++) {
         sqlite3_finalize(x->st[i]);
         x->st[i] = NULL;
     }
-    if (rc == TR_OK && x->h->keep == TR_KEEP_AGGREGATES && strcmp(status, "complete") == 0) {
+    /* With --keep aggregates, the runs' rows go once the experiment is
+     * complete (the runs table stays: a resume finds nothing to do). */
+    if (x->h->keep == TR_KEEP_AGGREGATES && strcmp(status, "complete") == 0) {
         rc = exec(x, "BEGIN IMMEDIATE; DELETE FROM country_year; DELETE FROM tracker; DELETE FROM ct_compact;"
                      " COMMIT;",
                   diag);
+        if (rc != TR_OK)
+            sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
         if (rc == TR_OK)
             rc = exec(x, "VACUUM", diag);
     }
+    /* The status last: "complete" only when everything above held. */
+    int src = put_meta(x, "status", rc == TR_OK ? status : "failed", diag);
+    if (rc == TR_OK)
+        rc = src;
+    /* Leave one file: back to a rollback journal (no -wal, -shm beside it for
+     * readers to find); a resume switches to WAL again. */
     if (rc == TR_OK)
         rc = exec(x, "PRAGMA journal_mode=DELETE", diag);
     db_free(x);
@@ -1660,7 +1683,7 @@ int expdb_compare_databases(const char *a_path, const char *b_path, const char *
             rc = copy_point(x, "tr_arm_b", 1, diag);
         if (rc == TR_OK)
             rc = exec(x, "COMMIT", diag);
-        else
+        if (rc != TR_OK)
             sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_exec(x->db, "DETACH DATABASE tr_arm_a; DETACH DATABASE tr_arm_b;", NULL, NULL, NULL);
         if (rc == TR_OK)

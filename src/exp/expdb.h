@@ -30,7 +30,7 @@ typedef struct exp_top10 {
     int32_t inst;           /* institution index; -1: none */
     int32_t country;
     double hi_papers;       /* its high-impact papers in the technology over the window */
-    char name[64];
+    char name[128];         /* longer names are cut (institution names are short) */
 } exp_top10;
 
 typedef struct exp_event {
@@ -104,6 +104,8 @@ int expdb_compare_databases(const char *a_path, const char *b_path, const char *
 /* 1 when the experiment keeps aggregates of metric `name` at `level`
  * ("country", "country_tech" or "tech") with this keep mode. */
 int expdb_metric_aggregated(const char *name, const char *level, tr_keep keep);
+/* 1 when --resume opened an experiment that had already completed. */
+int expdb_was_complete(const exp_db *db);
 /* The connection, for the analyses that read runs back (compare). */
 struct sqlite3 *expdb_handle(exp_db *db);
 /* Record the status and close; with keep = aggregates and status

@@ -13,6 +13,7 @@
  * so the database equals the single-process one. */
 #include "exp/runner.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -91,7 +92,7 @@ int exp_mpi_worker(const exp_dims *d, const exp_job *j, tr_diag *diag)
 {
     exp_run_data data;
     size_t nb = payload_bytes(d);
-    unsigned char *msg = tr_mem_alloc(j->alloc, nb);
+    unsigned char *msg = nb <= (size_t)INT32_MAX ? tr_mem_alloc(j->alloc, nb) : NULL; /* MPI counts are ints */
     int have = msg && exp_run_data_init(&data, d, j->alloc) == TR_OK;
     for (;;) {
         MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_READY, MPI_COMM_WORLD);
@@ -156,6 +157,20 @@ int exp_mpi_dispatch(const exp_dims *d, const exp_job *j, exp_db *db, const uint
         } else if (st.MPI_TAG == TAG_RESULT) {
             int count = 0;
             MPI_Get_count(&st, MPI_BYTE, &count);
+            if (count < (int)(3 * sizeof(int32_t)) || (size_t)count > nb) {
+                /* not a result of this experiment (another build or scenario on that rank) */
+                unsigned char *junk = count > 0 ? tr_mem_alloc(j->alloc, (size_t)count) : NULL;
+                MPI_Recv(junk, junk ? count : 0, MPI_BYTE, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD,
+                         MPI_STATUS_IGNORE);
+                tr_mem_free(j->alloc, junk);
+                if (rc == TR_OK) {
+                    tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0,
+                                "rank %d sent a result of %d bytes, expected %zu: do all ranks run the same build "
+                                "and scenario?", st.MPI_SOURCE, count, nb);
+                    rc = TR_ERR_INTERNAL;
+                }
+                continue;
+            }
             MPI_Recv(msg, count, MPI_BYTE, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
             int32_t head[3];
             memcpy(head, msg, sizeof head);
@@ -165,7 +180,8 @@ int exp_mpi_dispatch(const exp_dims *d, const exp_job *j, exp_db *db, const uint
             } else if (head[1] != TR_OK || (size_t)count != nb) {
                 if (rc == TR_OK) {
                     tr_diag_add(diag, TR_DIAG_ERROR, NULL, 0, 0, "point %u, run %u failed on rank %d: %s",
-                                task / j->h.runs, task % j->h.runs, st.MPI_SOURCE, tr_strerror(head[1]));
+                                task / j->h.runs, task % j->h.runs, st.MPI_SOURCE,
+                                head[1] != TR_OK ? tr_strerror(head[1]) : "a result of the wrong size");
                     rc = head[1] != TR_OK ? head[1] : TR_ERR_INTERNAL;
                 }
             } else if (rc == TR_OK) {
@@ -199,6 +215,13 @@ void exp_mpi_release(void)
         uint32_t task = TASK_STOP;
         MPI_Send(&task, 1, MPI_UINT32_T, st.MPI_SOURCE, TAG_TASK, MPI_COMM_WORLD);
     }
+}
+
+void exp_mpi_abort(const tr_diag *diag, int rc)
+{
+    tr_diag_print(diag, stderr);
+    fprintf(stderr, "techrace: rank %d: %s; stopping every rank\n", exp_mpi_rank(), tr_strerror(rc));
+    MPI_Abort(MPI_COMM_WORLD, 1);
 }
 
 int tr_mpi_init(int *argc, char ***argv)
@@ -251,6 +274,11 @@ int exp_mpi_dispatch(const exp_dims *d, const exp_job *j, exp_db *db, const uint
 
 void exp_mpi_release(void)
 {
+}
+
+void exp_mpi_abort(const tr_diag *diag, int rc)
+{
+    (void)diag, (void)rc;
 }
 
 int tr_mpi_init(int *argc, char ***argv)

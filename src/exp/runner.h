@@ -43,5 +43,7 @@ int exp_mpi_dispatch(const exp_dims *d, const exp_job *j, exp_db *db, const uint
                      uint32_t *n_done, uint32_t total, tr_diag *diag);
 /* Rank 0 could not start: answer every worker's request with "stop". */
 void exp_mpi_release(void);
+/* A failure that may be this rank's alone: print diag and abort every rank. */
+void exp_mpi_abort(const tr_diag *diag, int rc);
 
 #endif

@@ -214,6 +214,13 @@ static int check_metrics(const tr_sweep_spec *sp, const tr_scenario *s, tr_keep 
             tr_diag_add(diag, TR_DIAG_ERROR, "--metric", 0, 0, "'%s': no technology '%s'", sp->metrics[i], m->tech);
             bad = 1;
         }
+        for (int j = 0; j < i; j++)
+            if (!strcmp(refs[j].name, m->name) && !strcmp(refs[j].country, m->country) &&
+                !strcmp(refs[j].tech, m->tech) && refs[j].year == m->year) {
+                tr_diag_add(diag, TR_DIAG_ERROR, "--metric", 0, 0, "'%s' is the same output as '%s'", sp->metrics[i],
+                            sp->metrics[j]);
+                bad = 1;
+            }
         if (!expdb_metric_aggregated(m->name, metric_level(m), keep)) {
             tr_diag_add(diag, TR_DIAG_ERROR, "--metric", 0, 0,
                         "'%s': no %s-level metric '%s' with aggregates (docs/EXPERIMENTS.md lists them; "
@@ -395,7 +402,7 @@ static int sweep_finish(void *ctx, exp_db *db, tr_diag *diag)
         rc = write_sensitivity(h, f->w, f->refs, diag);
     if (rc == TR_OK)
         rc = sql_ok(h, sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), diag, "writing the design");
-    else
+    if (rc != TR_OK)
         sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }

@@ -110,6 +110,10 @@ cmp -s foreign.db foreign0.db || fail "foreign database changed"
 "$bin" ensemble --runs 3 $short --out cmp.db --quiet
 [ "$(sq agg.db "select count(*) from country_year") $(sq agg.db "select count(*) from ct_compact")" = "0 0" ] ||
     fail "--keep aggregates keeps per-run rows"
+before=$(sq agg.db "select count(*), sum(n) from aggregates")
+"$bin" ensemble --runs 3 $short --keep aggregates --out agg.db --resume --quiet
+[ "$(sq agg.db "select count(*), sum(n) from aggregates")" = "$before" ] || fail "resuming a complete ensemble lost its aggregates"
+[ "$(sq agg.db "select value from meta where key = 'status'")" = complete ] || fail "status after a no-op resume"
 [ "$(sq all.db "select count(*) from country_tech_year")" -gt 0 ] || fail "--keep all has no country_tech_year rows"
 [ "$(sq all.db "select count(*) from events_applied")" -gt 0 ] || fail "--keep all has no events"
 # its top-10 lists are those of the single run

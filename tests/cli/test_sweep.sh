@@ -65,5 +65,8 @@ grep -q "nosuch" err.txt || fail "unknown metric message"
 if "$bin" sensitivity --param 'countries.US.rd_intensity*=1:2' --metric techs_led:US --out bad5.db 2>/dev/null; then
     fail "missing --method"
 fi
-for f in bad1.db bad2.db bad3.db bad4.db bad5.db; do [ ! -e "$f" ] || fail "$f created on bad input"; done
+if "$bin" sensitivity --method morris --param 'countries.US.rd_intensity*=1:2' --metric techs_led:US \
+    --metric techs_led:US@2035 --out bad6.db 2>err.txt; then fail "the same output twice accepted"; fi
+grep -q "same output" err.txt || fail "duplicate metric message: $(cat err.txt)"
+for f in bad1.db bad2.db bad3.db bad4.db bad5.db bad6.db; do [ ! -e "$f" ] || fail "$f created on bad input"; done
 echo "sweep: ok"
