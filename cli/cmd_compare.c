@@ -269,11 +269,8 @@ int cmd_compare(int argc, char **argv)
         }
         }
     }
-    for (int i = cli_operand_index(&p); !bad && i < argc; i++) { /* after `--` */
-        if (n_ops < 3)
-            ops[n_ops] = argv[i];
-        n_ops++;
-    }
+    if (!bad) /* the operands after `--` */
+        cli_rest_operands(&p, ops, 3, &n_ops);
     const char *pa = ops[0], *pb = ops[1];
     if (!bad && n_ops > 2)
         bad = cli_usage_error(prog, "two scenarios at most, got '%s' too", ops[2]);

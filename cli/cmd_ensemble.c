@@ -75,11 +75,8 @@ int cmd_ensemble(int argc, char **argv)
             bad = h == 1 ? 0 : h ? h : EXIT_INPUT;
         }
     }
-    for (int i = cli_operand_index(&p); !bad && i < argc; i++) { /* after `--` */
-        if (n_ops < 2)
-            ops[n_ops] = argv[i];
-        n_ops++;
-    }
+    if (!bad) /* the operands after `--` */
+        cli_rest_operands(&p, ops, 2, &n_ops);
     if (!bad && n_ops > 1)
         bad = cli_usage_error(prog, "one scenario at most, got '%s' and '%s'", ops[0], ops[1]);
     if (!bad && !x.eo.runs)

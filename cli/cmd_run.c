@@ -446,11 +446,7 @@ int cmd_run(int argc, char **argv)
             return EXIT_INPUT;
         }
     }
-    for (int i = cli_operand_index(&p); i < argc; i++) { /* after `--` */
-        if (n_scen < 2)
-            scen[n_scen] = argv[i];
-        n_scen++;
-    }
+    cli_rest_operands(&p, scen, 2, &n_scen); /* after `--` */
     if (n_scen > 1) {
         free(sets);
         return cli_usage_error(prog, "more than one scenario given ('%s', '%s')", scen[0], scen[1]);

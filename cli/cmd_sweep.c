@@ -306,11 +306,8 @@ static int sweep_main(int argc, char **argv, int sensitivity)
         }
         }
     }
-    for (int i = cli_operand_index(&p); !bad && i < argc; i++) {
-        if (n_ops < 2)
-            ops[n_ops] = argv[i];
-        n_ops++;
-    }
+    if (!bad) /* the operands after `--` */
+        cli_rest_operands(&p, ops, 2, &n_ops);
     if (!bad && n_ops > 1)
         bad = cli_usage_error(prog, "one scenario at most, got '%s' and '%s'", ops[0], ops[1]);
     if (!bad && !n_params)

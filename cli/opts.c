@@ -117,6 +117,15 @@ int cli_operand_index(const cli_parser *p)
  * flush may no longer know why the data was lost). */
 static int stdout_errno;
 
+void cli_rest_operands(const cli_parser *p, const char **ops, int cap, int *n)
+{
+    for (int i = cli_operand_index(p); i < p->argc; i++) {
+        if (*n < cap)
+            ops[*n] = p->argv[i];
+        ++*n;
+    }
+}
+
 int cli_out(const char *fmt, ...)
 {
     va_list ap;

@@ -39,6 +39,9 @@ void cli_parser_init(cli_parser *p, const char *prog, int argc, char **argv, con
  * message to stderr (exit with EXIT_INPUT). */
 int cli_next(cli_parser *p, const char **arg);
 int cli_operand_index(const cli_parser *p);
+/* After CLI_END: append the operands that followed `--` to ops (room for
+ * cap; *n counts them all, also those beyond cap). */
+void cli_rest_operands(const cli_parser *p, const char **ops, int cap, int *n);
 /* "PROG: MESSAGE\nTry 'PROG --help'.\n" on stderr; returns EXIT_INPUT. */
 int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -1142,16 +1142,52 @@ static int aggregate_rows(agg_ctx *a, const char *sql, int n_keys, int country_c
     return rc;
 }
 
+/* metric_id of each compact country-technology metric, in blob order. */
+static int compact_ids(int *cid)
+{
+    int m = 0;
+    for (int f = 0; f < N_CT; f++)
+        if (ct_fields[f].compact)
+            cid[m++] = METRIC_CT + f;
+    return m;
+}
+
+/* The compact blobs of one point and year, in run order, decoded into dst
+ * ([run][metric][cell], at most `runs`); *n gets how many. st is
+ * "SELECT data FROM ct_compact WHERE point = ? AND year = ? ORDER BY run". */
+static int read_compact_year(exp_db *x, sqlite3_stmt *st, uint32_t point, int year, size_t runs, float *dst,
+                             size_t *n, tr_diag *diag)
+{
+    const size_t vals = (size_t)x->dims.n_ctc * (size_t)x->dims.nc * (size_t)x->dims.nk;
+    int rc = TR_OK, r;
+    *n = 0;
+    sqlite3_bind_int64(st, 1, point);
+    sqlite3_bind_int(st, 2, year);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < runs) {
+        const unsigned char *blob = sqlite3_column_blob(st, 0);
+        if (!blob || (size_t)sqlite3_column_bytes(st, 0) != vals * 4) {
+            tr_diag_add(diag, TR_DIAG_ERROR, x->path, 0, 0, "a compact row has the wrong size");
+            rc = TR_ERR_DB;
+            break;
+        }
+        for (size_t i = 0; i < vals; i++)
+            dst[*n * vals + i] = get_f32(blob + 4 * i);
+        ++*n;
+    }
+    if (rc == TR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+        rc = db_fail(x, diag, "reading the compact runs");
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* Compact country-technology metrics: one year of one point's runs at a
  * time, decoded from the float32 blobs. */
 static int aggregate_compact(agg_ctx *a, const exp_dims *d, size_t runs, double *vals, float *year_blk)
 {
     exp_db *x = a->x;
     const size_t nc = (size_t)d->nc, nk = (size_t)d->nk, cells = nc * nk, nctc = (size_t)d->n_ctc;
-    int cid[64], m = 0;
-    for (int f = 0; f < N_CT; f++)
-        if (ct_fields[f].compact)
-            cid[m++] = METRIC_CT + f;
+    int cid[64];
+    compact_ids(cid);
     sqlite3_stmt *st = NULL;
     int rc = TR_OK;
     if (sqlite3_prepare_v2(x->db, "SELECT data FROM ct_compact WHERE point = ? AND year = ? ORDER BY run", -1, &st,
@@ -1159,25 +1195,8 @@ static int aggregate_compact(agg_ctx *a, const exp_dims *d, size_t runs, double 
         return db_fail(x, a->diag, "reading runs for aggregates");
     for (uint32_t p = 0; rc == TR_OK && p < x->h->n_points; p++)
         for (int y = 0; rc == TR_OK && y < d->ny; y++) {
-            sqlite3_bind_int64(st, 1, p);
-            sqlite3_bind_int(st, 2, d->start_year + y);
             size_t n = 0;
-            int r;
-            while ((r = sqlite3_step(st)) == SQLITE_ROW && n < runs) {
-                const unsigned char *blob = sqlite3_column_blob(st, 0);
-                size_t len = (size_t)sqlite3_column_bytes(st, 0);
-                if (!blob || len != nctc * cells * 4) {
-                    tr_diag_add(a->diag, TR_DIAG_ERROR, x->path, 0, 0, "a compact row has the wrong size");
-                    rc = TR_ERR_DB;
-                    break;
-                }
-                for (size_t i = 0; i < nctc * cells; i++)
-                    year_blk[n * nctc * cells + i] = get_f32(blob + 4 * i);
-                n++;
-            }
-            if (rc == TR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
-                rc = db_fail(x, a->diag, "reading runs for aggregates");
-            sqlite3_reset(st);
+            rc = read_compact_year(x, st, p, d->start_year + y, runs, year_blk, &n, a->diag);
             for (size_t c = 0; rc == TR_OK && c < nc; c++)
                 for (size_t k = 0; rc == TR_OK && k < nk; k++)
                     for (size_t mm = 0; rc == TR_OK && mm < nctc; mm++) {
@@ -1347,11 +1366,9 @@ static int compare_rows(cmp_ctx *c, const char *sql, int n_keys, int country_col
 static int compare_compact(cmp_ctx *c, const exp_dims *d, size_t runs, double *va, double *vb, float *blk)
 {
     exp_db *x = c->x;
-    const size_t nc = (size_t)d->nc, nk = (size_t)d->nk, cells = nc * nk, nctc = (size_t)d->n_ctc;
-    int cid[64], m = 0;
-    for (int f = 0; f < N_CT; f++)
-        if (ct_fields[f].compact)
-            cid[m++] = METRIC_CT + f;
+    const size_t nk = (size_t)d->nk, cells = (size_t)d->nc * nk, nctc = (size_t)d->n_ctc;
+    int cid[64];
+    compact_ids(cid);
     sqlite3_stmt *st = NULL;
     int rc = TR_OK;
     if (sqlite3_prepare_v2(x->db, "SELECT data FROM ct_compact WHERE point = ? AND year = ? ORDER BY run", -1, &st,
@@ -1359,26 +1376,9 @@ static int compare_compact(cmp_ctx *c, const exp_dims *d, size_t runs, double *v
         return db_fail(x, c->diag, "reading runs for comparisons");
     for (int y = 0; rc == TR_OK && y < d->ny; y++) {
         size_t n[2] = {0, 0};
-        for (int p = 0; p < 2 && rc == TR_OK; p++) {
-            sqlite3_bind_int(st, 1, p);
-            sqlite3_bind_int(st, 2, d->start_year + y);
-            int r;
-            while ((r = sqlite3_step(st)) == SQLITE_ROW && n[p] < runs) {
-                const unsigned char *blob = sqlite3_column_blob(st, 0);
-                if (!blob || (size_t)sqlite3_column_bytes(st, 0) != nctc * cells * 4) {
-                    tr_diag_add(c->diag, TR_DIAG_ERROR, x->path, 0, 0, "a compact row has the wrong size");
-                    rc = TR_ERR_DB;
-                    break;
-                }
-                float *dst = blk + ((size_t)p * runs + n[p]) * nctc * cells;
-                for (size_t i = 0; i < nctc * cells; i++)
-                    dst[i] = get_f32(blob + 4 * i);
-                n[p]++;
-            }
-            if (rc == TR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
-                rc = db_fail(x, c->diag, "reading runs for comparisons");
-            sqlite3_reset(st);
-        }
+        for (uint32_t p = 0; p < 2 && rc == TR_OK; p++)
+            rc = read_compact_year(x, st, p, d->start_year + y, runs, blk + (size_t)p * runs * nctc * cells, &n[p],
+                                   c->diag);
         if (rc == TR_OK && n[0] != n[1]) {
             tr_diag_add(c->diag, TR_DIAG_ERROR, x->path, 0, 0, "the two arms hold different runs");
             rc = TR_ERR_DB;
