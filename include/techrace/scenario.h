@@ -165,6 +165,7 @@ typedef struct tr_params_research {
     double basic_ref;           /* `basic_ref`: basic share at which that factor is 1 (e.g. 0.15) */
     double hi_cap;              /* `hi_cap`: upper bound of the high-impact share of an institution's papers */
     double noise_sd;            /* `noise_sd`: sd of log annual productivity shock of an institution */
+    double firm_research_share; /* `firm_research_share`: share of firms' R&D that adds to the knowledge stock */
 } tr_params_research;
 
 typedef struct tr_params_talent {
@@ -184,11 +185,14 @@ typedef struct tr_params_tracker {
 } tr_params_tracker;
 
 typedef struct tr_params_firms {
-    double innovation_zeta;     /* `innovation_zeta`: innovation probability 1-exp(-zeta x R&D in US$ m) a year */
+    double innovation_rate;     /* `innovation_rate`: innovations a year of a real firm at the reference R&D */
+    double innovation_elasticity; /* `innovation_elasticity`: of the innovation rate to R&D relative to the reference */
+    double rd_reference;        /* `rd_reference`: R&D share of sales of the technology's reference firm */
     double innovation_gain;     /* `innovation_gain`: largest productivity gain of one innovation (Beta(1,3) x gain) */
     double imitation_rate;      /* `imitation_rate`: imitation chances a year at full absorptive capacity and openness */
     double imitation_catchup;   /* `imitation_catchup`: share of the gap to the frontier closed by one imitation */
     double learning_spill;      /* `learning_spill`: weight of the national industry's experience in a firm's own */
+    double learning_spill_foreign; /* `learning_spill_foreign`: weight of foreign industries' experience, relative */
     double replicator_speed;    /* `replicator_speed`: of shares to relative competitiveness, per year */
     double price_weight;        /* `price_weight`: exponent of price in competitiveness */
     double quality_weight;      /* `quality_weight`: exponent of productivity (quality) in competitiveness */
@@ -196,6 +200,7 @@ typedef struct tr_params_firms {
     double markup;              /* `markup`: price over unit cost in a concentrated market at full utilization */
     double markup_competition;  /* `markup_competition`: how much competition (1 - HHI) squeezes the markup */
     double markup_utilization;  /* `markup_utilization`: elasticity of the markup to capacity utilization */
+    double cost_pass_through;   /* `cost_pass_through`: elasticity of a firm's price to its own unit cost */
     double capacity_cost;       /* `capacity_cost`: yearly cost of a unit of capacity as share of unit cost */
     double capex;               /* `capex`: cost of a new unit of capacity as multiple of unit cost */
     double capacity_depreciation; /* `capacity_depreciation`: per year */

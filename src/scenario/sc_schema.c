@@ -252,6 +252,9 @@ static const sc_field research_fields[] = {
     RP("hi_cap", hi_cap, SC_MIN_EXCL, 0.5, 0, 1, "fraction",
        "upper bound of the high-impact share of an institution's papers"),
     RP("noise_sd", noise_sd, 0, 0.1, 0, 2, "log sd", "sd of the log annual productivity shock of an institution"),
+    RP("firm_research_share", firm_research_share, 0, 0.2, 0, 1, "fraction",
+       "share of firms' own R&D that is research and adds to the national knowledge stock (at the yield of "
+       "the country's public research in the technology)"),
 };
 static const sc_schema research_schema = {"parameters.research", sizeof(tr_params_research), research_fields,
                                           ARRAY_LEN(research_fields), NULL};
@@ -288,8 +291,12 @@ static const sc_schema tracker_schema = {"parameters.tracker", sizeof(tr_params_
 
 #define FP(key, mem, fl, d, lo, hi, unit, doc) NUM(tr_params_firms, key, mem, fl, d, lo, hi, unit, doc)
 static const sc_field firms_fields[] = {
-    FP("innovation_zeta", innovation_zeta, 0, 0.005, 0, 100, "per US$ m",
-       "innovation probability a year is 1 - exp(-zeta x R&D in US$ m)"),
+    FP("innovation_rate", innovation_rate, 0, 0.5, 0, 100, "per year",
+       "innovations a year of a real firm whose R&D equals the technology's reference"),
+    FP("innovation_elasticity", innovation_elasticity, 0, 0.5, 0, 5, "elasticity",
+       "of the innovation rate to a firm's R&D relative to the technology's reference"),
+    FP("rd_reference", rd_reference, SC_MIN_EXCL, 0.05, 0, 1, "fraction",
+       "R&D share of sales of the reference firm (its R&D x the average firm's sales sets the scale)"),
     FP("innovation_gain", innovation_gain, 0, 0.2, 0, 10, "fraction",
        "largest productivity gain of one innovation (gain x Beta(1, 3))"),
     FP("imitation_rate", imitation_rate, 0, 0.1, 0, 100, "per year",
@@ -298,6 +305,8 @@ static const sc_field firms_fields[] = {
        "share of the gap to the frontier closed by one imitation"),
     FP("learning_spill", learning_spill, 0, 0.1, 0, 10, "weight",
        "weight of the national industry's cumulative output in a firm's experience"),
+    FP("learning_spill_foreign", learning_spill_foreign, 0, 1.0, 0, 10, "relative",
+       "weight of other countries' cumulative output in a firm's experience, relative to `learning_spill`"),
     FP("replicator_speed", replicator_speed, 0, 0.1, 0, 100, "per year",
        "speed at which shares follow relative competitiveness"),
     FP("price_weight", price_weight, 0, 1.0, 0, 20, "exponent", "of price in competitiveness"),
@@ -308,6 +317,8 @@ static const sc_field firms_fields[] = {
        "how much competition (1 - HHI) squeezes the markup"),
     FP("markup_utilization", markup_utilization, 0, 1.0, 0, 10, "elasticity",
        "of the markup to capacity utilization (overcapacity squeezes margins)"),
+    FP("cost_pass_through", cost_pass_through, 0, 0.65, 0, 1, "elasticity",
+       "of a firm's price to its own unit cost; the rest follows the technology's average cost"),
     FP("capacity_cost", capacity_cost, 0, 0.1, 0, 10, "fraction",
        "yearly cost of a unit of capacity as a share of unit cost"),
     FP("capex", capex, 0, 1.0, 0, 100, "multiple", "cost of a new unit of capacity as a multiple of unit cost"),

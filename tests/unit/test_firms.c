@@ -339,10 +339,12 @@ static void test_sizes_right_skewed(void **state)
             /* revenue: clearly more mass above mean + 2 sd than a normal */
             assert_true((double)above / n > 0.03);
         } else {
-            /* capacity: one giant inflates the sd; the top 1% hold far more
-             * than a normal law with the same mean and sd would give them */
-            assert_true(top_share > 0.12);
-            assert_true(top_share > 2 * normal_top);
+            /* capacity: one giant inflates the sd; the top 1% hold clearly
+             * more than a normal law with the same mean and sd would give
+             * them (the initial cohorts are centred on the country's data,
+             * firms_populate, so no single draw makes a national giant) */
+            assert_true(top_share > 0.07);
+            assert_true(top_share > 1.5 * normal_top);
         }
     }
     free(x);
@@ -470,7 +472,7 @@ static const char *LEARN =
     "     researcher_cost: 200, openness: 0.8, institutions: {count: 5}, commercialization: 0,\n"
     "     firms: {count: 40, soe_share: 0, sme_share: 0, foreign_share: 0.1, productivity_sd: 0, size_sigma: 0}}\n"
     "parameters:\n"
-    "  firms: {innovation_zeta: 0, imitation_rate: 0, replicator_speed: 0, learning_spill: 0, entry_rate: 0}\n";
+    "  firms: {innovation_rate: 0, imitation_rate: 0, replicator_speed: 0, learning_spill: 0, entry_rate: 0}\n";
 
 static void test_learning_curve(void **state)
 {
@@ -666,7 +668,7 @@ static void test_lower_price_gains_share(void **state)
         "countries.AA.firms.sme_share=0", "countries.AA.firms.productivity_sd=0", "countries.AA.firms.size_sigma=0",
         "countries.BB.firms.count=2", "countries.BB.firms.soe_share=0", "countries.BB.firms.foreign_share=0",
         "countries.BB.firms.sme_share=0", "countries.BB.firms.productivity_sd=0", "countries.BB.firms.size_sigma=0",
-        "parameters.firms.entry_rate=0", "parameters.firms.innovation_zeta=0", "parameters.firms.imitation_rate=0",
+        "parameters.firms.entry_rate=0", "parameters.firms.innovation_rate=0", "parameters.firms.imitation_rate=0",
         "countries.AA.commercialization=0", "countries.BB.commercialization=0",
         "parameters.firms.replicator_speed=0.5"};
     const int n = (int)(sizeof sets / sizeof sets[0]);

@@ -1,8 +1,19 @@
 /* budget.c — process 2: R&D budgets.
  *
- * Each country's GERD is GDP times its R&D intensity (scaled by active
- * `rd_funding` events). It splits by source (government, of which central and
- * local; other domestic and foreign sources; business the rest) and by kind (basic, applied, experimental). The part
+ * The R&D intensity path (scaled by active `rd_funding` events) times GDP
+ * gives the money the government and other sources (higher education,
+ * non-profits, abroad) put into R&D: gov = GDP x rd_intensity x gov_share,
+ * other = GDP x rd_intensity x other_share (inputs). Business-funded R&D is
+ * the model's: the R&D the country's firms fund (share of their sales, last
+ * step) scaled up to the whole business sector by the country's coverage,
+ * the firms' R&D as a share of business-funded R&D at the start (the firms
+ * cover only the scenario's technologies; coverage is fixed when the run
+ * starts, from the data: business = GDP x rd_intensity x (1 - gov_share -
+ * other_share) in the start year). GERD = gov + other + business, so a
+ * higher firm R&D share raises business R&D, GERD and R&D intensity, and
+ * through public_performance the research budget. A country without firms
+ * keeps business R&D on its path. GERD splits by kind (basic, applied,
+ * experimental) along the paths. The part
  * performed by universities and public labs, times the share of it spent in
  * the scenario's technologies (`critical_share`), is the research budget; it is
  * allocated across technologies in proportion to field strength times the
@@ -32,16 +43,34 @@ int budget_init(tr_budgets *bud, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, bud->basic_share, nc);
     TR_ALLOC(A, bud->open, nc);
     TR_ALLOC(A, bud->rbudget, nc * run->nk);
+    TR_ALLOC(A, bud->coverage, nc);
     return TR_OK;
 }
 
 size_t budget_bytes(const tr_scenario *s)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
-    return 12 * tr_alloc_bytes(nc, d) + tr_alloc_bytes(nc * nk, d);
+    return 13 * tr_alloc_bytes(nc, d) + tr_alloc_bytes(nc * nk, d);
 }
 
-void budget_step(tr_budgets *bud, const sim_ctx *run, const tr_policy *pol, const double *ct_firms, double year)
+static double firm_rd_of(const double *firm_rd, int c, int nk)
+{
+    double x = 0;
+    for (int k = 0; k < nk; k++)
+        x += firm_rd[c * nk + k];
+    return x;
+}
+
+void budget_start_business(tr_budgets *bud, const sim_ctx *run, const double *firm_rd)
+{
+    for (int c = 0; c < run->nc; c++) {
+        double x = firm_rd_of(firm_rd, c, run->nk);
+        bud->coverage[c] = bud->business[c] > 0 && x > 0 ? x / bud->business[c] : 0;
+    }
+}
+
+void budget_step(tr_budgets *bud, const sim_ctx *run, const tr_policy *pol, const double *ct_firms,
+                 const double *firm_rd, double year)
 {
     const tr_scenario *s = run->s;
     const int nk = run->nk;
@@ -72,6 +101,12 @@ void budget_step(tr_budgets *bud, const sim_ctx *run, const tr_policy *pol, cons
             oshare = 1 - gshare;
         bud->other[c] = gerd * oshare;
         bud->business[c] = gerd * (1 - gshare - oshare);
+        if (firm_rd && bud->coverage[c] > 0) { /* the firms' R&D, scaled to the business sector */
+            bud->business[c] = firm_rd_of(firm_rd, c, nk) / bud->coverage[c];
+            gerd = bud->gov[c] + bud->other[c] + bud->business[c];
+            bud->gerd[c] = gerd;
+            bud->rd_int[c] = gdp > 0 ? gerd / gdp : 0;
+        }
         bud->basic[c] = gerd * bshare;
         bud->applied[c] = gerd * ashare;
         bud->basic_share[c] = bshare;
