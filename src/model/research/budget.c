@@ -4,15 +4,16 @@
  * gives the money the government and other sources (higher education,
  * non-profits, abroad) put into R&D: gov = GDP x rd_intensity x gov_share,
  * other = GDP x rd_intensity x other_share (inputs). Business-funded R&D is
- * the model's: the R&D the country's firms fund (share of their sales, last
- * step) scaled up to the whole business sector by the country's coverage,
- * the firms' R&D as a share of business-funded R&D at the start (the firms
- * cover only the scenario's technologies; coverage is fixed when the run
- * starts, from the data: business = GDP x rd_intensity x (1 - gov_share -
- * other_share) in the start year). GERD = gov + other + business, so a
- * higher firm R&D share raises business R&D, GERD and R&D intensity, and
- * through public_performance the research budget. A country without firms
- * keeps business R&D on its path. GERD splits by kind (basic, applied,
+ * the rest of the business sector's, on its path, plus the model's firms':
+ *   business = path x (1 - coverage) + the R&D the firms fund (share of
+ *              their sales, last step),
+ * with path = GDP x rd_intensity x (1 - gov_share - other_share) and
+ * coverage the firms' R&D as a share of the path in the start year (at most
+ * 1): the firms cover the scenario's technologies, the rest of the economy
+ * keeps its data. GERD = gov + other + business, so a higher firm R&D share
+ * raises business R&D, GERD and R&D intensity one for one, and through
+ * public_performance the research budget. A country without firms keeps
+ * business R&D on its path. GERD splits by kind (basic, applied,
  * experimental) along the paths. The part
  * performed by universities and public labs, times the share of it spent in
  * the scenario's technologies (`critical_share`), is the research budget; it is
@@ -65,7 +66,8 @@ void budget_start_business(tr_budgets *bud, const sim_ctx *run, const double *fi
 {
     for (int c = 0; c < run->nc; c++) {
         double x = firm_rd_of(firm_rd, c, run->nk);
-        bud->coverage[c] = bud->business[c] > 0 && x > 0 ? x / bud->business[c] : 0;
+        double cov = bud->business[c] > 0 && x > 0 ? x / bud->business[c] : 0;
+        bud->coverage[c] = cov < 1 ? cov : 1;
     }
 }
 
@@ -101,8 +103,8 @@ void budget_step(tr_budgets *bud, const sim_ctx *run, const tr_policy *pol, cons
             oshare = 1 - gshare;
         bud->other[c] = gerd * oshare;
         bud->business[c] = gerd * (1 - gshare - oshare);
-        if (firm_rd && bud->coverage[c] > 0) { /* the firms' R&D, scaled to the business sector */
-            bud->business[c] = firm_rd_of(firm_rd, c, nk) / bud->coverage[c];
+        if (firm_rd && bud->coverage[c] > 0) { /* the rest of the business sector, plus the firms' R&D */
+            bud->business[c] = bud->business[c] * (1 - bud->coverage[c]) + firm_rd_of(firm_rd, c, nk);
             gerd = bud->gov[c] + bud->other[c] + bud->business[c];
             bud->gerd[c] = gerd;
             bud->rd_int[c] = gdp > 0 ? gerd / gdp : 0;

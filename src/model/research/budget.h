@@ -15,7 +15,7 @@ typedef struct tr_budgets {
     double *basic_share;             /* [nc] effective basic share */
     double *open;                    /* [nc] openness this step, 0..1 */
     double *rbudget;                 /* [nc*nk] research funding by technology */
-    double *coverage;                /* [nc] firms' R&D / business-funded R&D at the start (0: none) */
+    double *coverage;                /* [nc] firms' R&D / business-funded R&D at the start, <= 1 (0: none) */
 } tr_budgets;
 
 int budget_init(tr_budgets *bud, const sim_ctx *run, tr_arena *A);
