@@ -206,6 +206,7 @@ typedef struct tr_params_firms {
     double capacity_depreciation; /* `capacity_depreciation`: per year */
     double target_utilization;  /* `target_utilization`: utilization firms invest toward */
     double investment_speed;    /* `investment_speed`: share of the capacity gap closed a year */
+    double credit_limit;        /* `credit_limit`: most debt a private firm carries, in years of sales */
     double entry_rate;          /* `entry_rate`: entrants a year per existing firm at zero margin */
     double entry_margin;        /* `entry_margin`: rise of entry per unit of operating margin */
     double entry_subsidy_effect;/* `entry_subsidy_effect`: rise of entry per US$ bn of entry subsidy */

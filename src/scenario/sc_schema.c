@@ -326,6 +326,8 @@ static const sc_field firms_fields[] = {
     FP("target_utilization", target_utilization, SC_MIN_EXCL, 0.85, 0, 1, "fraction",
        "utilization firms invest toward"),
     FP("investment_speed", investment_speed, 0, 2.0, 0, 10, "per year", "share of the capacity gap closed a year"),
+    FP("credit_limit", credit_limit, 0, 0.5, 0, 100, "years of sales",
+       "most debt (capacity at cost beyond net worth) a private firm may carry to pay for capacity"),
     FP("entry_rate", entry_rate, 0, 0.03, 0, 10, "per year", "entrants a year per existing firm at zero margin"),
     FP("entry_margin", entry_margin, 0, 1.0, 0, 100, "per margin", "rise of entry per unit of operating margin"),
     FP("entry_subsidy_effect", entry_subsidy_effect, 0, 0.1, 0, 1000, "per US$ bn",

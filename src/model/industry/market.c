@@ -475,9 +475,21 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         double util_goal = P->target_utilization * (1 - MARKET_SUBSIDY_BUILD_AHEAD * srate);
         double want = d * (1 + (T->market_growth > 0 ? T->market_growth : 0)) / util_goal;
         double gap = want - fi->f_cap[f];
-        if (gap > 0 && (fi->f_W[f] > 0 || fi->f_type[f] == TR_FIRM_SOE)) {
+        /* Finance: a private firm pays the unsubsidised part of its capex from
+         * its liquid funds (net worth less its capacity at cost) and debt of at
+         * most credit_limit x a year's sales; state-owned firms are not
+         * constrained (soft budget). Equity (guidance funds) and retained
+         * profit therefore buy growth, and R&D, paid from margin, costs it. */
+        double finance = fi->f_W[f] - P->capex * cost * fi->f_cap[f] + P->credit_limit * R;
+        const int soe = fi->f_type[f] == TR_FIRM_SOE;
+        if (gap > 0 && (soe || finance > 0)) {
             double inv = P->investment_speed * gap * dt;
             double capex = P->capex * cost * inv;
+            double own = capex * (1 - srate);
+            if (!soe && own > finance) {
+                inv *= finance / own;
+                capex *= finance / own;
+            }
             /* Event subsidies pay their rate; local governments pay up to
              * their rate (at most 80%, localgov.c) but never more than their capacity budget so far this year. */
             double ev_paid = capex * clampd(pol->sub_capacity[i], 0, MARKET_SUBSIDY_MAX);
