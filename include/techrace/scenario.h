@@ -188,6 +188,7 @@ typedef struct tr_params_firms {
     double innovation_rate;     /* `innovation_rate`: innovations a year of a real firm at the reference R&D */
     double innovation_elasticity; /* `innovation_elasticity`: of the innovation rate to R&D relative to the reference */
     double rd_reference;        /* `rd_reference`: R&D share of sales of the technology's reference firm */
+    double commercialization_lag; /* `commercialization_lag`: mean lag from knowledge growth to firms, years */
     double innovation_gain;     /* `innovation_gain`: largest productivity gain of one innovation (Beta(1,3) x gain) */
     double imitation_rate;      /* `imitation_rate`: imitation chances a year at full absorptive capacity and openness */
     double imitation_catchup;   /* `imitation_catchup`: share of the gap to the frontier closed by one imitation */

@@ -297,6 +297,8 @@ static const sc_field firms_fields[] = {
        "of the innovation rate to a firm's R&D relative to the technology's reference"),
     FP("rd_reference", rd_reference, SC_MIN_EXCL, 0.05, 0, 1, "fraction",
        "R&D share of sales of the reference firm (its R&D x the average firm's sales sets the scale)"),
+    FP("commercialization_lag", commercialization_lag, 0, 0, 0, 50, "years",
+       "mean lag (exponential) from national knowledge growth to firms' productivity; 0: none"),
     FP("innovation_gain", innovation_gain, 0, 0.2, 0, 10, "fraction",
        "largest productivity gain of one innovation (gain x Beta(1, 3))"),
     FP("imitation_rate", imitation_rate, 0, 0.1, 0, 100, "per year",

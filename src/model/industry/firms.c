@@ -30,7 +30,8 @@
  *    closed borders;
  *  - gains from the commercialization channel: q grows by the country's
  *    `commercialization` rate times the growth of the national knowledge
- *    stock in its technology this step.
+ *    stock in its technology, seen through an exponential lag of mean
+ *    commercialization_lag years (g_s += (g - g_s) dt / lag).
  * Learning by doing (unit cost falling along the learning curve) is in
  * market.c, where output happens. */
 #include <math.h>
@@ -366,7 +367,11 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
         double K = kn->K[i], K0 = fi->ct_lastK[i];
         double base = K0 > FIRMS_COMM_BASE_MIN * kn->frontier[i % nk] ? K0 : FIRMS_COMM_BASE_MIN * kn->frontier[i % nk];
         double g = base > 0 && K > K0 ? (K - K0) / base : 0;
-        fi->ct_kgrowth[i] = g < FIRMS_COMM_GROWTH_MAX * dt ? g : FIRMS_COMM_GROWTH_MAX * dt;
+        g = g < FIRMS_COMM_GROWTH_MAX * dt ? g : FIRMS_COMM_GROWTH_MAX * dt;
+        /* A distributed (exponential) lag: firms use knowledge growth of
+         * about commercialization_lag years ago. */
+        const double lag = P->commercialization_lag;
+        fi->ct_kgrowth[i] = lag > dt ? fi->ct_kgrowth[i] + (g - fi->ct_kgrowth[i]) * dt / lag : g;
         fi->ct_lastK[i] = K;
     }
     for (int c = 0; c < run->nc; c++)
