@@ -117,8 +117,6 @@ typedef struct tr_country {
                              (higher education's own funds, non-profits, abroad); business funds the rest */
     tr_path central_share;/* `central_share`, central share of government R&D funding */
     tr_path public_perf;  /* `public_performance`, share of GERD performed by universities and public labs */
-    tr_path critical_share; /* `critical_share`, share of public research spent in the scenario's technologies
-                               (the rest goes to other science, e.g. medicine), default 1 */
     tr_path openness;     /* `openness`, 0 (closed) .. 1 (fully open) to knowledge and people */
     tr_path researcher_cost; /* `researcher_cost`, US$ thousand PPP per FTE researcher-year incl. overheads */
     double researchers0;  /* `researchers`, FTE researchers at start, thousands */
@@ -127,7 +125,7 @@ typedef struct tr_country {
     double return_rate;   /* `return_rate`, base share of the diaspora returning per year */
     tr_path talent_quality; /* `talent_quality`, quality of researchers trained at home, 1 = world average (time path) */
     double *strength;     /* `strength`: n_tech field strengths (category or technology keys), default 1 */
-    double *industry;     /* `industry_strength`: n_tech multipliers of `strength` for where its firms are, default 1 */
+    double *industry;     /* `industry_strength`: n_tech industrial specialisation, weights for where its firms are, default 1 */
     tr_inst_gen inst;     /* `institutions` */
     tr_firm_gen firms;    /* `firms` */
     tr_local_gen local;   /* `local_governments` */
@@ -151,6 +149,8 @@ typedef struct tr_inst_spec {
 
 typedef struct tr_params_research {
     double papers_per_busd;     /* `papers_per_busd`: papers per US$ bn (PPP) of public research at paper_cost 1 */
+    double critical_share;      /* `critical_share`: share of public research spent in the scenario's technologies by a
+                                   bloc of world-average field mix (a bloc: this x its mean `strength`, at most 1) */
     double hi_base;             /* `hi_base`: high-impact share of papers at world-average quality (0.10 = top 10%) */
     double quality_elasticity;  /* `quality_elasticity`: of high-impact share to relative knowledge stock */
     double talent_elasticity;   /* `talent_elasticity`: of high-impact share to talent quality */

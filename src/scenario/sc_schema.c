@@ -162,9 +162,6 @@ static const sc_field country_fields[] = {
          "central share of government R&D funding (time path)"),
     PATH(tr_country, "public_performance", public_perf, 0, 0.3, 0, 1, "fraction",
          "share of GERD performed by universities and public labs (time path)"),
-    PATH(tr_country, "critical_share", critical_share, 0, 1, 0, 1, "fraction",
-         "share of public research spent in the scenario's technologies; the rest goes to other "
-         "science such as medicine (time path)"),
     PATH(tr_country, "openness", openness, 0, 0.7, 0, 1, "fraction",
          "0 (closed) .. 1 (fully open) to knowledge and people (time path)"),
     PATH(tr_country, "researcher_cost", researcher_cost, SC_MIN_EXCL, 200, 0, 1e4, "US$ thousand PPP",
@@ -180,12 +177,12 @@ static const sc_field country_fields[] = {
          "research quality of researchers trained at home, 1 = world average (time path)"),
     {"strength", SC_F_STRENGTH, offsetof(tr_country, strength), 0, SC_MIN_EXCL, 1, 0, 1000, 0, 0, 0, NULL,
      "relative",
-     "category or technology id -> relative field strength; technology keys override their "
-     "category's; unlisted = 1"},
+     "category or technology id -> relative field strength (e.g. the activity index of its "
+     "publications, 1 = world average); technology keys override their category's; unlisted = 1"},
     {"industry_strength", SC_F_STRENGTH, offsetof(tr_country, industry), 0, SC_MIN_EXCL, 1, 0, 1000, 0, 0, 0, NULL,
      "relative",
-     "category or technology id -> multiplier of `strength` for placing its firms at the start (industry "
-     "can differ from research); unlisted = 1"},
+     "category or technology id -> industrial specialisation (e.g. value-added share relative to the "
+     "world's): weight, times world market size, for placing its firms at the start; unlisted = 1"},
     SUB(tr_country, "institutions", inst, 0, inst_gen_schema, "generated research institutions (keys below)"),
     {"ranked", SC_F_BOOL, offsetof(tr_country, ranked), 0, 0, 1, 0, 1, 0, 0, 0, NULL, "-",
      "false for aggregate blocs (EU, rest of world) that the tracker reports but never ranks as leader"},
@@ -226,6 +223,10 @@ static const sc_schema inst_spec_schema = {"research institution", sizeof(tr_ins
 static const sc_field research_fields[] = {
     RP("papers_per_busd", papers_per_busd, SC_MIN_EXCL, 4000, 0, 1e6, "papers / US$ bn",
        "papers per US$ bn (PPP) of public research at paper_cost 1"),
+    RP("critical_share", critical_share, 0, 1, 0, 1, "fraction",
+       "share of public research spent in the scenario's technologies by a bloc of world-average field mix; "
+       "a bloc spends this x the mean of its `strength` over the technologies (at most all of it), the rest "
+       "goes to other science such as medicine"),
     RP("hi_base", hi_base, SC_MIN_EXCL | SC_MAX_EXCL, 0.10, 0, 1, "fraction",
        "high-impact share of papers at world-average quality (0.10 = top 10%)"),
     RP("quality_elasticity", quality_elasticity, 0, 0.6, 0, 5, "elasticity",

@@ -270,8 +270,9 @@ int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_
         [TR_FIRM_SOE] = FIRMS_INIT_SIZE_SOE, [TR_FIRM_PRIVATE] = 1.0,
         [TR_FIRM_SME] = FIRMS_INIT_SIZE_SME, [TR_FIRM_FOREIGN] = 1.0};
 
-    /* Firms of a country are spread over technologies in proportion to field
-     * strength x world market size, by largest remainders (deterministic). */
+    /* Firms of a country are spread over technologies in proportion to its
+     * industrial specialisation (`industry_strength`, from value-added data)
+     * x world market size, by largest remainders (deterministic). */
     for (int c = 0; c < nc; c++) {
         const tr_country *C = &s->countries[c];
         const tr_firm_gen *g = &C->firms;
@@ -279,14 +280,14 @@ int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_
             continue;
         double wsum = 0;
         for (int k = 0; k < nk; k++)
-            wsum += C->strength[k] * C->industry[k] * (s->techs[k].market_size > 0 ? s->techs[k].market_size : 0);
+            wsum += C->industry[k] * (s->techs[k].market_size > 0 ? s->techs[k].market_size : 0);
         /* A country with at least one firm per technology has one in each
          * (no technology starts as one country's monopoly by rounding); the
          * rest are spread by weight. */
         int placed = 0, base = g->count >= nk ? 1 : 0;
         int spread = g->count - base * nk;
         for (int k = 0; k < nk; k++) {
-            double want = wsum > 0 ? spread * C->strength[k] * C->industry[k] * s->techs[k].market_size / wsum
+            double want = wsum > 0 ? spread * C->industry[k] * s->techs[k].market_size / wsum
                                    : (double)spread / nk;
             cnt[k] = (int)floor(want);
             rem[k] = want - cnt[k];

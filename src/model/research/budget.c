@@ -16,7 +16,11 @@
  * business R&D on its path. GERD splits by kind (basic, applied,
  * experimental) along the paths. The part
  * performed by universities and public labs, times the share of it spent in
- * the scenario's technologies (`critical_share`), is the research budget; it is
+ * the scenario's technologies, is the research budget: that share is
+ * `research.critical_share` (a bloc of world-average field mix) times the
+ * bloc's mean field strength over the technologies, at most 1, so a bloc
+ * specialised in the technologies' fields spends more of its public research
+ * there (strengths are activity indices of its publications). The budget is
  * allocated across technologies in proportion to field strength times the
  * weight of any active priority list, and megaproject money is added on top
  * for its technologies (and to GERD, as central-government funding of applied
@@ -113,8 +117,11 @@ void budget_step(tr_budgets *bud, const sim_ctx *run, const tr_policy *pol, cons
         bud->applied[c] = gerd * ashare;
         bud->basic_share[c] = bshare;
         bud->open[c] = clamp01(tr_path_at(&C->openness, year));
+        double smean = 0;
+        for (int k = 0; k < nk; k++)
+            smean += C->strength[k] / nk;
         double pub = gerd * clamp01(tr_path_at(&C->public_perf, year)) *
-                     clamp01(tr_path_at(&C->critical_share, year));
+                     clamp01(s->params.research.critical_share * smean);
         bud->pubres[c] = pub + mega_total;
         /* Megaproject money is central-government R&D on top of the path
          * (applied research, performed by public institutions): it counts in
