@@ -15,7 +15,9 @@ struct tr_knowledge {
 int knowledge_init(tr_knowledge *kn, const sim_ctx *run, tr_arena *A);
 size_t knowledge_bytes(const tr_scenario *s);
 void knowledge_set_steady_state(tr_knowledge *kn, const sim_ctx *run, const tr_research *res);
+/* tal: the researchers and their moves of the last step (people-embodied
+ * flows: migrants' links and returnees). */
 int knowledge_step(tr_knowledge *kn, const sim_ctx *run, const tr_research *res, const tr_budgets *bud,
-                   const tr_policy *pol, tr_arena *scratch);
+                   const tr_policy *pol, tr_arena *scratch, const tr_talent *tal);
 
 #endif
