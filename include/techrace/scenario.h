@@ -174,6 +174,9 @@ typedef struct tr_params_talent {
     double attrition;           /* `attrition`: retirement and exit per year */
     double returnee_quality;    /* `returnee_quality`: quality of returnees relative to stay-at-home researchers */
     double foreign_share_max;   /* `foreign_share_max`: cap on inflows as share of destination stock per year */
+    double pipeline_growth_max; /* `pipeline_growth_max`: most the graduate pipeline grows or shrinks a year, share */
+    double people_spill;        /* `people_spill`: share of a linked researcher's part of a partner's new knowledge gained */
+    double returnee_knowledge;  /* `returnee_knowledge`: share of the host's knowledge lead a returnee brings home */
 } tr_params_talent;
 
 typedef struct tr_params_tracker {

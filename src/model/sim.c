@@ -23,7 +23,7 @@ size_t sim_scratch_bytes(const tr_scenario *s)
     size_t nf = 0;
     for (int c = 0; c < s->n_countries; c++)
         nf += (size_t)firms_slots(s, c);
-    return tr_alloc_bytes(nk, d)                                                      /* knowledge */
+    return tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc * nk, d)                         /* knowledge */
            + 2 * tr_alloc_bytes(nc * nc, d) + 2 * tr_alloc_bytes(nc, d)               /* talent */
            + tr_alloc_bytes(nk, d)                                                    /* local governments */
            + market_scratch_bytes(s, nf)                                              /* markets */
@@ -235,7 +235,7 @@ static int run_processes(tr_sim *sim, double year)
     if ((rc = localgov_step(&sim->lg, run, &sim->pol, &sim->mk, scratch, year)) != TR_OK)
         return rc;
     research_step(&sim->res, run, &sim->bud, &sim->kn, &sim->tal);
-    if ((rc = knowledge_step(&sim->kn, run, &sim->res, &sim->bud, &sim->pol, scratch)) != TR_OK)
+    if ((rc = knowledge_step(&sim->kn, run, &sim->res, &sim->bud, &sim->pol, scratch, &sim->tal)) != TR_OK)
         return rc;
     knowledge_add_firm_research(&sim->kn, run, &sim->res, &sim->bud, sim->mk.ct_rd);
     if ((rc = talent_step(&sim->tal, run, &sim->bud, &sim->pol, year, scratch)) != TR_OK)

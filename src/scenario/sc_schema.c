@@ -271,6 +271,14 @@ static const sc_field talent_fields[] = {
        "quality of returnees relative to stay-at-home researchers"),
     TP("foreign_share_max", foreign_share_max, 0, 0.05, 0, 1, "per year",
        "cap on inflows as a share of the destination stock"),
+    TP("pipeline_growth_max", pipeline_growth_max, 0, 0.15, 0, 1, "per year",
+       "most the domestic graduate pipeline (new researchers a year) grows or shrinks toward the hiring "
+       "demand in a year, as a share of itself"),
+    TP("people_spill", people_spill, 0, 0.2, 0, 10, "fraction",
+       "share of a partner's new knowledge a country gains per unit of the partner's researchers linked to "
+       "it by migration (its emigrants there and the partner's emigrants in it, over the partner's stock)"),
+    TP("returnee_knowledge", returnee_knowledge, 0, 1, 0, 10, "fraction",
+       "share of the host's knowledge lead (per home researcher) that a returnee brings home"),
 };
 static const sc_schema talent_schema = {"parameters.talent", sizeof(tr_params_talent), talent_fields,
                                         ARRAY_LEN(talent_fields), NULL};
