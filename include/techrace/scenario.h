@@ -194,6 +194,7 @@ typedef struct tr_params_firms {
     double commercialization_lag; /* `commercialization_lag`: mean lag from knowledge growth to firms, years */
     double innovation_gain;     /* `innovation_gain`: largest productivity gain of one innovation (Beta(1,3) x gain) */
     double imitation_rate;      /* `imitation_rate`: imitation chances a year at full absorptive capacity and openness */
+    double imitation_elasticity; /* `imitation_elasticity`: of the imitation rate to R&D relative to the reference */
     double imitation_catchup;   /* `imitation_catchup`: share of the gap to the frontier closed by one imitation */
     double learning_spill;      /* `learning_spill`: weight of the national industry's experience in a firm's own */
     double learning_spill_foreign; /* `learning_spill_foreign`: weight of foreign industries' experience, relative */

@@ -312,6 +312,8 @@ static const sc_field firms_fields[] = {
        "largest productivity gain of one innovation (gain x Beta(1, 3))"),
     FP("imitation_rate", imitation_rate, 0, 0.1, 0, 100, "per year",
        "imitation chances a year at full absorptive capacity and openness"),
+    FP("imitation_elasticity", imitation_elasticity, 0, 0.5, 0, 5, "elasticity",
+       "of the imitation rate to a firm's R&D relative to the reference (absorptive capacity)"),
     FP("imitation_catchup", imitation_catchup, 0, 0.2, 0, 1, "fraction",
        "share of the gap to the frontier closed by one imitation"),
     FP("learning_spill", learning_spill, 0, 0.1, 0, 10, "weight",

@@ -10,10 +10,12 @@
  * A model firm stands for a cohort of n = `represents` real firms with the
  * same state; its productivity is the cohort's average. Each step:
  *  - its R&D budget is RD = R&D share x sales + its part of the R&D grants
- *    (US$ bn a year), and its R&D relative to the technology's scale is
- *    r = RD / (rd_reference x the average sales of the technology's model
- *    firms): the same for every n, so how many real firms a model firm
- *    stands for changes only the dispersion, never the mean;
+ *    (US$ bn a year), and its R&D relative to the technology's scale for a
+ *    firm of its size is r = RD / (rd_reference x its sales in the
+ *    technology): an R&D intensity against the reference, so growing
+ *    markets do not drive the hazard to 1, a firm's size gives it no edge in
+ *    proportional productivity growth (Gibrat), and neither its size nor how
+ *    many real firms it stands for changes the mean (only the dispersion);
  *  - each real firm of the cohort innovates at the rate
  *    lambda = innovation_rate x r^innovation_elasticity a year (diminishing
  *    returns to R&D, an interior optimum against its cost in margin);
@@ -23,11 +25,11 @@
  *    small: innovation is lumpy for a small cohort, smooth for a large one;
  *    mature technologies improve less);
  *  - imitates: each real firm with probability 1 - exp(-imitation_rate x
- *    min(1, R&D share / rd_reference) x q / frontier x openness x dt), and
- *    the share of the cohort that did (k/n, k ~ Poisson) closes
- *    imitation_catchup of its gap to the technology's frontier: more with
- *    R&D and absorptive capacity, less far from the frontier and behind
- *    closed borders;
+ *    r^innovation_elasticity x openness x dt) (the same R&D buys absorptive
+ *    capacity), and the share of the cohort that did (k/n, k ~ Poisson)
+ *    closes imitation_catchup of its gap to the technology's frontier: more
+ *    with R&D, less behind closed borders, and the further behind the
+ *    larger the gain (the advantage of backwardness);
  *  - gains from the commercialization channel: q grows by the country's
  *    `commercialization` rate times the growth of the national knowledge
  *    stock in its technology, seen through an exponential lag of mean
@@ -100,7 +102,7 @@ size_t firms_bytes(const tr_scenario *s)
     /* per slot: 15 double arrays, 4 int, 3 byte, 1 key */
     return 15 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 3 * tr_alloc_bytes(n, 1) +
            tr_alloc_bytes(n, sizeof(uint32_t)) + 3 * tr_alloc_bytes(nc + 1, sizeof(int)) +
-           3 * tr_alloc_bytes(nc * nk, d) + 3 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
+           3 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
 }
 
 int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
@@ -150,7 +152,6 @@ int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, fi->ct_kgrowth, nc * nk);
     TR_ALLOC(A, fi->k_frontier, nk);
     TR_ALLOC(A, fi->k_lgcut, nk);
-    TR_ALLOC(A, fi->k_rev, nk);
     TR_ALLOC(A, fi->ct_comm, nc);
     /* Each country's free slots: a stack inside its own range of free_slots,
      * handed out from the lowest index up. */
@@ -383,20 +384,6 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
                 fi->f_rd_share[f] =
                     tr_path_at(&s->countries[fi->f_country[f]].firms.rd_share, year) * fi->f_rd_mult[f];
 
-    /* The scale of each technology: the average sales of its model firms
-     * (US$ bn a year, last step). */
-    for (int k = 0; k < nk; k++)
-        fi->k_rev[k] = 0;
-    for (int f = 0; f < fi->nf; f++)
-        if (fi->f_alive[f])
-            fi->k_rev[fi->f_tech[f]] += fi->f_rev_rate[f];
-    for (int k = 0; k < nk; k++) {
-        double n = 0;
-        for (int c = 0; c < run->nc; c++)
-            n += fi->ct_n[c * nk + k];
-        fi->k_rev[k] = n > 0 ? fi->k_rev[k] / n : 0;
-    }
-
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
             continue;
@@ -405,11 +392,12 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
         tr_rng_init(&r, run->seed, run->run_index, (uint32_t)run->step, fi->f_key[f], TR_RNG_FIRM_STEP);
         /* R&D, US$ bn a year: self-funded (share of revenue) plus its part of
          * the R&D grants to its country's firms in its technology (in
-         * proportion to sales), relative to the technology's scale. */
+         * proportion to sales), relative to the reference R&D for a firm of
+         * its sales in the technology. */
         double rev_ck = mk->ct_revsum[c * nk + k];
         double grant = rev_ck > 0 ? pol->mega_firm[c * nk + k] * fi->f_rev_rate[f] / rev_ck : 0;
         double rd = fi->f_rd_share[f] * fi->f_rev_rate[f] + grant;
-        double scale = P->rd_reference * fi->k_rev[k];
+        double scale = P->rd_reference * fi->f_rev_rate[f];
         double rel = scale > 0 ? rd / scale : fi->f_rd_share[f] / P->rd_reference;
         double n = s->countries[c].firms.represents;
         if (n < 1)
@@ -428,10 +416,11 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
         }
         double front = fi->k_frontier[k];
         if (front > q) {
-            double rdf = fi->f_rd_share[f] / P->rd_reference;
-            if (rdf > 1)
-                rdf = 1;
-            double p = 1.0 - exp(-P->imitation_rate * rdf * (q / front) * bud->open[c] * dt);
+            /* The same R&D, relative to the technology's scale, buys
+             * imitation chances (absorptive capacity); the gain grows with the
+             * gap, the advantage of backwardness. */
+            double rdf = rel > 0 ? pow(rel, P->imitation_elasticity) : 0;
+            double p = 1.0 - exp(-P->imitation_rate * rdf * bud->open[c] * dt);
             double kim = (double)tr_rng_poisson(&r, n * p);
             double part = kim / n < 1 ? kim / n : 1;
             q += part * P->imitation_catchup * (front - q);

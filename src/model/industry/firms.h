@@ -43,7 +43,6 @@ typedef struct tr_firms {
     double *ct_n;              /* [nc*nk] firms alive */
     double *k_frontier;        /* [nk] best productivity of a live firm */
     double *k_lgcut;           /* [nk] little-giant productivity threshold */
-    double *k_rev;             /* [nk] average sales of its model firms, US$ bn a year (R&D scale) */
     double *ct_lastK;          /* [nc*nk] knowledge at the previous step (commercialization) */
     double *ct_kgrowth;        /* [nc*nk] knowledge growth this step */
     double *ct_comm;           /* [nc] commercialization rate this step */
