@@ -500,9 +500,10 @@ class Search:
                         need.add(b[1])
             if all(n in res.compact for n in need):
                 self.tr.keep = "compact"
-        outcomes = {}
+        outcomes, per_run = {}, {}
         for t in self.targets:
             vals, err = res.values(t["tree"])
+            per_run[t["id"]] = vals
             s = summarize(vals)
             if s["n"] == 0 and err:
                 self.errors.setdefault(t["id"], err)
@@ -511,17 +512,9 @@ class Search:
             outcomes[t["id"]] = s
         res.close()
         os.remove(db)
-        obj, missing = 0.0, 0
-        for t in self.targets:
-            if t["role"] != "fit":
-                continue
-            m = outcomes[t["id"]]["mean"]
-            if m is None:
-                obj += MISSING_PENALTY
-                missing += 1
-            else:
-                obj += deviation(t, m) ** 2
-        pt = {"label": label or tag, "stage": stage, "x": x, "values": values, "outcomes": outcomes,
+        obj = self.objective({tid: s["mean"] for tid, s in outcomes.items()})
+        missing = sum(1 for t in self.targets if t["role"] == "fit" and outcomes[t["id"]]["mean"] is None)
+        pt = {"label": label or tag, "stage": stage, "x": x, "values": values, "outcomes": outcomes, "per_run": per_run,
               "objective": obj, "missing": missing, "seed": seed if seed is not None else self.tr.seed}
         self.points.append(pt)
         self.memo[key] = pt
@@ -583,6 +576,39 @@ class Search:
                     h /= 2
         return self.best()
 
+    def objective(self, means):
+        obj = 0.0
+        for t in self.targets:
+            if t["role"] == "fit":
+                m = means.get(t["id"])
+                obj += MISSING_PENALTY if m is None else deviation(t, m) ** 2
+        return obj
+
+    def bootstrap(self, a, b, n_boot=1000, seed=12345):
+        """Paired bootstrap over run indices of objective(b) - objective(a) (same seeds in both):
+        (difference, 2.5% and 97.5% quantiles), and the standard error of objective(a)."""
+        runs = len(next(iter(a["per_run"].values())))
+        rng = random.Random(seed)
+
+        def obj_of(pt, idx):
+            means = {}
+            for t in self.targets:
+                if t["role"] == "fit":
+                    v = [pt["per_run"][t["id"]][i] for i in idx]
+                    v = [x for x in v if x is not None]
+                    means[t["id"]] = sum(v) / len(v) if v else None
+            return self.objective(means)
+        diffs, objs = [], []
+        for _ in range(n_boot):
+            idx = [rng.randrange(runs) for _ in range(runs)]
+            oa = obj_of(a, idx)
+            objs.append(oa)
+            diffs.append(obj_of(b, idx) - oa)
+        diffs.sort()
+        mean_o = sum(objs) / len(objs)
+        se = math.sqrt(sum((o - mean_o) ** 2 for o in objs) / max(len(objs) - 1, 1))
+        return b["objective"] - a["objective"], quantile(diffs, 0.025), quantile(diffs, 0.975), se
+
     def best(self):
         cands = [p for p in self.points if p["stage"] in ("default", "lhs", "refine")] or self.points
         return min(cands, key=lambda p: (p["objective"], len(p["label"]), p["label"]))
@@ -607,7 +633,7 @@ def is_path(v):
 def inputs_section(scen):
     """Markdown: the data paths and settings the model is given (from the resolved scenario)."""
     out = []
-    paths, consts = {}, {}
+    paths, consts, per_field = {}, {}, set()
     fields = {t.get("id") for t in scen.get("technologies", []) or []} | \
         {c.get("id") for c in scen.get("categories", []) or []} | {"all"}
     for c in scen.get("countries", []) or []:
@@ -621,7 +647,8 @@ def inputs_section(scen):
                 if is_path(v):
                     paths.setdefault(key, []).append((cid, v))
                 elif isinstance(v, dict) and v and all(kk in fields for kk in v):
-                    consts.setdefault(key + " (per field)", []).append(cid)
+                    consts.setdefault(key, []).append(cid)
+                    per_field.add(key)
                 elif isinstance(v, dict):
                     walk(v, key + ".")
                 elif isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -652,7 +679,8 @@ def inputs_section(scen):
     out.append("Per-bloc constants: initial conditions and settings, each with its source or \"assumption\" in the "
                "scenario file and `docs/DATA.md`; none is fitted here (blocs that set them in brackets):")
     out.append("")
-    out.append(", ".join(f"`{k}`" + (f" ({', '.join(consts[k])})" if len(consts[k]) < 8 else "") for k in rest) + ".")
+    out.append(", ".join(f"`{k}`" + (" per field" if k in per_field else "") +
+                         (f" ({', '.join(consts[k])})" if len(consts[k]) < 8 else "") for k in rest) + ".")
     out.append("")
     techs = scen.get("technologies", []) or []
     tkeys = {}
@@ -793,10 +821,21 @@ def write_report(path, a, search, best, final_best, final_default, scen, default
              f"values were then re-run on a fresh seed ({a.seed + 1}) for the outcomes below, so that they are not "
              "the seeds the search selected on.")
     L.append("")
+    d, lo, hi, se = search.bootstrap(final_default, final_best)
     L.append(f"| | objective (search seeds) | objective (fresh seed) |")
     L.append("|---|---|---|")
     L.append(f"| scenario values | {search.default['objective']:.3f} | {final_default['objective']:.3f} |")
-    L.append(f"| best ({best['label']}, {best['stage']}) | {best['objective']:.3f} | {final_best['objective']:.3f} |")
+    name = "the scenario values" if best is search.default else f"{best['label']}, {best['stage']}"
+    L.append(f"| best ({name}) | {best['objective']:.3f} | {final_best['objective']:.3f} |")
+    L.append("")
+    if best is search.default:
+        L.append("No point of the search improved on the scenario's values.")
+    else:
+        L.append(f"On the fresh seed the best point changes the objective by {d:+.3f} against the scenario's values "
+                 f"(95% paired bootstrap interval over runs [{lo:+.3f}, {hi:+.3f}]"
+                 f"{'; distinguishable from seed noise' if hi < 0 or lo > 0 else '; within seed noise'}).")
+    L.append(f"Seed noise of the objective itself: bootstrap standard error {se:.3f} at the scenario's values "
+             f"({a.runs} runs); differences between points of the search smaller than that are not meaningful.")
     L.append("")
     ranked = sorted((p for p in search.points if p["stage"] != "final"), key=lambda p: p["objective"])[:10]
     L.append("The ten best points of the search:")
@@ -977,9 +1016,10 @@ def main(argv):
         best = search.run(a.points, a.refine, a.design_seed, defaults)
         log(f"best: {best['label']} objective {best['objective']:.3f}; re-running it and the scenario values "
             f"on seed {a.seed + 1}")
-        final_best = search.evaluate(best["values"], "final", seed=a.seed + 1, label="best*")
         final_default = search.evaluate(search.default["values"], "final", seed=a.seed + 1, label="default*",
                                         as_is=True)
+        final_best = final_default if best is search.default else \
+            search.evaluate(best["values"], "final", seed=a.seed + 1, label="best*")
         write_report(a.doc, a, search, best, final_best, final_default, scen, defaults, cmd, notes)
         write_best(a.best, a, params, best, cmd)
     except RuntimeError as e:
