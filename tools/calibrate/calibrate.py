@@ -477,6 +477,28 @@ class Search:
         self.errors = {}          # target id -> why it has no value
         self.memo = {}
 
+    def probe(self, start_year):
+        """A one-run, one-year ensemble: the metrics this model produces. Decides the storage (compact
+        when every country-technology metric needed is kept compact, else all) once, before the search,
+        so that every point is read the same way; warns about metrics the model does not produce."""
+        db = self.tr.ensemble([], 1, self.tr.seed, start_year, "probe")
+        res = Results(db)
+        need = set()
+        for t in self.targets:
+            for b in bases(t["tree"]):
+                if b[1] == "world_price":
+                    need |= {"production", "price_cost", "unit_cost"}
+                elif b[2] is not None and b[3] is not None:
+                    need.add(b[1])
+                level = "tech" if b[2] is None else ("country" if b[3] is None else "country_tech")
+                if b[1] != "world_price" and (b[1], level) not in res.metrics:
+                    self.log(f"warning: target {t['id']}: no {level} metric '{b[1]}' in this model "
+                             "(reported as n/a)")
+        self.tr.keep = "compact" if all(n in res.compact for n in need) else "all"
+        self.log(f"storage: --keep {self.tr.keep}")
+        res.close()
+        os.remove(db)
+
     def sets_for(self, values):
         return [f"{p['path']}={fmt_value(v)}" for p, v in zip(self.params, values)]
 
@@ -489,17 +511,6 @@ class Search:
         sets = [] if as_is else self.sets_for(values)
         db = self.tr.ensemble(sets, self.runs, seed if seed is not None else self.tr.seed, self.end, tag)
         res = Results(db)
-        if self.tr.keep == "all":
-            # compact storage is enough when every country-technology metric needed is kept compact
-            need = set()
-            for t in self.targets:
-                for b in bases(t["tree"]):
-                    if b[1] == "world_price":
-                        need |= {"production", "price_cost", "unit_cost"}
-                    elif b[2] is not None and b[3] is not None:
-                        need.add(b[1])
-            if all(n in res.compact for n in need):
-                self.tr.keep = "compact"
         outcomes, per_run = {}, {}
         for t in self.targets:
             vals, err = res.values(t["tree"])
@@ -819,7 +830,10 @@ def write_report(path, a, search, best, final_best, final_default, scen, default
              f"point (each parameter ± a step in the unit cube, halved when no neighbour improves; "
              f"{sum(1 for p in search.points if p['stage'] == 'refine')} points). The best point and the scenario's "
              f"values were then re-run on a fresh seed ({a.seed + 1}) for the outcomes below, so that they are not "
-             "the seeds the search selected on.")
+             "the seeds the search selected on. The design is drawn here rather than by `techrace sweep --lhs` "
+             "because the PV price needs `unit_cost`, kept per run only with `--keep all`: one ensemble at a time "
+             "keeps one point's runs on disk (~90 MB) instead of the whole design's; the tool switches to compact "
+             "storage by itself once every metric it needs is kept compact.")
     L.append("")
     d, lo, hi, se = search.bootstrap(final_default, final_best)
     L.append(f"| | objective (search seeds) | objective (fresh seed) |")
@@ -1013,6 +1027,7 @@ def main(argv):
     tr.workdir = work
     try:
         search = Search(tr, targets, params, a.runs, end_year, log)
+        search.probe(cal.get("start", 2000) if isinstance(cal, dict) and isinstance(cal.get("start"), int) else 2000)
         best = search.run(a.points, a.refine, a.design_seed, defaults)
         log(f"best: {best['label']} objective {best['objective']:.3f}; re-running it and the scenario values "
             f"on seed {a.seed + 1}")
