@@ -6,11 +6,13 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX     ?= /usr/local
 # clang builds the sanitizer test build (and so checks that results are
 # bit-identical across compilers) and the fuzzers; OpenMPI spreads
-# experiments over processes (docs/EXPERIMENTS.md).
+# experiments over processes (docs/EXPERIMENTS.md). python3 runs the
+# calibration (tools/calibrate/calibrate.py).
 DEPS       := cmake gcc clang libclang-rt-14-dev make pkg-config libyaml-dev libsqlite3-dev \
-              librandom123-dev libcmocka-dev sqlite3 libopenmpi-dev openmpi-bin
+              librandom123-dev libcmocka-dev sqlite3 libopenmpi-dev openmpi-bin \
+              python3 python3-yaml
 
-.PHONY: all deps build run test test-asan bench levers fuzz install clean
+.PHONY: all deps build run test test-asan bench levers calibrate fuzz install clean
 
 all: build
 
@@ -51,6 +53,13 @@ bench: build
 LEVER_RUNS ?= 20
 levers: build
 	sh tools/levers.sh $(BUILD)/techrace $(LEVER_RUNS)
+
+# docs/CALIBRATION.md and tools/calibrate/best.yaml: the free global parameters
+# of tools/calibrate/params.tsv fitted to the targets of tools/calibrate/targets.tsv
+# over ensembles (tools/calibrate/calibrate.py; ~780 runs, ~6 minutes on two idle cores).
+# CALIB_POINTS, CALIB_RUNS and CALIB_REFINE shrink it for a quick look.
+calibrate: build
+	python3 tools/calibrate/calibrate.py --techrace $(BUILD)/techrace
 
 # libFuzzer (clang) on one target fuzz/fuzz_$(FUZZ_TARGET).c: scenario (the
 # loader), override (--set), include (includes over files in memory) or
