@@ -756,6 +756,124 @@ static void test_rd_buys_share(void **state)
     tr_scenario_destroy(s);
 }
 
+/* The sets shared by the engine tests below: one private cohort type per
+ * country, no dispersion, no entry, no imitation or knowledge channel. */
+#define ALIKE_SETS                                                                                                  \
+    "countries.AA.firms.count=10", "countries.AA.firms.soe_share=0", "countries.AA.firms.foreign_share=0",          \
+        "countries.AA.firms.sme_share=0", "countries.AA.firms.productivity_sd=0", "countries.AA.firms.size_sigma=0", \
+        "countries.BB.firms.count=10", "countries.BB.firms.soe_share=0", "countries.BB.firms.foreign_share=0",      \
+        "countries.BB.firms.sme_share=0", "countries.BB.firms.productivity_sd=0", "countries.BB.firms.size_sigma=0", \
+        "parameters.firms.entry_rate=0", "parameters.firms.imitation_rate=0", "countries.AA.commercialization=0",  \
+        "countries.BB.commercialization=0", "parameters.research.firm_research_share=0"
+
+static tr_scenario *alike(const char *const *extra, int n_extra)
+{
+    const char *base[] = {ALIKE_SETS};
+    const int nb = (int)(sizeof base / sizeof base[0]);
+    const char *all[40];
+    assert_true(nb + n_extra <= 40);
+    for (int i = 0; i < nb; i++)
+        all[i] = base[i];
+    for (int i = 0; i < n_extra; i++)
+        all[nb + i] = extra[i];
+    return load2(MECH, NULL, all, nb + n_extra);
+}
+
+/* Partial pass-through: AA's producers are 20% cheaper (cost level 0.8).
+ * With cost_pass_through 1 both countries price at the same markup over
+ * their own cost; at 0.65 the cheaper producer prices closer to the
+ * technology's average cost and keeps part of its advantage as margin
+ * (price over unit cost higher than BB's), while its price stays below BB's. */
+static void test_pass_through_keeps_margin(void **state)
+{
+    (void)state;
+    const char *full[] = {"countries.AA.firms.cost=0.8", "parameters.firms.cost_pass_through=1",
+                          "parameters.firms.innovation_rate=0"};
+    const char *part[] = {"countries.AA.firms.cost=0.8", "parameters.firms.cost_pass_through=0.65",
+                          "parameters.firms.innovation_rate=0"};
+    tr_scenario *a = alike(full, 3), *b = alike(part, 3);
+    fm_run *ra = malloc(sizeof *ra), *rb = malloc(sizeof *rb);
+    assert_true(ra && rb);
+    run_mech(a, 1, ra, NULL, NULL);
+    run_mech(b, 1, rb, NULL, NULL);
+    for (int k = 0; k < MK; k++) {
+        double pa_aa = ra->y[0].ct[0][k][T_PC], pa_bb = ra->y[0].ct[1][k][T_PC];
+        double pb_aa = rb->y[0].ct[0][k][T_PC], pb_bb = rb->y[0].ct[1][k][T_PC];
+        print_message("pass-through: price/cost 2000 T%d: full AA %.3f BB %.3f; partial AA %.3f BB %.3f\n", k + 1, pa_aa,
+                      pa_bb, pb_aa, pb_bb);
+        assert_true(fabs(pa_aa - pa_bb) < 0.02 * pa_bb);
+        assert_true(pb_aa > pb_bb * 1.05);
+        /* AA still sells cheaper: price = (price/cost) x cost, AA's cost 0.8 x BB's */
+        assert_true(pb_aa * rb->y[0].ct[0][k][T_UC] < pb_bb * rb->y[0].ct[1][k][T_UC]);
+    }
+    free(ra);
+    free(rb);
+    tr_scenario_destroy(a);
+    tr_scenario_destroy(b);
+}
+
+/* Learning across borders: in a market growing 20% a year, BB's producers
+ * are 30% dearer and lose share, so their own output grows slowly while
+ * AA's grows fast. With learning_spill_foreign 1 BB's firms learn from AA's
+ * output as well, so BB's unit cost in 2009 is lower than with 0 (national
+ * learning only); AA's is a little higher (its pool of experience now
+ * includes BB's slower-growing output): learning converges across borders. */
+static void test_learning_spills_abroad(void **state)
+{
+    (void)state;
+    const char *none[] = {"countries.BB.firms.cost=1.3", "technologies.T1.market_growth=0.2",
+                          "technologies.T2.market_growth=0.2", "parameters.firms.learning_spill_foreign=0",
+                          "parameters.firms.innovation_rate=0", "parameters.firms.replicator_speed=0.5"};
+    const char *full[] = {"countries.BB.firms.cost=1.3", "technologies.T1.market_growth=0.2",
+                          "technologies.T2.market_growth=0.2", "parameters.firms.learning_spill_foreign=1",
+                          "parameters.firms.innovation_rate=0", "parameters.firms.replicator_speed=0.5"};
+    tr_scenario *a = alike(none, 6), *b = alike(full, 6);
+    fm_run *ra = malloc(sizeof *ra), *rb = malloc(sizeof *rb);
+    assert_true(ra && rb);
+    run_mech(a, 1, ra, NULL, NULL);
+    run_mech(b, 1, rb, NULL, NULL);
+    for (int k = 0; k < MK; k++) {
+        double ua = ra->y[MY - 1].ct[1][k][T_UC], ub = rb->y[MY - 1].ct[1][k][T_UC];
+        double aa = ra->y[MY - 1].ct[0][k][T_UC], ab = rb->y[MY - 1].ct[0][k][T_UC];
+        print_message("learning abroad: BB unit cost 2009 T%d %.4f (national) vs %.4f (world); AA %.4f vs %.4f\n",
+                      k + 1, ua, ub, aa, ab);
+        assert_true(ub < 0.995 * ua);
+        assert_true(ab > aa);
+        assert_true(ub / ab < ua / aa); /* the cost gap narrows */
+    }
+    free(ra);
+    free(rb);
+    tr_scenario_destroy(a);
+    tr_scenario_destroy(b);
+}
+
+/* Finance: in a market growing 30% a year, private firms pay for capacity
+ * from liquid funds and debt up to credit_limit years of sales; with almost
+ * no credit they build less capacity and sell less than with ample credit. */
+static void test_credit_limits_growth(void **state)
+{
+    (void)state;
+    const char *tight[] = {"technologies.T1.market_growth=0.3", "technologies.T2.market_growth=0.3",
+                           "parameters.firms.credit_limit=0", "parameters.firms.innovation_rate=0"};
+    const char *ample[] = {"technologies.T1.market_growth=0.3", "technologies.T2.market_growth=0.3",
+                           "parameters.firms.credit_limit=2", "parameters.firms.innovation_rate=0"};
+    tr_scenario *a = alike(tight, 4), *b = alike(ample, 4);
+    fm_run *ra = malloc(sizeof *ra), *rb = malloc(sizeof *rb);
+    assert_true(ra && rb);
+    run_mech(a, 1, ra, NULL, NULL);
+    run_mech(b, 1, rb, NULL, NULL);
+    for (int k = 0; k < MK; k++) {
+        double ca = ra->y[MY - 1].ct[0][k][T_CAP] + ra->y[MY - 1].ct[1][k][T_CAP];
+        double cb = rb->y[MY - 1].ct[0][k][T_CAP] + rb->y[MY - 1].ct[1][k][T_CAP];
+        print_message("credit: capacity 2009 T%d %.3f (no credit) vs %.3f (2 years of sales)\n", k + 1, ca, cb);
+        assert_true(cb > 1.02 * ca);
+    }
+    free(ra);
+    free(rb);
+    tr_scenario_destroy(a);
+    tr_scenario_destroy(b);
+}
+
 /* Counts of live firms by country and type. */
 typedef struct type_count {
     int first[MC][4]; /* at the start */
@@ -1187,6 +1305,9 @@ int main(void)
     const struct CMUnitTest mechanisms[] = {
         cmocka_unit_test(test_lower_price_gains_share),
         cmocka_unit_test(test_rd_buys_share),
+        cmocka_unit_test(test_pass_through_keeps_margin),
+        cmocka_unit_test(test_learning_spills_abroad),
+        cmocka_unit_test(test_credit_limits_growth),
         cmocka_unit_test(test_loss_makers_exit_soes_bailed_out),
         cmocka_unit_test(test_local_subsidy_raises_entry),
         cmocka_unit_test(test_tariff_and_buy_domestic_raise_self_sufficiency),
