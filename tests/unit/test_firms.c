@@ -874,6 +874,113 @@ static void test_credit_limits_growth(void **state)
     tr_scenario_destroy(b);
 }
 
+/* End-of-run state the next tests compare: AA's knowledge stock in T1 and
+ * the mean productivity of each country's live firms, every step. */
+typedef struct q_watch {
+    double K_aa[MY * 4 + 1];
+    double q[MY * 4 + 1][MC];
+} q_watch;
+
+static void watch_q(void *ctx, const tr_sim *sim, int step, double year)
+{
+    (void)year;
+    q_watch *w = ctx;
+    const int j = step + 1;
+    double sum[MC] = {0}, n[MC] = {0};
+    for (int f = 0; f < sim->fi.nf; f++)
+        if (sim->fi.f_alive[f]) {
+            sum[sim->fi.f_country[f]] += sim->fi.f_q[f];
+            n[sim->fi.f_country[f]] += 1;
+        }
+    for (int c = 0; c < MC; c++)
+        w->q[j][c] = n[c] > 0 ? sum[c] / n[c] : 0;
+    w->K_aa[j] = sim->kn.K[0];
+}
+
+static void run_watch(const char *const *extra, int n, q_watch *w)
+{
+    tr_scenario *s = alike(extra, n);
+    fm_run *r = malloc(sizeof *r);
+    assert_true(r != NULL);
+    memset(w, 0, sizeof *w);
+    run_mech(s, 1, r, watch_q, w);
+    free(r);
+    tr_scenario_destroy(s);
+}
+
+/* Firms' research adds to the knowledge stock: AA's firms spend 10% of
+ * sales on R&D; with firm_research_share 0.2 AA's knowledge in T1 at the end
+ * is higher than with 0. */
+static void test_firm_research_adds_knowledge(void **state)
+{
+    (void)state;
+    const char *off[] = {"countries.AA.firms.rd_share=0.1", "parameters.research.firm_research_share=0"};
+    const char *on[] = {"countries.AA.firms.rd_share=0.1", "parameters.research.firm_research_share=0.2"};
+    q_watch *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    assert_true(a && b);
+    run_watch(off, 2, a);
+    run_watch(on, 2, b);
+    const int last = MY * 4;
+    print_message("firm research: AA knowledge T1 at the end %.3f (off) vs %.3f (share 0.2)\n", a->K_aa[last],
+                  b->K_aa[last]);
+    assert_true(b->K_aa[last] > 1.02 * a->K_aa[last]);
+    free(a);
+    free(b);
+}
+
+/* The commercialization lag: AA's research budget doubles in 2001 (R&D
+ * intensity path), its knowledge grows, and firms gain through the
+ * commercialization channel; with a lag of 7 years their productivity in
+ * 2003 has gained less than with no lag, and the gain keeps coming later. */
+static void test_commercialization_lag_delays(void **state)
+{
+    (void)state;
+    const char *nolag[] = {"countries.AA.commercialization=0.5", "countries.AA.rd_intensity={2000: 0.02, 2001: 0.04}",
+                           "parameters.firms.commercialization_lag=0", "parameters.firms.innovation_rate=0"};
+    const char *lag[] = {"countries.AA.commercialization=0.5", "countries.AA.rd_intensity={2000: 0.02, 2001: 0.04}",
+                         "parameters.firms.commercialization_lag=7", "parameters.firms.innovation_rate=0"};
+    q_watch *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    assert_true(a && b);
+    run_watch(nolag, 4, a);
+    run_watch(lag, 4, b);
+    const int y2003 = 3 * 4 + 4;
+    double ga = a->q[y2003][0] / a->q[0][0] - 1, gb = b->q[y2003][0] / b->q[0][0] - 1;
+    print_message("commercialization lag: AA productivity gain to 2003 %.4f (no lag) vs %.4f (7 years)\n", ga, gb);
+    assert_true(ga > 0);
+    assert_true(gb > 0);
+    assert_true(gb < 0.8 * ga);
+    free(a);
+    free(b);
+}
+
+/* Absorptive capacity: BB starts at half AA's productivity; its firms
+ * imitate AA's frontier (innovation off). With imitation_elasticity 1 the
+ * laggard that spends 10% of sales on R&D catches up faster than the one
+ * that spends 1%; with 0 R&D makes no difference to imitation. */
+static void test_imitation_needs_rd(void **state)
+{
+    (void)state;
+    double gain[2][2];
+    const char *el[2] = {"parameters.firms.imitation_elasticity=0", "parameters.firms.imitation_elasticity=1"};
+    const char *rd[2] = {"countries.BB.firms.rd_share=0.01", "countries.BB.firms.rd_share=0.1"};
+    q_watch *w = malloc(sizeof *w);
+    assert_true(w != NULL);
+    for (int e = 0; e < 2; e++)
+        for (int r = 0; r < 2; r++) {
+            const char *sets[] = {"countries.BB.firms.productivity=0.5", "parameters.firms.imitation_rate=0.5",
+                                  "parameters.firms.innovation_rate=0", el[e], rd[r]};
+            run_watch(sets, 5, w);
+            gain[e][r] = w->q[MY * 4][1] / w->q[0][1] - 1;
+        }
+    print_message("imitation: BB productivity gain 2000-2009, elasticity 0: %.3f (R&D 1%%) %.3f (10%%); "
+                  "elasticity 1: %.3f %.3f\n",
+                  gain[0][0], gain[0][1], gain[1][0], gain[1][1]);
+    assert_true(gain[0][0] > 0.05);
+    assert_true(fabs(gain[0][1] - gain[0][0]) < 0.2 * gain[0][0]);
+    assert_true(gain[1][1] > 1.5 * gain[1][0]);
+    free(w);
+}
+
 /* Counts of live firms by country and type. */
 typedef struct type_count {
     int first[MC][4]; /* at the start */
@@ -1308,6 +1415,9 @@ int main(void)
         cmocka_unit_test(test_pass_through_keeps_margin),
         cmocka_unit_test(test_learning_spills_abroad),
         cmocka_unit_test(test_credit_limits_growth),
+        cmocka_unit_test(test_firm_research_adds_knowledge),
+        cmocka_unit_test(test_commercialization_lag_delays),
+        cmocka_unit_test(test_imitation_needs_rd),
         cmocka_unit_test(test_loss_makers_exit_soes_bailed_out),
         cmocka_unit_test(test_local_subsidy_raises_entry),
         cmocka_unit_test(test_tariff_and_buy_domestic_raise_self_sufficiency),
