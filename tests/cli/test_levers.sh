@@ -1,9 +1,8 @@
 #!/bin/sh
-# test_levers.sh TECHRACE — the levers of tools/levers.tsv that the model
-# gets right today move their outcome with the documented sign, well
-# outside seed noise (compare, common random numbers, 4 runs per arm, the
-# calendar cut at the outcome's year). docs/LEVERS.md has every lever,
-# including those still wrong (issue 9).
+# test_levers.sh TECHRACE — the levers of tools/levers.tsv move their
+# outcome with the documented sign, well outside seed noise (compare, common
+# random numbers, 4 runs per arm, the calendar cut at the outcome's year).
+# docs/LEVERS.md has every lever with 20 runs per arm (`make levers`).
 set -eu
 bin="$1"
 src="${TR_SOURCE_DIR:?}"
@@ -41,5 +40,12 @@ check "no local subsidy -> CN capacity use" scenarios/no-local-subsidy.yaml -- c
 check "no local subsidy -> CN loss share" scenarios/no-local-subsidy.yaml -- loss_share country CN - 2020 -
 check "joint research -> EU ML knowledge" tools/levers/us-eu-joint-ai.yaml -- knowledge country_tech EU T25 2020 +
 check "guidance fund -> money invested" --set-b 'countries.CN.guidance_fund*=2' -- fund_invested country CN - 2018 +
+check "guidance fund -> CN sales share" --set-b 'countries.CN.guidance_fund*=2' -- sales_share country CN - 2030 +
+check "firm R&D share -> US sales share" --set-b 'countries.US.firms.rd_share*=2' -- sales_share country US - 2035 +
+check "firm R&D share -> US business R&D" --set-b 'countries.US.firms.rd_share*=2' -- business_funding country US - 2025 +
+check "firm R&D share -> US R&D intensity" --set-b 'countries.US.firms.rd_share*=2' -- rd_intensity country US - 2025 +
+check "commercialization -> CN sales share" --set-b 'countries.CN.commercialization*=2' -- sales_share country CN - 2035 +
+check "visa restriction -> US high-impact papers" scenarios/us-visa-cn.yaml -- hi_papers country US - 2025 -
+check "buy-domestic -> IN self-sufficiency" tools/levers/in-buy-domestic.yaml -- self_sufficiency country IN - 2030 +
 [ "$fails" -eq 0 ] || { echo "$fails lever(s) moved the wrong way or not at all"; exit 1; }
 echo "levers: ok"
