@@ -25,8 +25,10 @@
  * third-country suppliers (through access) and lowers Q_m; a buy-domestic
  * preference raises P_m where the domestic supply is dearer.
  * Unit cost falls along the learning curve down to a floor of materials and
- * energy: cost = (cost_floor + (1 - cost_floor) x (E / E_0)^(-b)) x the
- * country's cost level (wages, inputs: `firms.cost`) / q with
+ * energy: cost = (cost_floor + (1 - cost_floor) x (E / E_0)^(-b) / q) x the
+ * country's cost level (wages, inputs: `firms.cost`) with cost_floor the
+ * share of the start-year frontier unit cost that neither learning nor
+ * productivity q lowers, and
  * b = -log2(1 - learning_rate), experience E = own cumulative output +
  * learning_spill x the national industry's, and E_0 the firm's experience
  * when it started: every firm starts at the cost its country and
@@ -91,11 +93,14 @@ static double learning_b(const tr_technology *T)
     return lr > 0 && lr < 1 ? -log2(1.0 - lr) : 0.0;
 }
 
-/* Unit cost over the cost level / q at learning factor x = (E / E_0)^(-b):
- * the part cost_floor of the start-year cost does not learn. */
-static double learned_cost(const tr_technology *T, double x)
+/* Unit cost over the country's cost level, at learning factor
+ * x = (E / E_0)^(-b) and productivity q: the part cost_floor of the
+ * start-year frontier unit cost (materials, energy) learns nothing and is
+ * not divided by q (productivity saves labour and capital, not the
+ * materials in the product); the rest falls along the learning curve. */
+static double learned_cost(const tr_technology *T, double x, double q)
 {
-    return T->cost_floor + (1 - T->cost_floor) * x;
+    return T->cost_floor + (1 - T->cost_floor) * x / q;
 }
 
 static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx *run, int f)
@@ -157,7 +162,8 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
         int k = fi->f_tech[f];
         double mu = P->markup * (1 - P->markup_competition * (1 - mk->k_hhi[k])) *
                     pow(P->target_utilization, P->markup_utilization);
-        fi->f_cost[f] = tr_path_at(&s->countries[fi->f_country[f]].firms.cost, s->start_year) / fi->f_q[f];
+        fi->f_cost[f] = tr_path_at(&s->countries[fi->f_country[f]].firms.cost, s->start_year) *
+                        learned_cost(&s->techs[k], 1.0, fi->f_q[f]);
         fi->f_price[f] = fi->f_cost[f] * (1 + mu);
         pw[k] += fi->f_share[f] * fi->f_price[f];
     }
@@ -308,7 +314,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         mk->ct_xsum[i] += x;
         mk->k_xsum[k] += x;
         mk->k_xn[k] += 1;
-        double cost = learned_cost(&s->techs[k], x) * mk->c_costlvl[c] / fi->f_q[f];
+        double cost = learned_cost(&s->techs[k], x, fi->f_q[f]) * mk->c_costlvl[c];
         double p = cost * mk->ct_pfactor[i];
         fi->f_cost[f] = cost;
         fi->f_price[f] = p;
@@ -559,7 +565,7 @@ void market_place_entrant(const tr_markets *mk, tr_firms *fi, const sim_ctx *run
     double E = fi->f_cum[f] + P->learning_spill * mk->ct_cum[i];
     double b = mk->k_b[k];
     fi->f_E0[f] = b > 0 && xref > 0 ? E * exp(log(xref) / b) : E;
-    double cost = learned_cost(&run->s->techs[k], xref) * mk->c_costlvl[c] / fi->f_q[f];
+    double cost = learned_cost(&run->s->techs[k], xref, fi->f_q[f]) * mk->c_costlvl[c];
     fi->f_cost[f] = cost;
     fi->f_price[f] = cost * mk->ct_pfactor[i];
     fi->f_W[f] = MARKET_ENTRANT_EQUITY * P->capex * cost * fi->f_cap[f] + paid;
