@@ -46,7 +46,7 @@ static void remove_db(const char *path)
 
 static const char *csv_names[] = {
     "run.csv", "country_year.csv", "country_tech_year.csv",
-    "tracker.csv", "tracker_top10.csv", "events_applied.csv",
+    "tracker.csv", "tracker_top10.csv", "trade.csv", "events_applied.csv",
     "countries.csv", "technologies.csv",
 };
 #define N_CSV_NAMES (sizeof csv_names / sizeof csv_names[0])
