@@ -118,8 +118,6 @@ typedef struct tr_country {
                              (higher education's own funds, non-profits, abroad); business funds the rest */
     tr_path central_share;/* `central_share`, central share of government R&D funding */
     tr_path public_perf;  /* `public_performance`, share of GERD performed by universities and public labs */
-    tr_path critical_share; /* `critical_share`, share of public research spent in the scenario's technologies
-                               (the rest goes to other science, e.g. medicine), default 1 */
     tr_path openness;     /* `openness`, 0 (closed) .. 1 (fully open) to knowledge and people */
     tr_path researcher_cost; /* `researcher_cost`, US$ thousand PPP per FTE researcher-year incl. overheads */
     double researchers0;  /* `researchers`, FTE researchers at start, thousands */
@@ -128,7 +126,7 @@ typedef struct tr_country {
     double return_rate;   /* `return_rate`, base share of the diaspora returning per year */
     tr_path talent_quality; /* `talent_quality`, quality of researchers trained at home, 1 = world average (time path) */
     double *strength;     /* `strength`: n_tech field strengths (category or technology keys), default 1 */
-    double *industry;     /* `industry_strength`: n_tech multipliers of `strength` for where its firms are, default 1 */
+    double *industry;     /* `industry_strength`: n_tech industrial specialisation, weights for where its firms are, default 1 */
     tr_inst_gen inst;     /* `institutions` */
     tr_firm_gen firms;    /* `firms` */
     tr_local_gen local;   /* `local_governments` */
@@ -152,6 +150,8 @@ typedef struct tr_inst_spec {
 
 typedef struct tr_params_research {
     double papers_per_busd;     /* `papers_per_busd`: papers per US$ bn (PPP) of public research at paper_cost 1 */
+    double critical_share;      /* `critical_share`: share of public research spent in the scenario's technologies by a
+                                   bloc of world-average field mix (a bloc: this x its mean `strength`, at most 1) */
     double hi_base;             /* `hi_base`: high-impact share of papers at world-average quality (0.10 = top 10%) */
     double quality_elasticity;  /* `quality_elasticity`: of high-impact share to relative knowledge stock */
     double talent_elasticity;   /* `talent_elasticity`: of high-impact share to talent quality */
@@ -166,6 +166,7 @@ typedef struct tr_params_research {
     double basic_ref;           /* `basic_ref`: basic share at which that factor is 1 (e.g. 0.15) */
     double hi_cap;              /* `hi_cap`: upper bound of the high-impact share of an institution's papers */
     double noise_sd;            /* `noise_sd`: sd of log annual productivity shock of an institution */
+    double firm_research_share; /* `firm_research_share`: share of firms' R&D that adds to the knowledge stock */
 } tr_params_research;
 
 typedef struct tr_params_talent {
@@ -174,6 +175,9 @@ typedef struct tr_params_talent {
     double attrition;           /* `attrition`: retirement and exit per year */
     double returnee_quality;    /* `returnee_quality`: quality of returnees relative to stay-at-home researchers */
     double foreign_share_max;   /* `foreign_share_max`: cap on inflows as share of destination stock per year */
+    double pipeline_growth_max; /* `pipeline_growth_max`: most the graduate pipeline grows or shrinks a year, share */
+    double people_spill;        /* `people_spill`: share of a linked researcher's part of a partner's new knowledge gained */
+    double returnee_knowledge;  /* `returnee_knowledge`: share of the host's knowledge lead a returnee brings home */
 } tr_params_talent;
 
 typedef struct tr_params_tracker {
@@ -185,11 +189,15 @@ typedef struct tr_params_tracker {
 } tr_params_tracker;
 
 typedef struct tr_params_firms {
-    double innovation_zeta;     /* `innovation_zeta`: innovation probability 1-exp(-zeta x R&D in US$ m) a year */
+    double innovation_rate;     /* `innovation_rate`: innovations a year of a real firm at the reference R&D */
+    double innovation_elasticity; /* `innovation_elasticity`: of the innovation rate to R&D relative to the reference */
+    double rd_reference;        /* `rd_reference`: R&D share of sales of the technology's reference firm */
+    double commercialization_lag; /* `commercialization_lag`: mean lag from knowledge growth to firms, years */
     double innovation_gain;     /* `innovation_gain`: largest productivity gain of one innovation (Beta(1,3) x gain) */
     double imitation_rate;      /* `imitation_rate`: imitation chances a year at full absorptive capacity and openness */
     double imitation_catchup;   /* `imitation_catchup`: share of the gap to the frontier closed by one imitation */
     double learning_spill;      /* `learning_spill`: weight of the national industry's experience in a firm's own */
+    double learning_spill_foreign; /* `learning_spill_foreign`: weight of foreign industries' experience, relative */
     double replicator_speed;    /* `replicator_speed`: of shares to relative competitiveness, per year */
     double price_weight;        /* `price_weight`: exponent of price in competitiveness */
     double quality_weight;      /* `quality_weight`: exponent of productivity (quality) in competitiveness */
@@ -197,11 +205,13 @@ typedef struct tr_params_firms {
     double markup;              /* `markup`: price over unit cost in a concentrated market at full utilization */
     double markup_competition;  /* `markup_competition`: how much competition (1 - HHI) squeezes the markup */
     double markup_utilization;  /* `markup_utilization`: elasticity of the markup to capacity utilization */
+    double cost_pass_through;   /* `cost_pass_through`: elasticity of a firm's price to its own unit cost */
     double capacity_cost;       /* `capacity_cost`: yearly cost of a unit of capacity as share of unit cost */
     double capex;               /* `capex`: cost of a new unit of capacity as multiple of unit cost */
     double capacity_depreciation; /* `capacity_depreciation`: per year */
     double target_utilization;  /* `target_utilization`: utilization firms invest toward */
     double investment_speed;    /* `investment_speed`: share of the capacity gap closed a year */
+    double credit_limit;        /* `credit_limit`: most debt a private firm carries, in years of sales */
     double entry_rate;          /* `entry_rate`: entrants a year per existing firm at zero margin */
     double entry_margin;        /* `entry_margin`: rise of entry per unit of operating margin */
     double entry_subsidy_effect;/* `entry_subsidy_effect`: rise of entry per US$ bn of entry subsidy */

@@ -23,7 +23,7 @@ size_t sim_scratch_bytes(const tr_scenario *s)
     size_t nf = 0;
     for (int c = 0; c < s->n_countries; c++)
         nf += (size_t)firms_slots(s, c);
-    return tr_alloc_bytes(nk, d)                                                      /* knowledge */
+    return tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc * nk, d)                         /* knowledge */
            + 2 * tr_alloc_bytes(nc * nc, d) + 2 * tr_alloc_bytes(nc, d)               /* talent */
            + tr_alloc_bytes(nk, d)                                                    /* local governments */
            + market_scratch_bytes(s, nf)                                              /* markets */
@@ -118,7 +118,7 @@ static int create_state(tr_sim *sim, tr_diag *diag)
      * (several passes, since output quality depends on the stocks). */
     double y0 = tr_scenario_step_year(s, 0);
     policy_apply(&sim->pol, run, y0);
-    budget_step(&sim->bud, run, &sim->pol, sim->fi.ct_n, y0);
+    budget_step(&sim->bud, run, &sim->pol, sim->fi.ct_n, NULL, y0);
     talent_start(&sim->tal, run, &sim->bud, &sim->pol);
     for (int pass = 0; pass < SIM_STEADY_STATE_PASSES; pass++) {
         research_expected(&sim->res, run, &sim->bud, &sim->kn, &sim->tal);
@@ -129,6 +129,9 @@ static int create_state(tr_sim *sim, tr_diag *diag)
     if (rc != TR_OK)
         return rc;
     market_start(&sim->mk, &sim->fi, run, &sim->bud);
+    budget_start_business(&sim->bud, run, sim->mk.ct_rd);
+    knowledge_start_firm_research(&sim->kn, run, &sim->res, &sim->bud, sim->mk.ct_rd);
+    firms_start_knowledge(&sim->fi, run, &sim->kn);
     return TR_OK;
 }
 
@@ -228,12 +231,13 @@ static int run_processes(tr_sim *sim, double year)
     const sim_ctx *run = &sim->run;
     tr_arena *scratch = &sim->scratch;
     int rc;
-    budget_step(&sim->bud, run, &sim->pol, sim->fi.ct_n, year);
+    budget_step(&sim->bud, run, &sim->pol, sim->fi.ct_n, sim->mk.ct_rd, year);
     if ((rc = localgov_step(&sim->lg, run, &sim->pol, &sim->mk, scratch, year)) != TR_OK)
         return rc;
     research_step(&sim->res, run, &sim->bud, &sim->kn, &sim->tal);
-    if ((rc = knowledge_step(&sim->kn, run, &sim->res, &sim->bud, &sim->pol, scratch)) != TR_OK)
+    if ((rc = knowledge_step(&sim->kn, run, &sim->res, &sim->bud, &sim->pol, scratch, &sim->tal)) != TR_OK)
         return rc;
+    knowledge_add_firm_research(&sim->kn, run, &sim->res, &sim->bud, sim->mk.ct_rd);
     if ((rc = talent_step(&sim->tal, run, &sim->bud, &sim->pol, year, scratch)) != TR_OK)
         return rc;
     firms_innovate(&sim->fi, run, &sim->kn, &sim->bud, &sim->pol, &sim->mk, year);

@@ -164,9 +164,6 @@ static const sc_field country_fields[] = {
          "central share of government R&D funding (time path)"),
     PATH(tr_country, "public_performance", public_perf, 0, 0.3, 0, 1, "fraction",
          "share of GERD performed by universities and public labs (time path)"),
-    PATH(tr_country, "critical_share", critical_share, 0, 1, 0, 1, "fraction",
-         "share of public research spent in the scenario's technologies; the rest goes to other "
-         "science such as medicine (time path)"),
     PATH(tr_country, "openness", openness, 0, 0.7, 0, 1, "fraction",
          "0 (closed) .. 1 (fully open) to knowledge and people (time path)"),
     PATH(tr_country, "researcher_cost", researcher_cost, SC_MIN_EXCL, 200, 0, 1e4, "US$ thousand PPP",
@@ -182,12 +179,12 @@ static const sc_field country_fields[] = {
          "research quality of researchers trained at home, 1 = world average (time path)"),
     {"strength", SC_F_STRENGTH, offsetof(tr_country, strength), 0, SC_MIN_EXCL, 1, 0, 1000, 0, 0, 0, NULL,
      "relative",
-     "category or technology id -> relative field strength; technology keys override their "
-     "category's; unlisted = 1"},
+     "category or technology id -> relative field strength (e.g. the activity index of its "
+     "publications, 1 = world average); technology keys override their category's; unlisted = 1"},
     {"industry_strength", SC_F_STRENGTH, offsetof(tr_country, industry), 0, SC_MIN_EXCL, 1, 0, 1000, 0, 0, 0, NULL,
      "relative",
-     "category or technology id -> multiplier of `strength` for placing its firms at the start (industry "
-     "can differ from research); unlisted = 1"},
+     "category or technology id -> industrial specialisation (e.g. value-added share relative to the "
+     "world's): weight, times world market size, for placing its firms at the start; unlisted = 1"},
     SUB(tr_country, "institutions", inst, 0, inst_gen_schema, "generated research institutions (keys below)"),
     {"ranked", SC_F_BOOL, offsetof(tr_country, ranked), 0, 0, 1, 0, 1, 0, 0, 0, NULL, "-",
      "false for aggregate blocs (EU, rest of world) that the tracker reports but never ranks as leader"},
@@ -228,6 +225,10 @@ static const sc_schema inst_spec_schema = {"research institution", sizeof(tr_ins
 static const sc_field research_fields[] = {
     RP("papers_per_busd", papers_per_busd, SC_MIN_EXCL, 4000, 0, 1e6, "papers / US$ bn",
        "papers per US$ bn (PPP) of public research at paper_cost 1"),
+    RP("critical_share", critical_share, 0, 1, 0, 1, "fraction",
+       "share of public research spent in the scenario's technologies by a bloc of world-average field mix; "
+       "a bloc spends this x the mean of its `strength` over the technologies (at most all of it), the rest "
+       "goes to other science such as medicine"),
     RP("hi_base", hi_base, SC_MIN_EXCL | SC_MAX_EXCL, 0.10, 0, 1, "fraction",
        "high-impact share of papers at world-average quality (0.10 = top 10%)"),
     RP("quality_elasticity", quality_elasticity, 0, 0.6, 0, 5, "elasticity",
@@ -254,6 +255,9 @@ static const sc_field research_fields[] = {
     RP("hi_cap", hi_cap, SC_MIN_EXCL, 0.5, 0, 1, "fraction",
        "upper bound of the high-impact share of an institution's papers"),
     RP("noise_sd", noise_sd, 0, 0.1, 0, 2, "log sd", "sd of the log annual productivity shock of an institution"),
+    RP("firm_research_share", firm_research_share, 0, 0.2, 0, 1, "fraction",
+       "share of firms' own R&D that is research and adds to the national knowledge stock (at the yield of "
+       "the country's public research in the technology)"),
 };
 static const sc_schema research_schema = {"parameters.research", sizeof(tr_params_research), research_fields,
                                           ARRAY_LEN(research_fields), NULL};
@@ -269,6 +273,14 @@ static const sc_field talent_fields[] = {
        "quality of returnees relative to stay-at-home researchers"),
     TP("foreign_share_max", foreign_share_max, 0, 0.05, 0, 1, "per year",
        "cap on inflows as a share of the destination stock"),
+    TP("pipeline_growth_max", pipeline_growth_max, 0, 0.15, 0, 1, "per year",
+       "most the domestic graduate pipeline (new researchers a year) grows or shrinks toward the hiring "
+       "demand in a year, as a share of itself"),
+    TP("people_spill", people_spill, 0, 0.2, 0, 10, "fraction",
+       "share of a partner's new knowledge a country gains per unit of the partner's researchers linked to "
+       "it by migration (its emigrants there and the partner's emigrants in it, over the partner's stock)"),
+    TP("returnee_knowledge", returnee_knowledge, 0, 1, 0, 10, "fraction",
+       "share of the host's knowledge lead (per home researcher) that a returnee brings home"),
 };
 static const sc_schema talent_schema = {"parameters.talent", sizeof(tr_params_talent), talent_fields,
                                         ARRAY_LEN(talent_fields), NULL};
@@ -290,8 +302,14 @@ static const sc_schema tracker_schema = {"parameters.tracker", sizeof(tr_params_
 
 #define FP(key, mem, fl, d, lo, hi, unit, doc) NUM(tr_params_firms, key, mem, fl, d, lo, hi, unit, doc)
 static const sc_field firms_fields[] = {
-    FP("innovation_zeta", innovation_zeta, 0, 0.005, 0, 100, "per US$ m",
-       "innovation probability a year is 1 - exp(-zeta x R&D in US$ m)"),
+    FP("innovation_rate", innovation_rate, 0, 0.5, 0, 100, "per year",
+       "innovations a year of a real firm whose R&D equals the technology's reference"),
+    FP("innovation_elasticity", innovation_elasticity, 0, 0.5, 0, 5, "elasticity",
+       "of the innovation rate to a firm's R&D relative to the technology's reference"),
+    FP("rd_reference", rd_reference, SC_MIN_EXCL, 0.05, 0, 1, "fraction",
+       "R&D share of sales of the reference firm (its R&D x the average firm's sales sets the scale)"),
+    FP("commercialization_lag", commercialization_lag, 0, 0, 0, 50, "years",
+       "mean lag (exponential) from national knowledge growth to firms' productivity; 0: none"),
     FP("innovation_gain", innovation_gain, 0, 0.2, 0, 10, "fraction",
        "largest productivity gain of one innovation (gain x Beta(1, 3))"),
     FP("imitation_rate", imitation_rate, 0, 0.1, 0, 100, "per year",
@@ -300,6 +318,8 @@ static const sc_field firms_fields[] = {
        "share of the gap to the frontier closed by one imitation"),
     FP("learning_spill", learning_spill, 0, 0.1, 0, 10, "weight",
        "weight of the national industry's cumulative output in a firm's experience"),
+    FP("learning_spill_foreign", learning_spill_foreign, 0, 1.0, 0, 10, "relative",
+       "weight of other countries' cumulative output in a firm's experience, relative to `learning_spill`"),
     FP("replicator_speed", replicator_speed, 0, 0.1, 0, 100, "per year",
        "speed at which shares follow relative competitiveness"),
     FP("price_weight", price_weight, 0, 1.0, 0, 20, "exponent", "of price in competitiveness"),
@@ -310,6 +330,8 @@ static const sc_field firms_fields[] = {
        "how much competition (1 - HHI) squeezes the markup"),
     FP("markup_utilization", markup_utilization, 0, 1.0, 0, 10, "elasticity",
        "of the markup to capacity utilization (overcapacity squeezes margins)"),
+    FP("cost_pass_through", cost_pass_through, 0, 0.65, 0, 1, "elasticity",
+       "of a firm's price to its own unit cost; the rest follows the technology's average cost"),
     FP("capacity_cost", capacity_cost, 0, 0.1, 0, 10, "fraction",
        "yearly cost of a unit of capacity as a share of unit cost"),
     FP("capex", capex, 0, 1.0, 0, 100, "multiple", "cost of a new unit of capacity as a multiple of unit cost"),
@@ -317,6 +339,8 @@ static const sc_field firms_fields[] = {
     FP("target_utilization", target_utilization, SC_MIN_EXCL, 0.85, 0, 1, "fraction",
        "utilization firms invest toward"),
     FP("investment_speed", investment_speed, 0, 2.0, 0, 10, "per year", "share of the capacity gap closed a year"),
+    FP("credit_limit", credit_limit, 0, 0.5, 0, 100, "years of sales",
+       "most debt (capacity at cost beyond net worth) a private firm may carry to pay for capacity"),
     FP("entry_rate", entry_rate, 0, 0.03, 0, 10, "per year", "entrants a year per existing firm at zero margin"),
     FP("entry_margin", entry_margin, 0, 1.0, 0, 100, "per margin", "rise of entry per unit of operating margin"),
     FP("entry_subsidy_effect", entry_subsidy_effect, 0, 0.1, 0, 1000, "per US$ bn",

@@ -339,10 +339,12 @@ static void test_sizes_right_skewed(void **state)
             /* revenue: clearly more mass above mean + 2 sd than a normal */
             assert_true((double)above / n > 0.03);
         } else {
-            /* capacity: one giant inflates the sd; the top 1% hold far more
-             * than a normal law with the same mean and sd would give them */
-            assert_true(top_share > 0.12);
-            assert_true(top_share > 2 * normal_top);
+            /* capacity: one giant inflates the sd; the top 1% hold clearly
+             * more than a normal law with the same mean and sd would give
+             * them (the initial cohorts are centred on the country's data,
+             * firms_populate, so no single draw makes a national giant) */
+            assert_true(top_share > 0.07);
+            assert_true(top_share > 1.5 * normal_top);
         }
     }
     free(x);
@@ -470,7 +472,7 @@ static const char *LEARN =
     "     researcher_cost: 200, openness: 0.8, institutions: {count: 5}, commercialization: 0,\n"
     "     firms: {count: 40, soe_share: 0, sme_share: 0, foreign_share: 0.1, productivity_sd: 0, size_sigma: 0}}\n"
     "parameters:\n"
-    "  firms: {innovation_zeta: 0, imitation_rate: 0, replicator_speed: 0, learning_spill: 0, entry_rate: 0}\n";
+    "  firms: {innovation_rate: 0, imitation_rate: 0, replicator_speed: 0, learning_spill: 0, entry_rate: 0}\n";
 
 static void test_learning_curve(void **state)
 {
@@ -666,7 +668,7 @@ static void test_lower_price_gains_share(void **state)
         "countries.AA.firms.sme_share=0", "countries.AA.firms.productivity_sd=0", "countries.AA.firms.size_sigma=0",
         "countries.BB.firms.count=2", "countries.BB.firms.soe_share=0", "countries.BB.firms.foreign_share=0",
         "countries.BB.firms.sme_share=0", "countries.BB.firms.productivity_sd=0", "countries.BB.firms.size_sigma=0",
-        "parameters.firms.entry_rate=0", "parameters.firms.innovation_zeta=0", "parameters.firms.imitation_rate=0",
+        "parameters.firms.entry_rate=0", "parameters.firms.innovation_rate=0", "parameters.firms.imitation_rate=0",
         "countries.AA.commercialization=0", "countries.BB.commercialization=0",
         "parameters.firms.replicator_speed=0.5"};
     const int n = (int)(sizeof sets / sizeof sets[0]);
@@ -705,6 +707,53 @@ static void test_lower_price_gains_share(void **state)
     free(b);
     tr_scenario_destroy(base);
     tr_scenario_destroy(sub);
+}
+
+/* R&D buys share: two alike countries, one firm of each type-free cohort
+ * per technology; AA's firms spend 10% of their sales on R&D, BB's nothing,
+ * so only AA's innovate (imitation, entry and the knowledge channel off).
+ * Over 8 seeds AA's share of the units sold rises above half in
+ * expectation, and its firms end more productive, although R&D costs them
+ * margin every year (Schumpeterian competition: Dosi et al. 2010). */
+static void test_rd_buys_share(void **state)
+{
+    (void)state;
+    const char *sets[] = {
+        "countries.AA.firms.count=10", "countries.AA.firms.soe_share=0", "countries.AA.firms.foreign_share=0",
+        "countries.AA.firms.sme_share=0", "countries.AA.firms.productivity_sd=0", "countries.AA.firms.size_sigma=0",
+        "countries.BB.firms.count=10", "countries.BB.firms.soe_share=0", "countries.BB.firms.foreign_share=0",
+        "countries.BB.firms.sme_share=0", "countries.BB.firms.productivity_sd=0", "countries.BB.firms.size_sigma=0",
+        "countries.AA.firms.rd_share=0.1", "countries.BB.firms.rd_share=0",
+        "parameters.firms.entry_rate=0", "parameters.firms.imitation_rate=0",
+        "countries.AA.commercialization=0", "countries.BB.commercialization=0",
+        "parameters.research.firm_research_share=0", "parameters.firms.replicator_speed=0.5"};
+    tr_scenario *s = load2(MECH, NULL, sets, (int)(sizeof sets / sizeof sets[0]));
+    fm_run *r = malloc(sizeof *r);
+    assert_true(r != NULL);
+    const int seeds = 8;
+    int above = 0;
+    double mean = 0, rd_mean = 0;
+    for (int seed = 1; seed <= seeds; seed++) {
+        run_mech(s, (uint64_t)seed, r, NULL, NULL);
+        double u = 0;
+        for (int k = 0; k < MK; k++)
+            u += r->y[MY - 1].ushare[0][k] / MK;
+        /* identical at the start: the difference comes from innovation */
+        for (int k = 0; k < MK; k++)
+            assert_true(fabs(r->y[0].ushare[0][k] - 0.5) < 0.02);
+        above += u > 0.5;
+        mean += u / seeds;
+        rd_mean += r->y[MY - 1].c[0][C_RD] / seeds;
+        assert_true(r->y[MY - 1].c[1][C_RD] == 0);
+    }
+    print_message("R&D buys share: AA's share of units 2009 %.3f on average over %d seeds, above half in %d; "
+                  "AA's firm R&D %.3f US$ bn a year\n",
+                  mean, seeds, above, rd_mean);
+    assert_true(rd_mean > 0);
+    assert_true(mean > 0.53);
+    assert_true(above >= seeds - 1);
+    free(r);
+    tr_scenario_destroy(s);
 }
 
 /* Counts of live firms by country and type. */
@@ -1137,6 +1186,7 @@ int main(void)
     };
     const struct CMUnitTest mechanisms[] = {
         cmocka_unit_test(test_lower_price_gains_share),
+        cmocka_unit_test(test_rd_buys_share),
         cmocka_unit_test(test_loss_makers_exit_soes_bailed_out),
         cmocka_unit_test(test_local_subsidy_raises_entry),
         cmocka_unit_test(test_tariff_and_buy_domestic_raise_self_sufficiency),

@@ -7,19 +7,31 @@
  * small specialised firm, foreign-invested), a quality-adjusted productivity
  * q, capacity, cumulative output, net worth and an R&D share of revenue.
  *
- * Each step a firm:
- *  - innovates with probability 1 - exp(-innovation_zeta x R&D[US$ m] x dt),
- *    R&D being that of one of the `represents` real firms it stands for,
- *    raising q by innovation_gain x (1 - FIRMS_MATURITY_DAMPING x maturity) x Beta(1, 3)
- *    (bounded, mostly small, so innovation is lumpy; mature technologies
- *    improve less);
- *  - imitates with probability 1 - exp(-imitation_rate x (R&D share / 5%, at
- *    most 1) x q / frontier x openness x dt), closing imitation_catchup of its
- *    gap to the technology's frontier: more with R&D and absorptive capacity,
- *    less far from the frontier and behind closed borders;
+ * A model firm stands for a cohort of n = `represents` real firms with the
+ * same state; its productivity is the cohort's average. Each step:
+ *  - its R&D budget is RD = R&D share x sales + its part of the R&D grants
+ *    (US$ bn a year), and its R&D relative to the technology's scale is
+ *    r = RD / (rd_reference x the average sales of the technology's model
+ *    firms): the same for every n, so how many real firms a model firm
+ *    stands for changes only the dispersion, never the mean;
+ *  - each real firm of the cohort innovates at the rate
+ *    lambda = innovation_rate x r^innovation_elasticity a year (diminishing
+ *    returns to R&D, an interior optimum against its cost in margin);
+ *    the number of innovations this step is k ~ Poisson(n x (1 - exp(-lambda dt)))
+ *    and q grows by (1/n) x the sum of k gains innovation_gain x
+ *    (1 - FIRMS_MATURITY_DAMPING x maturity) x Beta(1, 3) (bounded, mostly
+ *    small: innovation is lumpy for a small cohort, smooth for a large one;
+ *    mature technologies improve less);
+ *  - imitates: each real firm with probability 1 - exp(-imitation_rate x
+ *    min(1, R&D share / rd_reference) x q / frontier x openness x dt), and
+ *    the share of the cohort that did (k/n, k ~ Poisson) closes
+ *    imitation_catchup of its gap to the technology's frontier: more with
+ *    R&D and absorptive capacity, less far from the frontier and behind
+ *    closed borders;
  *  - gains from the commercialization channel: q grows by the country's
  *    `commercialization` rate times the growth of the national knowledge
- *    stock in its technology this step.
+ *    stock in its technology, seen through an exponential lag of mean
+ *    commercialization_lag years (g_s += (g - g_s) dt / lag).
  * Learning by doing (unit cost falling along the learning curve) is in
  * market.c, where output happens. */
 #include <math.h>
@@ -41,18 +53,16 @@
  * scaled by 1 - FIRMS_MATURITY_DAMPING x maturity (maturity 0..1; fixed
  * with innovation_gain, which sets the level). */
 #define FIRMS_MATURITY_DAMPING 0.8
-/* R&D share of revenue (share) at which imitation reaches its full rate:
- * about the R&D intensity of a technology firm (fixed: imitation_rate is the
- * lever). */
-#define FIRMS_IMITATION_RD_REF 0.05
 /* Commercialization: knowledge growth is measured against at least this
  * share of the world frontier (a country starting from nothing does not get
  * infinite growth) ... */
 #define FIRMS_COMM_BASE_MIN 0.01
 /* ... and counts at most this much a year (share a year). */
 #define FIRMS_COMM_GROWTH_MAX 0.1
-/* US$ m per US$ bn (R&D in the innovation hazard is in US$ m a year). */
-#define FIRMS_MUSD_PER_BUSD 1000.0
+/* Largest number of innovations (or imitations) of one cohort in a step
+ * that are drawn one by one: a bound on work per firm (never reached at the
+ * scenario limits of `represents` and the rates). */
+#define FIRMS_DRAWS_MAX 100000
 /* Firm keys: 10 bits of country, 22 of the firm's creation index. */
 #define FIRMS_KEY_BITS 22
 
@@ -90,7 +100,7 @@ size_t firms_bytes(const tr_scenario *s)
     /* per slot: 15 double arrays, 4 int, 3 byte, 1 key */
     return 15 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 3 * tr_alloc_bytes(n, 1) +
            tr_alloc_bytes(n, sizeof(uint32_t)) + 3 * tr_alloc_bytes(nc + 1, sizeof(int)) +
-           3 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
+           3 * tr_alloc_bytes(nc * nk, d) + 3 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
 }
 
 int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
@@ -140,6 +150,7 @@ int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, fi->ct_kgrowth, nc * nk);
     TR_ALLOC(A, fi->k_frontier, nk);
     TR_ALLOC(A, fi->k_lgcut, nk);
+    TR_ALLOC(A, fi->k_rev, nk);
     TR_ALLOC(A, fi->ct_comm, nc);
     /* Each country's free slots: a stack inside its own range of free_slots,
      * handed out from the lowest index up. */
@@ -210,6 +221,42 @@ void firms_year_start(tr_firms *fi)
         fi->f_rev[f] = fi->f_profit[f] = 0;
 }
 
+/* The initial firms of country c in each technology scatter around the
+ * country's data, not the luck of a few draws: their capacities are scaled
+ * so that they sum to what their types give without the size draw (size x
+ * type factor each), and their productivities so that the capacity-weighted
+ * mean is the country's `productivity`. Each firm keeps its draws relative to
+ * the others (size and productivity dispersion within the country), while
+ * the country's starting position in a technology is the same in every run.
+ * w: [nk] scratch. */
+static void center_cohorts(tr_firms *fi, int c, int nk, const tr_firm_gen *g, const double *size_factor, double *w)
+{
+    const int lo = fi->c_first[c], hi = fi->c_first[c + 1];
+    for (int k = 0; k < nk; k++)
+        w[k] = 0;
+    for (int f = lo; f < hi; f++) /* capacity each would have without its size draw */
+        if (fi->f_alive[f])
+            w[fi->f_tech[f]] += g->size * size_factor[fi->f_type[f]];
+    for (int k = 0; k < nk; k++) {
+        double cap = 0, qw = 0;
+        for (int f = lo; f < hi; f++)
+            if (fi->f_alive[f] && fi->f_tech[f] == k)
+                cap += fi->f_cap[f];
+        if (cap <= 0)
+            continue;
+        for (int f = lo; f < hi; f++)
+            if (fi->f_alive[f] && fi->f_tech[f] == k) {
+                fi->f_cap[f] *= w[k] / cap;
+                qw += fi->f_cap[f] * fi->f_q[f];
+            }
+        double qbar = w[k] > 0 ? qw / w[k] : 0;
+        if (qbar > 0)
+            for (int f = lo; f < hi; f++)
+                if (fi->f_alive[f] && fi->f_tech[f] == k)
+                    fi->f_q[f] *= g->productivity / qbar;
+    }
+}
+
 int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_arena *scratch)
 {
     const tr_scenario *s = run->s;
@@ -223,8 +270,9 @@ int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_
         [TR_FIRM_SOE] = FIRMS_INIT_SIZE_SOE, [TR_FIRM_PRIVATE] = 1.0,
         [TR_FIRM_SME] = FIRMS_INIT_SIZE_SME, [TR_FIRM_FOREIGN] = 1.0};
 
-    /* Firms of a country are spread over technologies in proportion to field
-     * strength x world market size, by largest remainders (deterministic). */
+    /* Firms of a country are spread over technologies in proportion to its
+     * industrial specialisation (`industry_strength`, from value-added data)
+     * x world market size, by largest remainders (deterministic). */
     for (int c = 0; c < nc; c++) {
         const tr_country *C = &s->countries[c];
         const tr_firm_gen *g = &C->firms;
@@ -232,14 +280,14 @@ int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_
             continue;
         double wsum = 0;
         for (int k = 0; k < nk; k++)
-            wsum += C->strength[k] * C->industry[k] * (s->techs[k].market_size > 0 ? s->techs[k].market_size : 0);
+            wsum += C->industry[k] * (s->techs[k].market_size > 0 ? s->techs[k].market_size : 0);
         /* A country with at least one firm per technology has one in each
          * (no technology starts as one country's monopoly by rounding); the
          * rest are spread by weight. */
         int placed = 0, base = g->count >= nk ? 1 : 0;
         int spread = g->count - base * nk;
         for (int k = 0; k < nk; k++) {
-            double want = wsum > 0 ? spread * C->strength[k] * C->industry[k] * s->techs[k].market_size / wsum
+            double want = wsum > 0 ? spread * C->industry[k] * s->techs[k].market_size / wsum
                                    : (double)spread / nk;
             cnt[k] = (int)floor(want);
             rem[k] = want - cnt[k];
@@ -281,6 +329,7 @@ int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_
                     return TR_ERR_INTERNAL; /* cannot happen: a country has at least count slots */
             }
         }
+        center_cohorts(fi, c, nk, g, size_factor, rem);
     }
     fi->nf = fi->nf_max;
     for (int i = 0; i < nc * nk; i++)
@@ -295,6 +344,12 @@ int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_
             fi->k_frontier[k] = fi->f_q[f];
     }
     return TR_OK;
+}
+
+void firms_start_knowledge(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn)
+{
+    for (int i = 0; i < run->nc * run->nk; i++)
+        fi->ct_lastK[i] = kn->K[i];
 }
 
 void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, const tr_budgets *bud,
@@ -313,7 +368,11 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
         double K = kn->K[i], K0 = fi->ct_lastK[i];
         double base = K0 > FIRMS_COMM_BASE_MIN * kn->frontier[i % nk] ? K0 : FIRMS_COMM_BASE_MIN * kn->frontier[i % nk];
         double g = base > 0 && K > K0 ? (K - K0) / base : 0;
-        fi->ct_kgrowth[i] = g < FIRMS_COMM_GROWTH_MAX * dt ? g : FIRMS_COMM_GROWTH_MAX * dt;
+        g = g < FIRMS_COMM_GROWTH_MAX * dt ? g : FIRMS_COMM_GROWTH_MAX * dt;
+        /* A distributed (exponential) lag: firms use knowledge growth of
+         * about commercialization_lag years ago. */
+        const double lag = P->commercialization_lag;
+        fi->ct_kgrowth[i] = lag > dt ? fi->ct_kgrowth[i] + (g - fi->ct_kgrowth[i]) * dt / lag : g;
         fi->ct_lastK[i] = K;
     }
     for (int c = 0; c < run->nc; c++)
@@ -324,33 +383,58 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
                 fi->f_rd_share[f] =
                     tr_path_at(&s->countries[fi->f_country[f]].firms.rd_share, year) * fi->f_rd_mult[f];
 
+    /* The scale of each technology: the average sales of its model firms
+     * (US$ bn a year, last step). */
+    for (int k = 0; k < nk; k++)
+        fi->k_rev[k] = 0;
+    for (int f = 0; f < fi->nf; f++)
+        if (fi->f_alive[f])
+            fi->k_rev[fi->f_tech[f]] += fi->f_rev_rate[f];
+    for (int k = 0; k < nk; k++) {
+        double n = 0;
+        for (int c = 0; c < run->nc; c++)
+            n += fi->ct_n[c * nk + k];
+        fi->k_rev[k] = n > 0 ? fi->k_rev[k] / n : 0;
+    }
+
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
             continue;
         const int c = fi->f_country[f], k = fi->f_tech[f];
         tr_rng r;
         tr_rng_init(&r, run->seed, run->run_index, (uint32_t)run->step, fi->f_key[f], TR_RNG_FIRM_STEP);
-        /* R&D of one of the real firms this model firm stands for, US$ m a
-         * year: self-funded (share of revenue) plus its part of the R&D grants
-         * to its country's firms in its technology (in proportion to sales). */
+        /* R&D, US$ bn a year: self-funded (share of revenue) plus its part of
+         * the R&D grants to its country's firms in its technology (in
+         * proportion to sales), relative to the technology's scale. */
         double rev_ck = mk->ct_revsum[c * nk + k];
         double grant = rev_ck > 0 ? pol->mega_firm[c * nk + k] * fi->f_rev_rate[f] / rev_ck : 0;
-        double rd_musd = (fi->f_rd_share[f] * fi->f_rev_rate[f] + grant) * FIRMS_MUSD_PER_BUSD / s->countries[c].firms.represents;
+        double rd = fi->f_rd_share[f] * fi->f_rev_rate[f] + grant;
+        double scale = P->rd_reference * fi->k_rev[k];
+        double rel = scale > 0 ? rd / scale : fi->f_rd_share[f] / P->rd_reference;
+        double n = s->countries[c].firms.represents;
+        if (n < 1)
+            n = 1;
         double q = fi->f_q[f];
-        if (tr_rng_uniform(&r) < 1.0 - exp(-P->innovation_zeta * rd_musd * dt)) {
-            double u = tr_rng_uniform(&r);
+        double lambda = rel > 0 ? P->innovation_rate * pow(rel, P->innovation_elasticity) : 0;
+        if (lambda > 0) {
+            double kinn = (double)tr_rng_poisson(&r, n * (1.0 - exp(-lambda * dt)));
+            if (kinn > FIRMS_DRAWS_MAX)
+                kinn = FIRMS_DRAWS_MAX;
             /* Beta(1, 3) by inversion; mature technologies improve less. */
-            double room = 1.0 - FIRMS_MATURITY_DAMPING * s->techs[k].maturity;
-            q *= 1.0 + P->innovation_gain * room * (1.0 - cbrt(1.0 - u));
+            double room = 1.0 - FIRMS_MATURITY_DAMPING * s->techs[k].maturity, gain = 0;
+            for (int j = 0; j < (int)kinn; j++)
+                gain += 1.0 - cbrt(1.0 - tr_rng_uniform(&r));
+            q *= 1.0 + P->innovation_gain * room * gain / n;
         }
         double front = fi->k_frontier[k];
         if (front > q) {
-            double rdf = fi->f_rd_share[f] / FIRMS_IMITATION_RD_REF;
+            double rdf = fi->f_rd_share[f] / P->rd_reference;
             if (rdf > 1)
                 rdf = 1;
             double p = 1.0 - exp(-P->imitation_rate * rdf * (q / front) * bud->open[c] * dt);
-            if (tr_rng_uniform(&r) < p)
-                q += P->imitation_catchup * (front - q);
+            double kim = (double)tr_rng_poisson(&r, n * p);
+            double part = kim / n < 1 ? kim / n : 1;
+            q += part * P->imitation_catchup * (front - q);
         }
         q *= 1.0 + fi->ct_comm[c] * fi->ct_kgrowth[c * nk + k];
         fi->f_q[f] = q;

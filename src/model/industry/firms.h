@@ -43,6 +43,7 @@ typedef struct tr_firms {
     double *ct_n;              /* [nc*nk] firms alive */
     double *k_frontier;        /* [nk] best productivity of a live firm */
     double *k_lgcut;           /* [nk] little-giant productivity threshold */
+    double *k_rev;             /* [nk] average sales of its model firms, US$ bn a year (R&D scale) */
     double *ct_lastK;          /* [nc*nk] knowledge at the previous step (commercialization) */
     double *ct_kgrowth;        /* [nc*nk] knowledge growth this step */
     double *ct_comm;           /* [nc] commercialization rate this step */
@@ -83,6 +84,9 @@ void firms_remove(tr_firms *fi, int f);
 double firms_add_equity(tr_firms *fi, int f, double amount);
 /* Start of a year: revenue and profit of the year back to zero. */
 void firms_year_start(tr_firms *fi);
+/* The knowledge stocks the commercialization channel measures growth from
+ * (after the initial stocks are final). */
+void firms_start_knowledge(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn);
 void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, const tr_budgets *bud,
                     const tr_policy *pol, const tr_markets *mk, double year);
 /* End of a year: little giants, small firms in the top productivity quantile

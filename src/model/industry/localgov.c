@@ -15,9 +15,11 @@
  * overcapacity.
  *
  * Guidance funds: each year a country's `guidance_fund` money buys equity in
- * the most productive firms without a stake in technologies that localities
- * back or that are on a priority list (up to 20 firms a year, equal amounts),
- * raising their net worth. After `fund_horizon` years the fund exits; the
+ * the most productive private firms without a stake in technologies that
+ * localities back or that are on a priority list, those short of finance
+ * first (liquid funds plus credit below the cost of as much capacity as they
+ * have: market.c's finance rule), up to 20 firms a year, equal amounts,
+ * raising their net worth and so what they can invest. After `fund_horizon` years the fund exits; the
  * stake's value follows the firm's net worth, and the yearly return is
  * recorded (a firm that exits is a total loss). */
 #include <math.h>
@@ -34,6 +36,9 @@
  * (the most productive eligible ones, equal amounts; fixed: fund_budget is
  * the lever, this spreads it as real funds do over a portfolio). */
 #define FUNDS_PER_YEAR 20
+/* Added to a firm's productivity in the funds' ranking when it is short of
+ * finance, so such firms come first (larger than any productivity). */
+#define FUNDS_SHORT_FIRST 1e9
 
 /* Smallest net worth, US$ bn, a stake's value is measured against (a
  * numerical floor). */
@@ -236,6 +241,7 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
         if (budget <= 0)
             continue;
         int best[PER_YEAR];
+        double key[PER_YEAR];
         int n = 0;
         for (int f = 0; f < fi->nf; f++) {
             if (!fi->f_alive[f] || fi->f_country[f] != c || fund->f_stake[f] > 0)
@@ -243,15 +249,25 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
             int i = c * nk + fi->f_tech[f];
             if (lg->ct_backers[i] <= 0 && pol->priority[i] <= 1.0)
                 continue;
-            double q = fi->f_q[f];
-            if (n == PER_YEAR && q <= fi->f_q[best[PER_YEAR - 1]])
+            /* Firms short of finance first: their liquid funds and credit
+             * (market.c) would not pay for capacity as large as their own
+             * again; among them, and then among the rest, the most
+             * productive. The key orders both at once: productivity plus
+             * FUNDS_SHORT_FIRST for a firm short of finance. */
+            double need = P->capex * fi->f_cost[f] * fi->f_cap[f];
+            double finance = fi->f_W[f] - need + P->credit_limit * fi->f_rev_rate[f];
+            int shortf = fi->f_type[f] != TR_FIRM_SOE && finance < need;
+            double q = fi->f_q[f] + (shortf ? FUNDS_SHORT_FIRST : 0.0);
+            if (n == PER_YEAR && q <= key[PER_YEAR - 1])
                 continue;
             int p = n < PER_YEAR ? n++ : PER_YEAR - 1;
-            while (p > 0 && fi->f_q[best[p - 1]] < q) {
+            while (p > 0 && key[p - 1] < q) {
                 best[p] = best[p - 1];
+                key[p] = key[p - 1];
                 p--;
             }
             best[p] = f;
+            key[p] = q;
         }
         if (n == 0)
             continue;

@@ -103,11 +103,43 @@ static double learned_cost(const tr_technology *T, double x, double q)
     return T->cost_floor + (1 - T->cost_floor) * x / q;
 }
 
+/* Share-weighted average unit cost of each technology (world), from the
+ * firms' current costs: the reference the firms' prices follow in part. */
+static void average_costs(tr_markets *mk, const tr_firms *fi, int nk)
+{
+    double *wsum = mk->k_cbar_w;
+    for (int k = 0; k < nk; k++)
+        mk->k_cbar[k] = wsum[k] = 0;
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f] || fi->f_cost[f] <= 0)
+            continue;
+        int k = fi->f_tech[f];
+        mk->k_cbar[k] += fi->f_share[f] * log(fi->f_cost[f]);
+        wsum[k] += fi->f_share[f];
+    }
+    for (int k = 0; k < nk; k++)
+        mk->k_cbar[k] = wsum[k] > 0 ? exp(mk->k_cbar[k] / wsum[k]) : 0;
+}
+
+/* A firm's price: markup factor x (subsidised own unit cost)^pass-through x
+ * (the technology's average cost)^(1 - pass-through). A firm whose cost falls
+ * (an innovation, learning) passes part of the saving to buyers and keeps the
+ * rest as margin; a per-output subsidy likewise. */
+static double firm_price(const tr_markets *mk, const tr_params_firms *P, int i, int k, double cost)
+{
+    double own = cost * mk->ct_subf[i], ref = mk->k_cbar[k];
+    double pi = P->cost_pass_through;
+    if (pi >= 1.0 || ref <= 0 || own <= 0)
+        return own * mk->ct_pfactor[i];
+    return mk->ct_pfactor[i] * exp(pi * log(own) + (1.0 - pi) * log(ref));
+}
+
 static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx *run, int f)
 {
     const tr_params_firms *P = &run->s->params.firms;
     int c = fi->f_country[f], k = fi->f_tech[f];
-    return fi->f_cum[f] + P->learning_spill * mk->ct_cum[c * run->nk + k];
+    double home = mk->ct_cum[c * run->nk + k];
+    return fi->f_cum[f] + P->learning_spill * (home + P->learning_spill_foreign * (mk->k_cum[k] - home));
 }
 
 static void gdp_shares(tr_markets *mk, const sim_ctx *run, const tr_budgets *bud)
@@ -164,7 +196,15 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
                     pow(P->target_utilization, P->markup_utilization);
         fi->f_cost[f] = tr_path_at(&s->countries[fi->f_country[f]].firms.cost, s->start_year) *
                         learned_cost(&s->techs[k], 1.0, fi->f_q[f]);
-        fi->f_price[f] = fi->f_cost[f] * (1 + mu);
+        mk->ct_pfactor[fi->f_country[f] * nk + k] = 1 + mu;
+        mk->ct_subf[fi->f_country[f] * nk + k] = 1;
+    }
+    average_costs(mk, fi, nk);
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        int k = fi->f_tech[f], i = fi->f_country[f] * nk + k;
+        fi->f_price[f] = firm_price(mk, P, i, k, fi->f_cost[f]);
         pw[k] += fi->f_share[f] * fi->f_price[f];
     }
     for (int k = 0; k < nk; k++) {
@@ -183,8 +223,10 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
         fi->f_cum[f] = (MARKET_EXPERIENCE_NEW + MARKET_EXPERIENCE_MATURE * s->techs[k].maturity) * fi->f_cap[f] *
                       P->target_utilization;
         mk->ct_cum[fi->f_country[f] * nk + k] += fi->f_cum[f];
+        mk->k_cum[k] += fi->f_cum[f];
         fi->f_W[f] = P->capex * fi->f_cost[f] * fi->f_cap[f]; /* equity = its capacity */
         fi->f_rev_rate[f] = fi->f_price[f] * fi->f_cap[f] * P->target_utilization;
+        mk->ct_rd[fi->f_country[f] * nk + k] += fi->f_rd_share[f] * fi->f_rev_rate[f];
     }
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
@@ -295,8 +337,10 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         double sub = clampd(pol->sub_output[i] + mk->ss_sub[i], 0, MARKET_SUBSIDY_MAX);
         double mu = P->markup * (1 - P->markup_competition * (1 - mk->k_hhi[k])) *
                     pow(clampd(mk->ct_util[i], MARKET_UTIL_MIN, 1), P->markup_utilization);
-        mk->ct_pfactor[i] = (1 - sub) * (1 + mu);
+        mk->ct_pfactor[i] = 1 + mu;
+        mk->ct_subf[i] = 1 - sub;
     }
+    average_costs(mk, fi, nk);
     const double qw = P->quality_weight, pw = P->price_weight;
     memset(mk->ct_xsum, 0, sizeof(double) * (size_t)(nc * nk));
     memset(mk->k_xsum, 0, sizeof(double) * (size_t)nk);
@@ -315,7 +359,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         mk->k_xsum[k] += x;
         mk->k_xn[k] += 1;
         double cost = learned_cost(&s->techs[k], x, fi->f_q[f]) * mk->c_costlvl[c];
-        double p = cost * mk->ct_pfactor[i];
+        double p = firm_price(mk, P, i, k, cost);
         fi->f_cost[f] = cost;
         fi->f_price[f] = p;
         double E_f;
@@ -435,6 +479,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     memset(revs, 0, sizeof(double) * (size_t)(nc * nk));
     memset(costs, 0, sizeof(double) * (size_t)(nc * nk));
     memset(mk->ct_qsum, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(mk->ct_rd, 0, sizeof(double) * (size_t)(nc * nk));
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
             continue;
@@ -461,6 +506,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         fi->f_profit[f] += profit * dt;
         fi->f_cum[f] += y * dt;
         mk->ct_cum[i] += y * dt;
+        mk->k_cum[k] += y * dt;
         mk->ct_sub_paid[i] += subsidy * dt;
         double local_part = pol->sub_output[i] > 0 ? pol->sub_output_local[i] / (pol->sub_output[i] + mk->ss_sub[i]) : 0;
         mk->yr_sub_local[i] += subsidy * dt * clampd(local_part, 0, 1);
@@ -471,6 +517,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         revs[i] += R;
         costs[i] += cost * y;
         mk->yr_rd[i] += rd * dt;
+        mk->ct_rd[i] += rd;
 
         /* Invest toward demand at target utilization; capacity subsidies from
          * events and from the local governments' capacity budget. */
@@ -480,9 +527,21 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         double util_goal = P->target_utilization * (1 - MARKET_SUBSIDY_BUILD_AHEAD * srate);
         double want = d * (1 + (T->market_growth > 0 ? T->market_growth : 0)) / util_goal;
         double gap = want - fi->f_cap[f];
-        if (gap > 0 && (fi->f_W[f] > 0 || fi->f_type[f] == TR_FIRM_SOE)) {
+        /* Finance: a private firm pays the unsubsidised part of its capex from
+         * its liquid funds (net worth less its capacity at cost) and debt of at
+         * most credit_limit x a year's sales; state-owned firms are not
+         * constrained (soft budget). Equity (guidance funds) and retained
+         * profit therefore buy growth, and R&D, paid from margin, costs it. */
+        double finance = fi->f_W[f] - P->capex * cost * fi->f_cap[f] + P->credit_limit * R;
+        const int soe = fi->f_type[f] == TR_FIRM_SOE;
+        if (gap > 0 && (soe || finance > 0)) {
             double inv = P->investment_speed * gap * dt;
             double capex = P->capex * cost * inv;
+            double own = capex * (1 - srate);
+            if (!soe && own > finance) {
+                inv *= finance / own;
+                capex *= finance / own;
+            }
             /* Event subsidies pay their rate; local governments pay up to
              * their rate (at most 80%, localgov.c) but never more than their capacity budget so far this year. */
             double ev_paid = capex * clampd(pol->sub_capacity[i], 0, MARKET_SUBSIDY_MAX);
@@ -562,12 +621,12 @@ void market_place_entrant(const tr_markets *mk, tr_firms *fi, const sim_ctx *run
      * (the world's, if the country has no firms here): its origin is set so
      * that its learning factor equals theirs. */
     double xref = m > 0 ? mk->ct_xsum[i] / m : (mk->k_xn[k] > 0 ? mk->k_xsum[k] / mk->k_xn[k] : 1.0);
-    double E = fi->f_cum[f] + P->learning_spill * mk->ct_cum[i];
+    double E = fi->f_cum[f] + P->learning_spill * (mk->ct_cum[i] + P->learning_spill_foreign * (mk->k_cum[k] - mk->ct_cum[i]));
     double b = mk->k_b[k];
     fi->f_E0[f] = b > 0 && xref > 0 ? E * exp(log(xref) / b) : E;
     double cost = learned_cost(&run->s->techs[k], xref, fi->f_q[f]) * mk->c_costlvl[c];
     fi->f_cost[f] = cost;
-    fi->f_price[f] = cost * mk->ct_pfactor[i];
+    fi->f_price[f] = firm_price(mk, P, i, k, cost);
     fi->f_W[f] = MARKET_ENTRANT_EQUITY * P->capex * cost * fi->f_cap[f] + paid;
     fi->f_share[f] = mk->k_capsum[k] > 0 ? MARKET_ENTRANT_SHARE * fi->f_cap[f] / mk->k_capsum[k]
                                          : MARKET_ENTRANT_SHARE_MIN;
@@ -619,7 +678,7 @@ void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year)
 }
 
 /* Arrays of the market state by dimension. */
-enum { MARKET_CK_ARRAYS = 39, MARKET_K_ARRAYS = 10, MARKET_C_ARRAYS = 2, MARKET_CCK_ARRAYS = 3 };
+enum { MARKET_CK_ARRAYS = 41, MARKET_K_ARRAYS = 13, MARKET_C_ARRAYS = 2, MARKET_CCK_ARRAYS = 3 };
 
 size_t market_bytes(const tr_scenario *s)
 {
@@ -642,13 +701,13 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
                      &mk->ct_prod_last, &mk->ct_capex,   &mk->ct_capex_prev, &mk->ss_pref,    &mk->ss_sub,
                      &mk->ss_start,    &mk->ct_sub_paid, &mk->ct_dom,
                      &mk->ct_ysum,     &mk->ct_capsum,   &mk->ct_revsum,    &mk->ct_costsum,  &mk->ct_local_cap_paid,
-                     &mk->ct_pfactor,  &mk->ct_xsum,     &mk->ct_qsum,      &mk->yr_rd,       &mk->yr_exports,
+                     &mk->ct_pfactor,  &mk->ct_subf, &mk->ct_rd, &mk->ct_xsum,     &mk->ct_qsum,      &mk->yr_rd,       &mk->yr_exports,
                      &mk->yr_y,        &mk->yr_cap,      &mk->yr_rev,       &mk->yr_cost,     &mk->yr_sub,
                      &mk->yr_sub_local, &mk->yr_cons,    &mk->yr_cons_u,    &mk->yr_dom_u,    &mk->yr_entries,
                      &mk->yr_exits,    &mk->yr_bailouts, &mk->yr_grants,    &mk->ct_pbuy,     &mk->yr_imports,
                      &mk->yr_pbuy};
     double **kk[] = {&mk->k_price0, &mk->k_q0,   &mk->k_price, &mk->k_hhi, &mk->k_capsum, &mk->k_nf,
-                     &mk->k_b,     &mk->k_xsum, &mk->k_xn,    &mk->k_pbuy0};
+                     &mk->k_b,     &mk->k_xsum, &mk->k_xn, &mk->k_cbar, &mk->k_cbar_w, &mk->k_cum, &mk->k_pbuy0};
     _Static_assert(sizeof ck / sizeof ck[0] == MARKET_CK_ARRAYS, "market_bytes counts the [nc*nk] arrays");
     _Static_assert(sizeof kk / sizeof kk[0] == MARKET_K_ARRAYS, "market_bytes counts the [nk] arrays");
     for (size_t j = 0; j < sizeof ck / sizeof ck[0]; j++)

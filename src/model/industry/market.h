@@ -26,7 +26,9 @@ struct tr_markets {
     double *ct_dom;            /* domestic share of the market (units), last step */
     double *ct_ysum, *ct_capsum, *ct_revsum, *ct_costsum; /* this step: output, capacity, revenue, cost */
     double *ct_local_cap_paid; /* local capacity subsidies paid so far this year */
-    double *ct_pfactor;        /* price over unit cost this step */
+    double *ct_pfactor;        /* markup factor 1 + markup this step */
+    double *ct_subf;           /* 1 - per-output subsidy rate this step */
+    double *ct_rd;             /* R&D its firms fund themselves this step, US$ bn a year */
     double *ct_xsum;           /* sum of firms' learning factors this step */
     double *ct_qsum;           /* sum of productivity of live firms, this step */
     double *ct_pbuy;           /* delivered price index of the market this step (over k_pbuy0) */
@@ -39,6 +41,8 @@ struct tr_markets {
     double *k_nf;              /* firms at the start */
     double *k_b;               /* learning exponent */
     double *k_xsum, *k_xn;     /* sum and count of learning factors, world */
+    double *k_cum;             /* world cumulative output, units */
+    double *k_cbar, *k_cbar_w; /* share-weighted (geometric) average unit cost, and its weight */
     double *k_pbuy0;           /* reference delivered price: GDP-weighted mean over markets, first step */
     /* per country [nc] */
     double *gdp_share;         /* demand shares */

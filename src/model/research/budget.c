@@ -1,10 +1,26 @@
 /* budget.c — process 2: R&D budgets.
  *
- * Each country's GERD is GDP times its R&D intensity (scaled by active
- * `rd_funding` events). It splits by source (government, of which central and
- * local; other domestic and foreign sources; business the rest) and by kind (basic, applied, experimental). The part
+ * The R&D intensity path (scaled by active `rd_funding` events) times GDP
+ * gives the money the government and other sources (higher education,
+ * non-profits, abroad) put into R&D: gov = GDP x rd_intensity x gov_share,
+ * other = GDP x rd_intensity x other_share (inputs). Business-funded R&D is
+ * the rest of the business sector's, on its path, plus the model's firms':
+ *   business = path x (1 - coverage) + the R&D the firms fund (share of
+ *              their sales, last step),
+ * with path = GDP x rd_intensity x (1 - gov_share - other_share) and
+ * coverage the firms' R&D as a share of the path in the start year (at most
+ * 1): the firms cover the scenario's technologies, the rest of the economy
+ * keeps its data. GERD = gov + other + business, so a higher firm R&D share
+ * raises business R&D, GERD and R&D intensity one for one, and through
+ * public_performance the research budget. A country without firms keeps
+ * business R&D on its path. GERD splits by kind (basic, applied,
+ * experimental) along the paths. The part
  * performed by universities and public labs, times the share of it spent in
- * the scenario's technologies (`critical_share`), is the research budget; it is
+ * the scenario's technologies, is the research budget: that share is
+ * `research.critical_share` (a bloc of world-average field mix) times the
+ * bloc's mean field strength over the technologies, at most 1, so a bloc
+ * specialised in the technologies' fields spends more of its public research
+ * there (strengths are activity indices of its publications). The budget is
  * allocated across technologies in proportion to field strength times the
  * weight of any active priority list, and megaproject money is added on top
  * for its technologies (and to GERD, as central-government funding of applied
@@ -32,16 +48,35 @@ int budget_init(tr_budgets *bud, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, bud->basic_share, nc);
     TR_ALLOC(A, bud->open, nc);
     TR_ALLOC(A, bud->rbudget, nc * run->nk);
+    TR_ALLOC(A, bud->coverage, nc);
     return TR_OK;
 }
 
 size_t budget_bytes(const tr_scenario *s)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
-    return 12 * tr_alloc_bytes(nc, d) + tr_alloc_bytes(nc * nk, d);
+    return 13 * tr_alloc_bytes(nc, d) + tr_alloc_bytes(nc * nk, d);
 }
 
-void budget_step(tr_budgets *bud, const sim_ctx *run, const tr_policy *pol, const double *ct_firms, double year)
+static double firm_rd_of(const double *firm_rd, int c, int nk)
+{
+    double x = 0;
+    for (int k = 0; k < nk; k++)
+        x += firm_rd[c * nk + k];
+    return x;
+}
+
+void budget_start_business(tr_budgets *bud, const sim_ctx *run, const double *firm_rd)
+{
+    for (int c = 0; c < run->nc; c++) {
+        double x = firm_rd_of(firm_rd, c, run->nk);
+        double cov = bud->business[c] > 0 && x > 0 ? x / bud->business[c] : 0;
+        bud->coverage[c] = cov < 1 ? cov : 1;
+    }
+}
+
+void budget_step(tr_budgets *bud, const sim_ctx *run, const tr_policy *pol, const double *ct_firms,
+                 const double *firm_rd, double year)
 {
     const tr_scenario *s = run->s;
     const int nk = run->nk;
@@ -72,12 +107,21 @@ void budget_step(tr_budgets *bud, const sim_ctx *run, const tr_policy *pol, cons
             oshare = 1 - gshare;
         bud->other[c] = gerd * oshare;
         bud->business[c] = gerd * (1 - gshare - oshare);
+        if (firm_rd && bud->coverage[c] > 0) { /* the rest of the business sector, plus the firms' R&D */
+            bud->business[c] = bud->business[c] * (1 - bud->coverage[c]) + firm_rd_of(firm_rd, c, nk);
+            gerd = bud->gov[c] + bud->other[c] + bud->business[c];
+            bud->gerd[c] = gerd;
+            bud->rd_int[c] = gdp > 0 ? gerd / gdp : 0;
+        }
         bud->basic[c] = gerd * bshare;
         bud->applied[c] = gerd * ashare;
         bud->basic_share[c] = bshare;
         bud->open[c] = clamp01(tr_path_at(&C->openness, year));
+        double smean = 0;
+        for (int k = 0; k < nk; k++)
+            smean += C->strength[k] / nk;
         double pub = gerd * clamp01(tr_path_at(&C->public_perf, year)) *
-                     clamp01(tr_path_at(&C->critical_share, year));
+                     clamp01(s->params.research.critical_share * smean);
         bud->pubres[c] = pub + mega_total;
         /* Megaproject money is central-government R&D on top of the path
          * (applied research, performed by public institutions): it counts in

@@ -15,7 +15,15 @@ struct tr_knowledge {
 int knowledge_init(tr_knowledge *kn, const sim_ctx *run, tr_arena *A);
 size_t knowledge_bytes(const tr_scenario *s);
 void knowledge_set_steady_state(tr_knowledge *kn, const sim_ctx *run, const tr_research *res);
+/* tal: the researchers and their moves of the last step (people-embodied
+ * flows: migrants' links and returnees). */
 int knowledge_step(tr_knowledge *kn, const sim_ctx *run, const tr_research *res, const tr_budgets *bud,
-                   const tr_policy *pol, tr_arena *scratch);
+                   const tr_policy *pol, tr_arena *scratch, const tr_talent *tal);
+/* Firms' research (firm_rd: [nc*nk] R&D its firms funded last step, US$ bn a
+ * year) adds to the stocks; at the start, its steady state. */
+void knowledge_add_firm_research(tr_knowledge *kn, const sim_ctx *run, const tr_research *res,
+                                 const tr_budgets *bud, const double *firm_rd);
+void knowledge_start_firm_research(tr_knowledge *kn, const sim_ctx *run, const tr_research *res,
+                                   const tr_budgets *bud, const double *firm_rd);
 
 #endif

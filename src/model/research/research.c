@@ -14,7 +14,12 @@
  *               * staffing_c * noise_i
  *   quality Q = quality_i * (K[c,k] / frontier_k)^quality_elasticity
  *               * talent_quality_c^talent_elasticity * (basic_share_c / basic_ref)^basic_elasticity
- *   expected high-impact papers  p * min(hi_cap, hi_base * Q).
+ *   expected high-impact papers  p * min(hi_cap, hi_base * Q),
+ * where staffing_c = min(1, H_c / F_c), researchers over the posts its GERD
+ * funds (F_c = GERD_c / researcher_cost_c): money for posts that stay vacant
+ * (talent.c: the graduate pipeline fills them only so fast) produces nothing,
+ * and Hq_c / H_c counts every researcher working in c, foreign ones with the
+ * quality they brought.
  * Knowledge grows with the expected counts each step; the counts the tracker
  * sees are drawn once a year, ~ Poisson(the year's expected count), keyed by
  * (seed, run, year, institution, technology), so the result does not depend

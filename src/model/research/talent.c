@@ -3,20 +3,33 @@
  * Each country employs H researchers (thousands, all origins) with an
  * average quality Hq/H; M[c,d] counts people of origin c working in d.
  * Every step:
- *  - domestic intake closes part of the gap to the number of researchers the
- *    country's GERD can pay for (GERD / researcher_cost) and replaces
- *    attrition; new researchers have the country's `talent_quality` (a time
- *    path: the quality of its universities' graduates);
  *  - researchers leave for abroad at `outbound_rate` times the country's
  *    openness, more when opportunity abroad (R&D money per researcher) is
  *    higher than at home, spread over destinations by opportunity, size and
- *    openness; a destination's
- *    `visa_restriction` blocks that share of the flow; inflows to one country
- *    are capped at `foreign_share_max` of its stock per year;
+ *    openness; inflows to one country are capped at `foreign_share_max` of
+ *    its stock per year (the applicants it can absorb), and then a
+ *    destination's `visa_restriction` blocks that share of the admitted flow
+ *    from the countries it names: a refused place is not taken by another
+ *    foreigner, it stays vacant until the domestic pipeline fills it;
+ *    movers take their origin's average quality to where they work;
  *  - people abroad return at `return_rate`, more when home offers relatively
  *    more and under a `talent_programme`; returnees bring `returnee_quality`
  *    times the quality of the system they worked in, so talent raises
- *    research quality where it lands. */
+ *    research quality where it lands (ret_step keeps the last step's returns
+ *    for the knowledge they bring home, knowledge.c);
+ *  - domestic hiring: funded posts F = GERD / researcher_cost; the demand for
+ *    new domestic researchers is D = max(0, attrition x H + intake_rate x
+ *    (F - H)) a year (replacing retirements and closing part of the gap;
+ *    a country with more researchers than posts hires fewer than retire);
+ *    the hires are intake = min(D, G) a year, where G is the graduate
+ *    pipeline (domestic graduates available to research, thousands a year).
+ *    The pipeline moves toward the demand by at most `pipeline_growth_max` of
+ *    itself a year (measured against at least the replacement flow
+ *    attrition x H), so researchers lost abroad or to a visa restriction are
+ *    refilled only as fast as universities can train more; posts left
+ *    vacant produce nothing (research.c: staffing = min(1, H / F)). New
+ *    researchers have the country's `talent_quality` (a time path: the
+ *    quality of its universities' graduates). At the start G = D. */
 #include <math.h>
 #include <string.h>
 
@@ -37,6 +50,25 @@ static double minf(double a, double b)
     return a < b ? a : b;
 }
 
+/* Funded researcher posts of c at `year`, thousands: GERD over the cost of
+ * a researcher-year (none when the cost is not positive). */
+static double funded_posts(const tr_scenario *s, const tr_budgets *bud, int c, double year)
+{
+    double cost = tr_path_at(&s->countries[c].researcher_cost, year);
+    return cost > 0 ? bud->gerd[c] * 1e3 / cost : -1.0;
+}
+
+/* Demand for new domestic researchers, thousands a year: replace
+ * retirements and close intake_rate of the gap to the funded posts (fewer
+ * than retire when there are more researchers than posts). */
+static double hiring_demand(const tr_params_talent *P, double H, double funded)
+{
+    if (funded < 0) /* no cost given: keep the stock */
+        return P->attrition * H;
+    double D = P->attrition * H + P->intake_rate * (funded - H);
+    return D > 0 ? D : 0;
+}
+
 static void set_attract(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol)
 {
     for (int c = 0; c < run->nc; c++) {
@@ -55,13 +87,15 @@ int talent_init(tr_talent *tal, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, tal->out_y, nc);
     TR_ALLOC(A, tal->ret_y, nc);
     TR_ALLOC(A, tal->in_y, nc);
+    TR_ALLOC(A, tal->pipeline, nc);
+    TR_ALLOC(A, tal->ret_step, (size_t)nc * (size_t)nc);
     return TR_OK;
 }
 
 size_t talent_bytes(const tr_scenario *s)
 {
     const size_t nc = (size_t)s->n_countries, d = sizeof(double);
-    return 6 * tr_alloc_bytes(nc, d) + tr_alloc_bytes(nc * nc, d);
+    return 7 * tr_alloc_bytes(nc, d) + 2 * tr_alloc_bytes(nc * nc, d);
 }
 
 void talent_year_start(tr_talent *tal, const sim_ctx *run)
@@ -79,6 +113,10 @@ void talent_start(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, con
     for (int c = 0; c < nc; c++) {
         tal->H[c] = s->countries[c].researchers0;
         tal->Hq[c] = tal->H[c] * tr_path_at(&s->countries[c].talent_quality, y0);
+        /* the pipeline starts in balance with the initial demand */
+        double D = hiring_demand(&s->params.talent, tal->H[c], funded_posts(s, bud, c, y0));
+        double floor = s->params.talent.attrition * tal->H[c];
+        tal->pipeline[c] = D > floor ? D : floor;
     }
     set_attract(tal, run, bud, pol);
     /* The initial diaspora sits where opportunity times size is largest. It
@@ -146,7 +184,7 @@ int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const
         for (int d = 0; d < nc; d++) {
             double o = 0, r = 0;
             if (d != c && wsum > 0) {
-                o = total * tal->attract[d] * tal->H[d] * bud->open[d] / wsum * (1.0 - pol->visa[d * nc + c]);
+                o = total * tal->attract[d] * tal->H[d] * bud->open[d] / wsum; /* applicants; visas below */
                 double back = tal->attract[d] > 0 ? minf(TALENT_PULL_MAX, pow(tal->attract[c] / tal->attract[d], eps))
                                                   : TALENT_PULL_MAX;
                 r = tal->M[c * nc + d] * moved(C->return_rate * (1.0 + pol->return_boost[c]) * back, dt);
@@ -155,15 +193,17 @@ int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const
             R[c * nc + d] = r;
         }
     }
-    /* Cap inflows into each destination. */
+    /* Cap the applicants each destination admits, then its visa
+     * restrictions block their share of the admitted: a refused place is
+     * not given to another foreigner. */
     for (int d = 0; d < nc; d++) {
         double tot = 0;
         for (int c = 0; c < nc; c++)
             tot += O[c * nc + d];
         double cap = P->foreign_share_max * tal->H[d] * dt;
-        if (tot > cap && tot > 0)
-            for (int c = 0; c < nc; c++)
-                O[c * nc + d] *= cap / tot;
+        double scale = (tot > cap && tot > 0) ? cap / tot : 1.0;
+        for (int c = 0; c < nc; c++)
+            O[c * nc + d] *= scale * (1.0 - pol->visa[d * nc + c]);
         in[d] = 0;
     }
     /* Apply. */
@@ -184,6 +224,7 @@ int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const
             tal->H[c] += r;
             tal->Hq[c] += r * P->returnee_quality * q[d];
             tal->M[c * nc + d] -= r;
+            tal->ret_step[c * nc + d] = r;
             tal->out_y[c] += o;
             tal->ret_y[c] += r;
             in[d] += o;
@@ -197,13 +238,18 @@ int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const
     for (int j = 0; j < nc * nc; j++)
         tal->M[j] *= keep;
 
-    /* Domestic intake and attrition. */
+    /* Domestic intake from the graduate pipeline, and attrition. */
     for (int c = 0; c < nc; c++) {
         const tr_country *C = &s->countries[c];
-        double cost = tr_path_at(&C->researcher_cost, year);
-        double target = cost > 0 ? bud->gerd[c] * 1e3 / cost : tal->H[c];
-        double gap = target - tal->H[c];
-        double intake = dt * (P->intake_rate * (gap > 0 ? gap : 0) + P->attrition * tal->H[c]);
+        double D = hiring_demand(P, tal->H[c], funded_posts(s, bud, c, year));
+        double G = tal->pipeline[c];
+        double intake = dt * minf(D, G);
+        /* the pipeline moves toward the demand, at most pipeline_growth_max
+         * of itself (at least of the replacement flow) a year */
+        double base = G > P->attrition * tal->H[c] ? G : P->attrition * tal->H[c];
+        double step_max = P->pipeline_growth_max * base * dt;
+        double move = D - G;
+        tal->pipeline[c] = G + (move > step_max ? step_max : move < -step_max ? -step_max : move);
         double leave = tal->H[c] * moved(P->attrition, dt);
         double tq = tr_path_at(&C->talent_quality, year);
         double qa = tal->H[c] > 0 ? tal->Hq[c] / tal->H[c] : tq;

@@ -12,6 +12,8 @@ struct tr_talent {
     double *H, *Hq, *M;
     double *attract;              /* [nc] opportunity index, US$ k per researcher */
     double *out_y, *ret_y, *in_y; /* [nc] flows this year, thousands */
+    double *pipeline;             /* [nc] domestic graduates available to research, thousands a year */
+    double *ret_step;             /* [c*nc+d] people of origin c who returned from d in the last step, thousands */
 };
 
 int talent_init(tr_talent *tal, const sim_ctx *run, tr_arena *A);
