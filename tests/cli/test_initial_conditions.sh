@@ -35,7 +35,10 @@ bud() { sq "$tmp/$1.db" "select budget / (select sum(budget) from country_tech_y
 nfirms() { sq "$tmp/$1.db" "select firms from country_tech_year where year=2000 and country='$2' and tech='$3'"; }
 
 gt "$(pub strong US)" "$(pub base US)" || fail "higher US strengths should raise US public research ($(pub strong US) vs $(pub base US))"
-[ "$(pub strong CN)" = "$(pub base CN)" ] || fail "US strengths should not move China's public research"
+# Not bit for bit: within the year, US research reaches China's firms (knowledge flows, commercialization),
+# their R&D is business R&D and so part of China's GERD; that feedback is tiny in the first year.
+awk -v a="$(pub strong CN)" -v b="$(pub base CN)" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-3 * b) }' ||
+    fail "US strengths should not move China's public research ($(pub strong CN) vs $(pub base CN))"
 gt "$(pub alpha CN)" "$(pub base CN)" || fail "a higher research.critical_share should raise China's public research"
 gt "$(pub alpha US)" "$(pub base US)" || fail "a higher research.critical_share should raise US public research"
 gt "$(bud focus US T43)" "$(bud base US T43)" || fail "a higher T43 strength should move US research budget to T43"
