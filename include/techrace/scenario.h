@@ -60,7 +60,8 @@ typedef struct tr_technology {
     double learning_rate; /* `learning_rate`, unit-cost fall per doubling of cumulative output, 0..1 */
     double dual_use;      /* `dual_use`, military relevance 0..1 */
     double paper_cost;    /* `paper_cost`, relative cost of a paper in this field (1 = average) */
-    double price_elasticity; /* `price_elasticity`, of world demand to the average price (default 1) */
+    double price_elasticity; /* `price_elasticity`, of each market's demand (units) to the price its buyers pay (default 1) */
+    double cost_floor;    /* `cost_floor`, share of the start-year unit cost (materials, energy) that does not learn, 0..1 */
     int n_links;          /* `spillovers`: mapping tech id -> weight */
     tr_link *links;
 } tr_technology;

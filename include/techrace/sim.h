@@ -82,6 +82,8 @@ typedef struct tr_ct_year {
     double production;      /* US$ bn sold by its firms in all markets */
     double exports;         /* US$ bn of that sold abroad */
     double consumption;     /* US$ bn bought in its market */
+    double imports;         /* US$ bn of that bought from foreign firms (producer prices) */
+    double buyer_price;     /* delivered price index of its market (1 = the world's at the start), year average */
     double world_share;     /* share of world sales of the technology */
     double self_sufficiency;/* share of its market supplied by its own firms (NaN if no purchases) */
     double jobs;            /* thousands */
@@ -121,6 +123,12 @@ typedef struct tr_year_report {
     const tr_ct_year *ct;             /* [n_countries * n_tech], index c * n_tech + k */
     const tr_tracker_row *tracker;    /* [n_tech] */
     const int *top10_by_country;      /* [n_tech * n_countries]: institutions in the top 10 */
+    /* Bilateral trade this year, [n_countries * n_countries * n_tech], index
+     * (c * n_countries + m) * n_tech + k for exporter c and importer m
+     * (c == m: sales of m's firms in m). */
+    const double *trade_value;        /* US$ bn at producer prices */
+    const double *trade_value_buyer;  /* US$ bn at buyer prices (trade cost and tariff included) */
+    const double *trade_units;        /* units (start-year US$ bn at the start-year price) */
 } tr_year_report;
 
 /* An event starting or ending; reported as it is applied. */

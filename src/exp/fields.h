@@ -61,6 +61,8 @@
     X(production, "US$ bn", 1, "sold by its firms in all markets")                             \
     X(exports, "US$ bn", 0, "of that sold abroad")                                             \
     X(consumption, "US$ bn", 0, "bought in its market")                                        \
+    X(imports, "US$ bn", 0, "of that bought from foreign firms (producer prices)")             \
+    X(buyer_price, "index", 0, "delivered price index of its market (1 = world at start)")     \
     X(world_share, "share", 1, "share of world sales of the technology")                      \
     X(self_sufficiency, "share", 1, "share of its market supplied by its own firms")          \
     X(jobs, "thousand", 0, "jobs")                                                             \

@@ -56,7 +56,7 @@ static const real_column ct_fields[] = {
 #define CT(f) {#f, offsetof(tr_ct_year, f)}
     CT(budget), CT(papers), CT(hi_papers), CT(knowledge), CT(hi_share),
     /* firms and markets */
-    CT(production), CT(exports), CT(consumption), CT(world_share), CT(self_sufficiency),
+    CT(production), CT(exports), CT(consumption), CT(imports), CT(buyer_price), CT(world_share), CT(self_sufficiency),
     CT(jobs), CT(capacity), CT(utilization), CT(price_cost), CT(unit_cost),
     CT(loss_share), CT(subsidies), CT(subsidy_per_unit), CT(commercialization_gap),
     CT(firms), CT(entries), CT(exits), CT(local_backers),
@@ -141,6 +141,19 @@ static const char schema_sql[] =
     "  FOREIGN KEY (run_id, country) REFERENCES countries(run_id, id) ON DELETE CASCADE,\n"
     "  FOREIGN KEY (run_id, tech) REFERENCES technologies(run_id, id) ON DELETE CASCADE);\n"
     "CREATE INDEX country_tech_year_by_tech ON country_tech_year(run_id, tech, year);\n"
+    "CREATE TABLE trade(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  year INTEGER NOT NULL,\n"
+    "  exporter TEXT NOT NULL,\n"
+    "  importer TEXT NOT NULL,\n"
+    "  tech TEXT NOT NULL,\n"
+    "  value REAL,\n"
+    "  value_buyer REAL,\n"
+    "  units REAL,\n"
+    "  PRIMARY KEY (run_id, year, exporter, importer, tech),\n"
+    "  FOREIGN KEY (run_id, exporter) REFERENCES countries(run_id, id) ON DELETE CASCADE,\n"
+    "  FOREIGN KEY (run_id, importer) REFERENCES countries(run_id, id) ON DELETE CASCADE,\n"
+    "  FOREIGN KEY (run_id, tech) REFERENCES technologies(run_id, id) ON DELETE CASCADE) WITHOUT ROWID;\n"
     "CREATE TABLE tracker(\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  year INTEGER NOT NULL,\n"
@@ -189,6 +202,7 @@ enum {
     ST_INS_INST,
     ST_INS_CY,
     ST_INS_CTY,
+    ST_INS_TRADE,
     ST_INS_TRACKER,
     ST_INS_TOP10,
     ST_INS_EVENT,
@@ -519,6 +533,9 @@ static int prepare_all(tr_results *r, tr_diag *diag)
             "INSERT INTO institutions(run_id, idx, name, country, size) VALUES (?, ?, ?, ?, ?)",
         [ST_INS_CY] = cy,
         [ST_INS_CTY] = cty,
+        [ST_INS_TRADE] =
+            "INSERT INTO trade(run_id, year, exporter, importer, tech, value, value_buyer, units) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [ST_INS_TRACKER] =
             "INSERT INTO tracker(run_id, year, tech, leader, second, leader_share, "
             "second_share, lead_ratio, leader_top10, risk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1019,6 +1036,31 @@ int tr_results_write_year(tr_results *r, int64_t run_id, const tr_sim *sim,
             }
         }
     }
+    /* Bilateral trade: the pairs that traded this year (domestic sales are
+     * the rows with exporter = importer). */
+    if (rep->trade_value && rep->trade_value_buyer && rep->trade_units) {
+        st = r->st[ST_INS_TRADE];
+        for (int c = 0; c < nc; c++)
+            for (int m = 0; m < nc; m++)
+                for (int k = 0; k < nk; k++) {
+                    size_t b = ((size_t)c * (size_t)nc + (size_t)m) * (size_t)nk + (size_t)k;
+                    if (!(rep->trade_units[b] > 0) && !(rep->trade_value[b] > 0))
+                        continue;
+                    sqlite3_bind_int64(st, 1, run_id);
+                    sqlite3_bind_int(st, 2, rep->year);
+                    bind_text(st, 3, country_id(s, c));
+                    bind_text(st, 4, country_id(s, m));
+                    bind_text(st, 5, tech_id(s, k));
+                    sqlite3_bind_double(st, 6, rep->trade_value[b]);
+                    sqlite3_bind_double(st, 7, rep->trade_value_buyer[b]);
+                    sqlite3_bind_double(st, 8, rep->trade_units[b]);
+                    if (step_done(r, st)) {
+                        snprintf(what, sizeof what, "cannot write trade for %d", rep->year);
+                        status = db_fail(r, diag, what);
+                        goto fail;
+                    }
+                }
+    }
     int n_inst = tr_sim_n_institutions(sim);
     for (int k = 0; k < nk; k++) {
         const tr_tracker_row *tr = &rep->tracker[k];
@@ -1160,6 +1202,12 @@ static const struct {
      "x.hi_papers_window FROM tracker_top10 x "
      "JOIN technologies t ON t.run_id = x.run_id AND t.id = x.tech "
      "WHERE x.run_id = ?1 ORDER BY x.year, t.idx, x.rank"},
+    {"trade.csv",
+     "SELECT x.year, x.exporter, x.importer, x.tech, x.value, x.value_buyer, x.units FROM trade x "
+     "JOIN countries e ON e.run_id = x.run_id AND e.id = x.exporter "
+     "JOIN countries i ON i.run_id = x.run_id AND i.id = x.importer "
+     "JOIN technologies t ON t.run_id = x.run_id AND t.id = x.tech "
+     "WHERE x.run_id = ?1 ORDER BY x.year, e.idx, i.idx, t.idx"},
     {"events_applied.csv",
      "SELECT seq, step, year, event_id, type, actor, action FROM events_applied "
      "WHERE run_id = ?1 ORDER BY seq"},
@@ -1172,7 +1220,7 @@ static const struct {
 
 static const char *const csv_names[] = {
     "run.csv", "country_year.csv", "country_tech_year.csv", "tracker.csv",
-    "tracker_top10.csv", "events_applied.csv", "countries.csv", "technologies.csv",
+    "tracker_top10.csv", "trade.csv", "events_applied.csv", "countries.csv", "technologies.csv",
 };
 _Static_assert(sizeof csv_names / sizeof csv_names[0] == N_CSV,
                "csv_names must name every file of csv_tables");

@@ -46,7 +46,7 @@ static void remove_db(const char *path)
 
 static const char *csv_names[] = {
     "run.csv", "country_year.csv", "country_tech_year.csv",
-    "tracker.csv", "tracker_top10.csv", "events_applied.csv",
+    "tracker.csv", "tracker_top10.csv", "trade.csv", "events_applied.csv",
     "countries.csv", "technologies.csv",
 };
 #define N_CSV_NAMES (sizeof csv_names / sizeof csv_names[0])
@@ -152,7 +152,8 @@ static const field cy_fields[] = {
 static const field ct_fields[] = {
 #define CT(f) {#f, offsetof(tr_ct_year, f)}
     CT(budget), CT(papers), CT(hi_papers), CT(knowledge), CT(hi_share),
-    CT(production), CT(exports), CT(consumption), CT(world_share), CT(self_sufficiency),
+    CT(production), CT(exports), CT(consumption), CT(imports), CT(buyer_price), CT(world_share),
+    CT(self_sufficiency),
     CT(jobs), CT(capacity), CT(utilization), CT(price_cost), CT(unit_cost),
     CT(loss_share), CT(subsidies), CT(subsidy_per_unit), CT(commercialization_gap),
     CT(firms), CT(entries), CT(exits), CT(local_backers),

@@ -36,7 +36,7 @@
 
 static const char *const csv_files[] = {
     "run.csv", "country_year.csv", "country_tech_year.csv", "tracker.csv",
-    "tracker_top10.csv", "events_applied.csv", "countries.csv", "technologies.csv",
+    "tracker_top10.csv", "trade.csv", "events_applied.csv", "countries.csv", "technologies.csv",
 };
 #define N_CSV (sizeof csv_files / sizeof csv_files[0])
 

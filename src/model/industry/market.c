@@ -10,11 +10,25 @@
  * tariff)^price_weight for imports. A firm's demand is therefore
  *     d = s * sum_m Q_m * access[m][c] / sum_c' access[m][c'] * S_c',
  * computed per country, so a step costs O(firms + countries^2) per
- * technology. World demand in units is the technology's market size (growing
- * at market_growth) at the start-year price, split over countries by GDP and
- * moved along the price elasticity by the average price.
- * Unit cost falls along the learning curve: cost = (E / E_0)^(-b) x the
- * country's cost level (wages, inputs: `firms.cost`) / q with
+ * technology.
+ * Demand per market: market m buys from c in proportion to the purchase
+ * share w[m][c] = access[m][c] x S_c / sum_c' access[m][c'] x S_c', and its
+ * buyers pay the delivered price index
+ *     P_m = sum_c w[m][c] x p_c x (1 + [c != m] (trade_cost + tariff[m][c])),
+ * p_c the share-weighted price of c's firms (per-output subsidies included).
+ * Its demand in units is
+ *     Q_m = Q0 x (1 + market_growth)^t x gdp_share_m x (P_m / P0)^(-price_elasticity),
+ * Q0 the technology's start-year market size at the start-year price and P0
+ * the GDP-weighted mean of the markets' delivered price indices in the first
+ * step (so that world demand starts at the market size); world demand is
+ * sum_m Q_m. A tariff raises P_m, shifts m's purchases to domestic and
+ * third-country suppliers (through access) and lowers Q_m; a buy-domestic
+ * preference raises P_m where the domestic supply is dearer.
+ * Unit cost falls along the learning curve down to a floor of materials and
+ * energy: cost = (cost_floor + (1 - cost_floor) x (E / E_0)^(-b) / q) x the
+ * country's cost level (wages, inputs: `firms.cost`) with cost_floor the
+ * share of the start-year frontier unit cost that neither learning nor
+ * productivity q lowers, and
  * b = -log2(1 - learning_rate), experience E = own cumulative output +
  * learning_spill x the national industry's, and E_0 the firm's experience
  * when it started: every firm starts at the cost its country and
@@ -26,7 +40,12 @@
  * x capacity - R&D; capacity moves toward demand / target_utilization
  * (lowered by half the capacity-subsidy rate: subsidised capacity is built
  * ahead of demand). Net worth counts capacity at cost, so investing with own money leaves it
- * unchanged and capacity subsidies (events, local governments) add to it. */
+ * unchanged and capacity subsidies (events, local governments) add to it.
+ * Bilateral trade: each country's revenue and output split over the markets
+ * in proportion to the demand each addressed to its firms; the yearly table
+ * trade[c -> m] holds value at producer prices, at buyer prices (x (1 +
+ * trade_cost + tariff) for imports) and units, so that exports of c =
+ * sum_{m != c} trade[c -> m] and consumption of m = sum_c trade[c -> m]. */
 #include <math.h>
 #include <string.h>
 
@@ -72,6 +91,16 @@ static double learning_b(const tr_technology *T)
 {
     double lr = T->learning_rate;
     return lr > 0 && lr < 1 ? -log2(1.0 - lr) : 0.0;
+}
+
+/* Unit cost over the country's cost level, at learning factor
+ * x = (E / E_0)^(-b) and productivity q: the part cost_floor of the
+ * start-year frontier unit cost (materials, energy) learns nothing and is
+ * not divided by q (productivity saves labour and capital, not the
+ * materials in the product); the rest falls along the learning curve. */
+static double learned_cost(const tr_technology *T, double x, double q)
+{
+    return T->cost_floor + (1 - T->cost_floor) * x / q;
 }
 
 /* Share-weighted average unit cost of each technology (world), from the
@@ -133,9 +162,12 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
         mk->ct_util[i] = P->target_utilization;
         mk->ct_dom[i] = NAN;
         mk->ss_start[i] = NAN;
+        mk->ct_pbuy[i] = 1;
     }
-    for (int k = 0; k < nk; k++)
+    for (int k = 0; k < nk; k++) {
         mk->k_capsum[k] = 0;
+        mk->k_pbuy0[k] = NAN; /* set by the first step */
+    }
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
             continue;
@@ -162,7 +194,8 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
         int k = fi->f_tech[f];
         double mu = P->markup * (1 - P->markup_competition * (1 - mk->k_hhi[k])) *
                     pow(P->target_utilization, P->markup_utilization);
-        fi->f_cost[f] = tr_path_at(&s->countries[fi->f_country[f]].firms.cost, s->start_year) / fi->f_q[f];
+        fi->f_cost[f] = tr_path_at(&s->countries[fi->f_country[f]].firms.cost, s->start_year) *
+                        learned_cost(&s->techs[k], 1.0, fi->f_q[f]);
         mk->ct_pfactor[fi->f_country[f] * nk + k] = 1 + mu;
         mk->ct_subf[fi->f_country[f] * nk + k] = 1;
     }
@@ -260,9 +293,10 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     double *spare = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
     double *D = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
     double *Q = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
+    double *psum = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
     double *access = tr_arena_calloc(scratch, (size_t)nk * (size_t)nc * (size_t)nc, sizeof(double));
     double *dens = tr_arena_calloc(scratch, (size_t)(nk * nc), sizeof(double));
-    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !access || !dens)
+    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !psum || !access || !dens)
         return TR_ERR_NOMEM;
     /* R&D grants are paid where the country's firms had sales last step. */
     for (int i = 0; i < nc * nk; i++)
@@ -324,7 +358,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         mk->ct_xsum[i] += x;
         mk->k_xsum[k] += x;
         mk->k_xn[k] += 1;
-        double cost = x * mk->c_costlvl[c] / fi->f_q[f];
+        double cost = learned_cost(&s->techs[k], x, fi->f_q[f]) * mk->c_costlvl[c];
         double p = firm_price(mk, P, i, k, cost);
         fi->f_cost[f] = cost;
         fi->f_price[f] = p;
@@ -355,31 +389,49 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         int k = fi->f_tech[f];
         fi->f_share[f] = ssum[k] > 0 ? fi->f_share[f] / ssum[k] : 0;
         mk->ct_S[fi->f_country[f] * nk + k] += fi->f_share[f];
+        psum[fi->f_country[f] * nk + k] += fi->f_share[f] * fi->f_price[f];
         pbar[k] += fi->f_share[f] * fi->f_price[f];
     }
 
-    /* Demand per unit of share, for each country's firms, and the domestic
-     * share of each market. */
+    /* Demand of each market at the delivered price its buyers pay, demand
+     * per unit of share for each country's firms, and the domestic share of
+     * each market. */
     for (int k = 0; k < nk; k++) {
         double *acc = &access[(size_t)k * (size_t)nc * (size_t)nc], *den_k = &dens[k * nc];
         const tr_technology *T = &s->techs[k];
         double level = mk->k_q0[k] * pow(1 + T->market_growth, t);
-        double pr = pbar[k] > 0 ? pbar[k] / mk->k_price0[k] : 1;
-        double Qworld = level * pow(pr, -T->price_elasticity);
+        double pfall = pbar[k] > 0 ? pbar[k] : mk->k_price0[k]; /* a market no firm reaches */
         for (int m = 0; m < nc; m++) {
-            double den = 0;
+            double den = 0, pidx = 0;
             for (int c = 0; c < nc; c++) {
-                double a;
-                if (c == m)
+                double a, markup_trade = 1;
+                if (c == m) {
                     a = 1 + s->countries[m].home_bias + pol->buy_dom[m * nk + k] + mk->ss_pref[m * nk + k];
-                else
-                    a = pow(1 + P->trade_cost + pol->tariff[(m * nc + c) * nk + k], -P->price_weight);
+                } else {
+                    markup_trade = 1 + P->trade_cost + pol->tariff[(m * nc + c) * nk + k];
+                    a = pow(markup_trade, -P->price_weight);
+                }
                 acc[m * nc + c] = a;
                 den += a * mk->ct_S[c * nk + k];
+                pidx += a * psum[c * nk + k] * markup_trade; /* w[m][c] x p_c x delivery, times den */
             }
             den_k[m] = den;
-            Q[m * nk + k] = Qworld * mk->gdp_share[m];
+            mk->ct_pbuy[m * nk + k] = den > 0 && pidx > 0 ? pidx / den : pfall; /* raw P_m for now */
             mk->ct_dom[m * nk + k] = den > 0 ? acc[m * nc + m] * mk->ct_S[m * nk + k] / den : NAN;
+        }
+        if (isnan(mk->k_pbuy0[k])) {
+            double p0 = 0;
+            for (int m = 0; m < nc; m++)
+                p0 += mk->gdp_share[m] * mk->ct_pbuy[m * nk + k];
+            mk->k_pbuy0[k] = p0 > 0 ? p0 : 1;
+        }
+        for (int m = 0; m < nc; m++) {
+            const int i = m * nk + k;
+            double r = mk->ct_pbuy[i] / mk->k_pbuy0[k];
+            mk->ct_pbuy[i] = r;
+            mk->yr_pbuy[i] += r * dt;
+            double resp = T->price_elasticity == 1.0 ? 1 / r : pow(r, -T->price_elasticity);
+            Q[i] = level * mk->gdp_share[m] * resp;
         }
         for (int c = 0; c < nc; c++) {
             double d = 0;
@@ -538,12 +590,19 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
                 double part = Q[m * nk + k] * acc[m * nc + c] / den_k[m] / D[i];
                 double v = revs[i] * part * dt;
                 double u = ys[i] * part * dt;
+                const size_t b = ((size_t)c * (size_t)nc + (size_t)m) * (size_t)nk + (size_t)k;
                 mk->yr_cons[m * nk + k] += v;
                 mk->yr_cons_u[m * nk + k] += u;
-                if (m == c)
+                mk->tr_value[b] += v;
+                mk->tr_units[b] += u;
+                if (m == c) {
                     mk->yr_dom_u[i] += u;
-                else
+                    mk->tr_value_buyer[b] += v;
+                } else {
                     mk->yr_exports[i] += v;
+                    mk->yr_imports[m * nk + k] += v;
+                    mk->tr_value_buyer[b] += v * (1 + P->trade_cost + pol->tariff[(m * nc + c) * nk + k]);
+                }
             }
         }
     }
@@ -565,7 +624,7 @@ void market_place_entrant(const tr_markets *mk, tr_firms *fi, const sim_ctx *run
     double E = fi->f_cum[f] + P->learning_spill * (mk->ct_cum[i] + P->learning_spill_foreign * (mk->k_cum[k] - mk->ct_cum[i]));
     double b = mk->k_b[k];
     fi->f_E0[f] = b > 0 && xref > 0 ? E * exp(log(xref) / b) : E;
-    double cost = xref * mk->c_costlvl[c] / fi->f_q[f];
+    double cost = learned_cost(&run->s->techs[k], xref, fi->f_q[f]) * mk->c_costlvl[c];
     fi->f_cost[f] = cost;
     fi->f_price[f] = firm_price(mk, P, i, k, cost);
     fi->f_W[f] = MARKET_ENTRANT_EQUITY * P->capex * cost * fi->f_cap[f] + paid;
@@ -595,9 +654,13 @@ void market_year_start(tr_markets *mk, const sim_ctx *run)
     const size_t n = (size_t)run->nc * (size_t)run->nk;
     double *yr[] = {mk->yr_rd,    mk->yr_exports, mk->yr_y,       mk->yr_cap,    mk->yr_rev,
                     mk->yr_cost,  mk->yr_sub,     mk->yr_sub_local, mk->yr_cons, mk->yr_cons_u,
-                    mk->yr_dom_u, mk->yr_entries, mk->yr_exits,   mk->yr_bailouts, mk->yr_grants};
+                    mk->yr_dom_u, mk->yr_entries, mk->yr_exits,   mk->yr_bailouts, mk->yr_grants,
+                    mk->yr_imports, mk->yr_pbuy};
     for (size_t j = 0; j < sizeof yr / sizeof yr[0]; j++)
         memset(yr[j], 0, sizeof(double) * n);
+    double *tr[] = {mk->tr_value, mk->tr_value_buyer, mk->tr_units};
+    for (size_t j = 0; j < sizeof tr / sizeof tr[0]; j++)
+        memset(tr[j], 0, sizeof(double) * n * (size_t)run->nc);
 }
 
 void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year)
@@ -615,19 +678,19 @@ void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year)
 }
 
 /* Arrays of the market state by dimension. */
-enum { MARKET_CK_ARRAYS = 38, MARKET_K_ARRAYS = 12, MARKET_C_ARRAYS = 2 };
+enum { MARKET_CK_ARRAYS = 41, MARKET_K_ARRAYS = 13, MARKET_C_ARRAYS = 2, MARKET_CCK_ARRAYS = 3 };
 
 size_t market_bytes(const tr_scenario *s)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
     return MARKET_CK_ARRAYS * tr_alloc_bytes(nc * nk, d) + MARKET_K_ARRAYS * tr_alloc_bytes(nk, d) +
-           MARKET_C_ARRAYS * tr_alloc_bytes(nc, d);
+           MARKET_C_ARRAYS * tr_alloc_bytes(nc, d) + MARKET_CCK_ARRAYS * tr_alloc_bytes(nc * nc * nk, d);
 }
 
 size_t market_scratch_bytes(const tr_scenario *s, size_t nf)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
-    return tr_alloc_bytes(nf + 1, d) + 4 * tr_alloc_bytes(nk, d) + 2 * tr_alloc_bytes(nc * nk, d) +
+    return tr_alloc_bytes(nf + 1, d) + 4 * tr_alloc_bytes(nk, d) + 3 * tr_alloc_bytes(nc * nk, d) +
            tr_alloc_bytes(nk * nc * nc, d) + tr_alloc_bytes(nk * nc, d);
 }
 
@@ -641,15 +704,19 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
                      &mk->ct_pfactor,  &mk->ct_subf, &mk->ct_rd, &mk->ct_xsum,     &mk->ct_qsum,      &mk->yr_rd,       &mk->yr_exports,
                      &mk->yr_y,        &mk->yr_cap,      &mk->yr_rev,       &mk->yr_cost,     &mk->yr_sub,
                      &mk->yr_sub_local, &mk->yr_cons,    &mk->yr_cons_u,    &mk->yr_dom_u,    &mk->yr_entries,
-                     &mk->yr_exits,    &mk->yr_bailouts, &mk->yr_grants};
+                     &mk->yr_exits,    &mk->yr_bailouts, &mk->yr_grants,    &mk->ct_pbuy,     &mk->yr_imports,
+                     &mk->yr_pbuy};
     double **kk[] = {&mk->k_price0, &mk->k_q0,   &mk->k_price, &mk->k_hhi, &mk->k_capsum, &mk->k_nf,
-                     &mk->k_b,     &mk->k_xsum, &mk->k_xn, &mk->k_cbar, &mk->k_cbar_w, &mk->k_cum};
+                     &mk->k_b,     &mk->k_xsum, &mk->k_xn, &mk->k_cbar, &mk->k_cbar_w, &mk->k_cum, &mk->k_pbuy0};
     _Static_assert(sizeof ck / sizeof ck[0] == MARKET_CK_ARRAYS, "market_bytes counts the [nc*nk] arrays");
     _Static_assert(sizeof kk / sizeof kk[0] == MARKET_K_ARRAYS, "market_bytes counts the [nk] arrays");
     for (size_t j = 0; j < sizeof ck / sizeof ck[0]; j++)
         TR_ALLOC(A, *ck[j], nck);
     for (size_t j = 0; j < sizeof kk / sizeof kk[0]; j++)
         TR_ALLOC(A, *kk[j], nk);
+    TR_ALLOC(A, mk->tr_value, (size_t)nck * (size_t)nc);
+    TR_ALLOC(A, mk->tr_value_buyer, (size_t)nck * (size_t)nc);
+    TR_ALLOC(A, mk->tr_units, (size_t)nck * (size_t)nc);
     TR_ALLOC(A, mk->gdp_share, nc);
     TR_ALLOC(A, mk->c_costlvl, nc);
     return TR_OK;

@@ -31,6 +31,7 @@ struct tr_markets {
     double *ct_rd;             /* R&D its firms fund themselves this step, US$ bn a year */
     double *ct_xsum;           /* sum of firms' learning factors this step */
     double *ct_qsum;           /* sum of productivity of live firms, this step */
+    double *ct_pbuy;           /* delivered price index of the market this step (over k_pbuy0) */
     /* per technology [nk] */
     double *k_price0;          /* average price at start */
     double *k_q0;              /* world demand in units at start */
@@ -42,6 +43,7 @@ struct tr_markets {
     double *k_xsum, *k_xn;     /* sum and count of learning factors, world */
     double *k_cum;             /* world cumulative output, units */
     double *k_cbar, *k_cbar_w; /* share-weighted (geometric) average unit cost, and its weight */
+    double *k_pbuy0;           /* reference delivered price: GDP-weighted mean over markets, first step */
     /* per country [nc] */
     double *gdp_share;         /* demand shares */
     double *c_costlvl;         /* producers' cost level this step */
@@ -50,12 +52,20 @@ struct tr_markets {
         *yr_dom_u;
     double *yr_entries, *yr_exits, *yr_bailouts;
     double *yr_grants;         /* R&D grants paid to firms this year */
+    double *yr_imports;        /* purchases of the market from foreign firms, US$ bn at producer prices */
+    double *yr_pbuy;           /* time average of ct_pbuy over the year */
+    /* bilateral trade this year [nc*nc*nk], index (c * nc + m) * nk + k for
+     * exporter c (c == m: domestic sales) and importer m */
+    double *tr_value;          /* US$ bn at producer prices */
+    double *tr_value_buyer;    /* US$ bn at buyer prices (trade cost and tariff included) */
+    double *tr_units;          /* units */
 };
 
 int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A);
 size_t market_bytes(const tr_scenario *s);
 /* Scratch market_step takes (nf: firm slots): competitiveness, per-technology
- * sums, demand per unit of share D[c*nk+k], market demand Q[m*nk+k], access
+ * sums, demand per unit of share D[c*nk+k], market demand Q[m*nk+k], the
+ * share-weighted price sum of each country's firms [c*nk+k], access
  * [(k*nc + m)*nc + c] of c's firms to market m and its denominators [k*nc + m]. */
 size_t market_scratch_bytes(const tr_scenario *s, size_t nf);
 /* Initial prices, demand, capacity in units and experience of the initial

@@ -47,6 +47,8 @@ int firm_metrics_year(tr_metrics *met, const sim_ctx *run, const tr_firms *fi, c
             y->production = mk->yr_rev[i];
             y->exports = mk->yr_exports[i];
             y->consumption = mk->yr_cons[i];
+            y->imports = mk->yr_imports[i];
+            y->buyer_price = mk->yr_pbuy[i];
             y->world_share = world > 0 ? mk->yr_rev[i] / world : 0;
             y->self_sufficiency = mk->yr_cons_u[i] > 0 ? mk->yr_dom_u[i] / mk->yr_cons_u[i] : NAN;
             y->jobs = mk->yr_rev[i] * P->jobs_per_busd;
@@ -81,5 +83,8 @@ int firm_metrics_year(tr_metrics *met, const sim_ctx *run, const tr_firms *fi, c
         met->cy[c].fund_invested = fund->yr_fund_in[c];
         met->cy[c].fund_return = fund->yr_fund_exits[c] > 0 ? fund->yr_fund_ret[c] / fund->yr_fund_exits[c] : NAN;
     }
+    met->rep.trade_value = mk->tr_value;
+    met->rep.trade_value_buyer = mk->tr_value_buyer;
+    met->rep.trade_units = mk->tr_units;
     return TR_OK;
 }

@@ -1,0 +1,318 @@
+/* test_markets.c — demand per market, the bilateral trade table and the
+ * learning floor (model/industry/market.c).
+ *
+ * A small hand-made economy of three countries of equal size and two
+ * technologies, 2000-2007. Each mechanism is checked against an identical
+ * run without the instrument (same seeds, common random numbers) over an
+ * ensemble of seeds, on the year report (tr_year_report, its trade table
+ * and the imports / buyer_price fields):
+ *   - a tariff of AA on BB lowers AA's imports from BB, raises the shares of
+ *     AA's purchases from its own firms and from CC (third country), raises
+ *     AA's buyer price index and lowers the quantity AA buys;
+ *   - a buy-domestic preference of AA where AA's firms are dearer raises
+ *     AA's buyer price index and lowers its quantity;
+ *   - exports, consumption, production and imports equal the sums of the
+ *     trade table, every year;
+ *   - with a learning floor, no firm's unit cost falls below cost_floor x
+ *     its country's cost level after a long run of fast learning (and the
+ *     floor binds: without it cost falls well below). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/state.h"
+#include "techrace/techrace.h"
+
+static const char *ECON =
+    "name: markets\n"
+    "seed: 11\n"
+    "calendar: {start: 2000, end: 2007, steps_per_year: 4}\n"
+    "categories:\n"
+    "  - {id: a, name: Alpha}\n"
+    "technologies:\n"
+    "  - {id: T1, name: One, category: a, market_size: 10}\n"
+    "  - {id: T2, name: Two, category: a, market_size: 10}\n"
+    "countries:\n"
+    "  - {id: AA, name: Aland, gdp: 1000, rd_intensity: 0.02, researchers: 50, diaspora: 10,\n"
+    "     researcher_cost: 200, openness: 0.8, institutions: {count: 5},\n"
+    "     firms: {count: 30, soe_share: 0.2, foreign_share: 0.2, cost: %s}}\n"
+    "  - {id: BB, name: Bland, gdp: 1000, rd_intensity: 0.02, researchers: 50, diaspora: 10,\n"
+    "     researcher_cost: 200, openness: 0.8, institutions: {count: 5},\n"
+    "     firms: {count: 30, soe_share: 0.2, foreign_share: 0.2}}\n"
+    "  - {id: CC, name: Cland, gdp: 1000, rd_intensity: 0.02, researchers: 50, diaspora: 10,\n"
+    "     researcher_cost: 200, openness: 0.8, institutions: {count: 5},\n"
+    "     firms: {count: 30, soe_share: 0.2, foreign_share: 0.2}}\n"
+    "%s";
+
+enum { NC = 3, NK = 2, NY = 8, SEEDS = 8, AA = 0, BB = 1, CC = 2 };
+
+static tr_scenario *load(const char *aa_cost, const char *extra, const char *const *sets, int n_sets)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, ECON, aa_cost, extra ? extra : "");
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario *s = NULL;
+    tr_scenario_source src = {.text = buf, .text_name = "markets", .overrides = sets, .n_overrides = n_sets};
+    int rc = tr_scenario_load(&s, &src, &d);
+    if (rc != TR_OK)
+        tr_diag_print(&d, stderr);
+    assert_int_equal(rc, TR_OK);
+    tr_diag_free(&d);
+    return s;
+}
+
+static tr_sim *make_sim(const tr_scenario *s, uint64_t seed)
+{
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_sim *sim = NULL;
+    int rc = tr_sim_create(&sim, s, seed, 0, &d);
+    if (rc != TR_OK)
+        tr_diag_print(&d, stderr);
+    assert_int_equal(rc, TR_OK);
+    tr_diag_free(&d);
+    return sim;
+}
+
+/* What a run's year reports say about the markets. */
+typedef struct yr {
+    double trade_v[NC][NC][NK]; /* exporter, importer, tech: US$ bn at producer prices */
+    double trade_u[NC][NC][NK]; /* units */
+    double imports[NC][NK], buyer[NC][NK], cons[NC][NK], exports[NC][NK], prod[NC][NK];
+} yr;
+
+static void close_to(double a, double b)
+{
+    double tol = 1e-9 * (fabs(a) + fabs(b)) + 1e-12;
+    if (fabs(a - b) > tol)
+        fail_msg("%.17g != %.17g", a, b);
+}
+
+/* Run s with seed, store its year reports in y[NY], and check the trade
+ * table against the country x technology accounts every year. */
+static void run(const tr_scenario *s, uint64_t seed, yr *y)
+{
+    tr_sim *sim = make_sim(s, seed);
+    const int ns = tr_scenario_n_steps(s);
+    int n = 0;
+    for (int st = 0; st < ns; st++) {
+        const tr_year_report *rep = NULL;
+        assert_true(tr_sim_step(sim, &rep) >= 0);
+        if (!rep)
+            continue;
+        assert_true(n < NY);
+        assert_int_equal(rep->n_countries, NC);
+        assert_int_equal(rep->n_tech, NK);
+        assert_non_null(rep->trade_value);
+        assert_non_null(rep->trade_value_buyer);
+        assert_non_null(rep->trade_units);
+        yr *o = &y[n++];
+        for (int c = 0; c < NC; c++)
+            for (int m = 0; m < NC; m++)
+                for (int k = 0; k < NK; k++) {
+                    size_t b = ((size_t)c * NC + (size_t)m) * NK + (size_t)k;
+                    o->trade_v[c][m][k] = rep->trade_value[b];
+                    o->trade_u[c][m][k] = rep->trade_units[b];
+                    /* buyer prices: domestic sales at producer prices, imports above them */
+                    if (c == m)
+                        close_to(rep->trade_value_buyer[b], rep->trade_value[b]);
+                    else
+                        assert_true(rep->trade_value_buyer[b] >= rep->trade_value[b]);
+                }
+        for (int c = 0; c < NC; c++)
+            for (int k = 0; k < NK; k++) {
+                const tr_ct_year *t = &rep->ct[c * NK + k];
+                o->imports[c][k] = t->imports;
+                o->buyer[c][k] = t->buyer_price;
+                o->cons[c][k] = t->consumption;
+                o->exports[c][k] = t->exports;
+                o->prod[c][k] = t->production;
+                double ex = 0, cons = 0, imp = 0, prod = 0;
+                for (int m = 0; m < NC; m++) {
+                    prod += o->trade_v[c][m][k];
+                    cons += o->trade_v[m][c][k];
+                    if (m != c) {
+                        ex += o->trade_v[c][m][k];
+                        imp += o->trade_v[m][c][k];
+                    }
+                }
+                close_to(ex, t->exports);
+                close_to(cons, t->consumption);
+                close_to(imp, t->imports);
+                close_to(prod, t->production);
+            }
+    }
+    assert_int_equal(n, NY);
+    tr_sim_destroy(sim);
+}
+
+static double units_bought(const yr *y, int m, int k)
+{
+    double u = 0;
+    for (int c = 0; c < NC; c++)
+        u += y->trade_u[c][m][k];
+    return u;
+}
+
+/* Mean over seeds of b - a for f(year y) and the number of seeds where it is
+ * positive. */
+typedef double (*metric_fn)(const yr *y);
+
+/* A tariff of AA on BB (100%, from 2003), 2006. */
+static double m_imp_bb(const yr *y) { return y->trade_v[BB][AA][0]; }
+static double m_share_cc(const yr *y) { return y->trade_u[CC][AA][0] / units_bought(y, AA, 0); }
+static double m_share_dom(const yr *y) { return y->trade_u[AA][AA][0] / units_bought(y, AA, 0); }
+static double m_buyer(const yr *y) { return y->buyer[AA][0]; }
+static double m_qty(const yr *y) { return units_bought(y, AA, 0); }
+static double m_imports(const yr *y) { return y->imports[AA][0]; }
+
+static void paired(const yr (*a)[NY], const yr (*b)[NY], int year, metric_fn f, const char *what, double *mean,
+                   int *pos)
+{
+    double s = 0;
+    int p = 0;
+    for (int r = 0; r < SEEDS; r++) {
+        double d = f(&b[r][year]) - f(&a[r][year]);
+        s += d;
+        p += d > 0;
+    }
+    *mean = s / SEEDS;
+    *pos = p;
+    print_message("%-34s base %.4f  instrument %.4f  mean diff %+.4f  (positive in %d of %d seeds)\n", what,
+                  f(&a[0][year]), f(&b[0][year]), *mean, p, SEEDS);
+}
+
+static void test_tariff_cuts_imports_raises_buyer_price_lowers_quantity(void **state)
+{
+    (void)state;
+    tr_scenario *base = load("1", NULL, NULL, 0);
+    tr_scenario *tar = load("1",
+                            "events:\n"
+                            "  - {id: t, type: tariff, actor: AA, start: 2003, countries: [BB],\n"
+                            "     technologies: [T1], rate: 1.0}\n",
+                            NULL, 0);
+    yr (*a)[NY] = calloc(SEEDS, sizeof *a), (*b)[NY] = calloc(SEEDS, sizeof *b);
+    assert_true(a && b);
+    for (int r = 0; r < SEEDS; r++) {
+        run(base, 100 + (uint64_t)r, a[r]);
+        run(tar, 100 + (uint64_t)r, b[r]);
+        /* same world before the tariff */
+        close_to(a[r][2].buyer[AA][0], b[r][2].buyer[AA][0]);
+    }
+    const int y = 6; /* 2006 */
+    double d;
+    int pos;
+    paired(a, b, y, m_imp_bb, "AA imports from BB (US$ bn)", &d, &pos);
+    assert_true(d < 0 && pos == 0);
+    paired(a, b, y, m_imports, "AA imports, all origins (US$ bn)", &d, &pos);
+    assert_true(d < 0);
+    /* purchases shift to the domestic and the third-country suppliers (in
+     * units, CC's sales to AA stay about level: a larger share of a smaller
+     * quantity) */
+    paired(a, b, y, m_share_cc, "CC's share of AA's purchases", &d, &pos);
+    assert_true(d > 0 && pos == SEEDS);
+    paired(a, b, y, m_share_dom, "domestic share of AA's purchases", &d, &pos);
+    assert_true(d > 0 && pos == SEEDS);
+    paired(a, b, y, m_buyer, "AA buyer price index", &d, &pos);
+    assert_true(d > 0 && pos == SEEDS);
+    paired(a, b, y, m_qty, "AA quantity bought (units)", &d, &pos);
+    assert_true(d < 0 && pos == 0);
+    free(a);
+    free(b);
+    tr_scenario_destroy(base);
+    tr_scenario_destroy(tar);
+}
+
+/* AA's firms are 30% dearer (cost level 1.3); a buy-domestic preference of
+ * AA on T1 from 2003 moves its purchases to them: its buyer price rises and
+ * it buys fewer units. */
+static void test_buy_domestic_raises_buyer_price_where_domestic_is_dearer(void **state)
+{
+    (void)state;
+    tr_scenario *base = load("1.3", NULL, NULL, 0);
+    tr_scenario *buy = load("1.3",
+                            "events:\n"
+                            "  - {id: b, type: buy_domestic, actor: AA, start: 2003, technologies: [T1],\n"
+                            "     preference: 1.0}\n",
+                            NULL, 0);
+    yr (*a)[NY] = calloc(SEEDS, sizeof *a), (*b)[NY] = calloc(SEEDS, sizeof *b);
+    assert_true(a && b);
+    for (int r = 0; r < SEEDS; r++) {
+        run(base, 200 + (uint64_t)r, a[r]);
+        run(buy, 200 + (uint64_t)r, b[r]);
+    }
+    double d;
+    int pos;
+    paired(a, b, 5, m_imports, "AA imports (US$ bn)", &d, &pos);
+    assert_true(d < 0);
+    paired(a, b, 5, m_buyer, "AA buyer price index", &d, &pos);
+    assert_true(d > 0);
+    paired(a, b, 5, m_qty, "AA quantity bought (units)", &d, &pos);
+    assert_true(d < 0);
+    free(a);
+    free(b);
+    tr_scenario_destroy(base);
+    tr_scenario_destroy(buy);
+}
+
+/* Fast learning (learning_rate 0.5) in a market growing 40% a year for 30
+ * years: the lowest unit cost of any firm over its country's cost level
+ * stays at or above cost_floor; without the floor it falls far below. */
+static double lowest_cost_over_level(const char *floor)
+{
+    char over[2][64];
+    snprintf(over[0], sizeof over[0], "technologies.T1.cost_floor=%s", floor);
+    snprintf(over[1], sizeof over[1], "technologies.T2.cost_floor=%s", floor);
+    const char *sets[] = {over[0], over[1], "technologies.T1.learning_rate=0.5", "technologies.T2.learning_rate=0.5",
+                          "technologies.T1.market_growth=0.4", "technologies.T2.market_growth=0.4",
+                          "calendar.end=2029"};
+    tr_scenario *s = load("1", NULL, sets, (int)(sizeof sets / sizeof sets[0]));
+    double lo = INFINITY;
+    for (int r = 0; r < 3; r++) {
+        tr_sim *sim = make_sim(s, 300 + (uint64_t)r);
+        const int ns = tr_scenario_n_steps(s);
+        for (int st = 0; st < ns; st++) {
+            const tr_year_report *rep = NULL;
+            assert_true(tr_sim_step(sim, &rep) >= 0);
+            for (int f = 0; f < sim->fi.nf; f++) {
+                if (!sim->fi.f_alive[f])
+                    continue;
+                double x = sim->fi.f_cost[f] / sim->mk.c_costlvl[sim->fi.f_country[f]];
+                if (x < lo)
+                    lo = x;
+            }
+        }
+        tr_sim_destroy(sim);
+    }
+    tr_scenario_destroy(s);
+    return lo;
+}
+
+static void test_learning_floor_holds(void **state)
+{
+    (void)state;
+    const double floor = 0.2;
+    double with = lowest_cost_over_level("0.2"), without = lowest_cost_over_level("0");
+    print_message("lowest unit cost / cost level after 30 years: floor 0.2 -> %.4f, no floor -> %.4f\n", with,
+                  without);
+    assert_true(with >= floor * (1 - 1e-12));
+    assert_true(with < 1.5 * floor);   /* the floor binds */
+    assert_true(without < 0.5 * floor); /* and without it cost falls far below */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tariff_cuts_imports_raises_buyer_price_lowers_quantity),
+        cmocka_unit_test(test_buy_domestic_raises_buyer_price_where_domestic_is_dearer),
+        cmocka_unit_test(test_learning_floor_holds),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
