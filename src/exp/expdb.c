@@ -22,7 +22,7 @@
 /* 'TREX': told apart from results databases and foreign files before
  * anything is written. */
 #define EXP_APPLICATION_ID 0x54524558
-#define EXP_SCHEMA_VERSION 1
+#define EXP_SCHEMA_VERSION 2
 
 /* ---- fields ---- */
 
