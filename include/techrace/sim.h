@@ -85,6 +85,7 @@ typedef struct tr_ct_year {
     double imports;         /* US$ bn of that bought from foreign firms (producer prices) */
     double buyer_price;     /* delivered price index of its market (1 = the world's at the start), year average */
     double world_share;     /* share of world sales of the technology */
+    double unit_share;      /* share of world units sold of the technology */
     double self_sufficiency;/* share of its market supplied by its own firms (NaN if no purchases) */
     double jobs;            /* thousands */
     double capacity;        /* US$ bn a year at current prices */

@@ -64,6 +64,7 @@
     X(imports, "US$ bn", 0, "of that bought from foreign firms (producer prices)")             \
     X(buyer_price, "index", 0, "delivered price index of its market (1 = world at start)")     \
     X(world_share, "share", 1, "share of world sales of the technology")                      \
+    X(unit_share, "share", 1, "share of world units sold of the technology")                  \
     X(self_sufficiency, "share", 1, "share of its market supplied by its own firms")          \
     X(jobs, "thousand", 0, "jobs")                                                             \
     X(capacity, "US$ bn a year", 1, "capacity at current prices")                              \

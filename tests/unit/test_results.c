@@ -152,7 +152,7 @@ static const field cy_fields[] = {
 static const field ct_fields[] = {
 #define CT(f) {#f, offsetof(tr_ct_year, f)}
     CT(budget), CT(papers), CT(hi_papers), CT(knowledge), CT(hi_share),
-    CT(production), CT(exports), CT(consumption), CT(imports), CT(buyer_price), CT(world_share),
+    CT(production), CT(exports), CT(consumption), CT(imports), CT(buyer_price), CT(world_share), CT(unit_share),
     CT(self_sufficiency),
     CT(jobs), CT(capacity), CT(utilization), CT(price_cost), CT(unit_cost),
     CT(loss_share), CT(subsidies), CT(subsidy_per_unit), CT(commercialization_gap),

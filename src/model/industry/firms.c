@@ -99,8 +99,8 @@ size_t firms_bytes(const tr_scenario *s)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
     const size_t n = n_slots(s);
-    /* per slot: 15 double arrays, 4 int, 3 byte, 1 key */
-    return 15 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 3 * tr_alloc_bytes(n, 1) +
+    /* per slot: 15 double arrays, 4 int, 4 byte, 1 key */
+    return 15 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 4 * tr_alloc_bytes(n, 1) +
            tr_alloc_bytes(n, sizeof(uint32_t)) + 3 * tr_alloc_bytes(nc + 1, sizeof(int)) +
            3 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
 }
@@ -129,6 +129,7 @@ int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, fi->f_type, n);
     TR_ALLOC(A, fi->f_alive, n);
     TR_ALLOC(A, fi->f_lg, n);
+    TR_ALLOC(A, fi->f_short, n);
     TR_ALLOC(A, fi->f_key, n);
     TR_ALLOC(A, fi->f_q, n);
     TR_ALLOC(A, fi->f_cum, n);
@@ -183,6 +184,7 @@ int firms_create(tr_firms *fi, const tr_firm_spec *sp, tr_rng *r)
     fi->f_type[f] = type;
     fi->f_alive[f] = 1;
     fi->f_lg[f] = 0;
+    fi->f_short[f] = 0;
     fi->f_born[f] = sp->born;
     fi->f_q[f] = sp->q_scale * tr_rng_lognormal(r, -0.5 * sd * sd, sd);
     double size = sp->size;
@@ -213,6 +215,14 @@ void firms_remove(tr_firms *fi, int f)
 double firms_add_equity(tr_firms *fi, int f, double amount)
 {
     fi->f_W[f] += amount;
+    return fi->f_W[f];
+}
+
+double firms_invest_equity(tr_firms *fi, int f, double amount, double unit_capex)
+{
+    fi->f_W[f] += amount;
+    if (unit_capex > 0)
+        fi->f_cap[f] += amount / unit_capex;
     return fi->f_W[f];
 }
 

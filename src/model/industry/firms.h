@@ -19,6 +19,7 @@ typedef struct tr_firms {
     unsigned char *f_type;     /* [nf_max] TR_FIRM_* */
     unsigned char *f_alive;    /* [nf_max] */
     unsigned char *f_lg;       /* [nf_max] little giant this year */
+    unsigned char *f_short;    /* [nf_max] its investment was cut short by finance last step */
     uint32_t *f_key;           /* [nf_max] entity word of its random streams */
     double *f_q;               /* [nf_max] quality-adjusted productivity (frontier 1 at start) */
     double *f_cum;             /* [nf_max] cumulative output, units */
@@ -81,6 +82,10 @@ int firms_create(tr_firms *fi, const tr_firm_spec *spec, tr_rng *r);
 void firms_remove(tr_firms *fi, int f);
 /* Add equity (guidance-fund money) to firm f; returns its new net worth. */
 double firms_add_equity(tr_firms *fi, int f, double amount);
+/* Equity for an expansion project (guidance funds): net worth rises by the
+ * amount, and so does capacity, by amount / unit_capex (capacity counts at
+ * cost in net worth, so the firm's liquid funds are unchanged). */
+double firms_invest_equity(tr_firms *fi, int f, double amount, double unit_capex);
 /* Start of a year: revenue and profit of the year back to zero. */
 void firms_year_start(tr_firms *fi);
 /* The knowledge stocks the commercialization channel measures growth from

@@ -17,9 +17,10 @@
  * Guidance funds: each year a country's `guidance_fund` money buys equity in
  * the most productive private firms without a stake in technologies that
  * localities back or that are on a priority list, those short of finance
- * first (liquid funds plus credit below the cost of as much capacity as they
- * have: market.c's finance rule), up to 20 firms a year, equal amounts,
- * raising their net worth and so what they can invest. After `fund_horizon` years the fund exits; the
+ * first (investment cut by market.c's finance rule last step), up to 20
+ * firms a year, equal amounts, for expansion projects: the money raises
+ * their net worth and buys them capacity at their capex per unit (built
+ * ahead of demand, like subsidised capacity). After `fund_horizon` years the fund exits; the
  * stake's value follows the firm's net worth, and the yearly return is
  * recorded (a firm that exits is a total loss). */
 #include <math.h>
@@ -249,15 +250,12 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
             int i = c * nk + fi->f_tech[f];
             if (lg->ct_backers[i] <= 0 && pol->priority[i] <= 1.0)
                 continue;
-            /* Firms short of finance first: their liquid funds and credit
-             * (market.c) would not pay for capacity as large as their own
-             * again; among them, and then among the rest, the most
-             * productive. The key orders both at once: productivity plus
-             * FUNDS_SHORT_FIRST for a firm short of finance. */
-            double need = P->capex * fi->f_cost[f] * fi->f_cap[f];
-            double finance = fi->f_W[f] - need + P->credit_limit * fi->f_rev_rate[f];
-            int shortf = fi->f_type[f] != TR_FIRM_SOE && finance < need;
-            double q = fi->f_q[f] + (shortf ? FUNDS_SHORT_FIRST : 0.0);
+            /* Firms short of finance first: their investment was cut by
+             * their liquid funds and credit last step (market.c); among
+             * them, and then among the rest, the most productive. The key
+             * orders both at once: productivity plus FUNDS_SHORT_FIRST for a
+             * firm short of finance. */
+            double q = fi->f_q[f] + (fi->f_short[f] ? FUNDS_SHORT_FIRST : 0.0);
             if (n == PER_YEAR && q <= key[PER_YEAR - 1])
                 continue;
             int p = n < PER_YEAR ? n++ : PER_YEAR - 1;
@@ -274,7 +272,7 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
         double each = budget / n;
         for (int j = 0; j < n; j++) {
             int f = best[j];
-            const double W = firms_add_equity(fi, f, each);
+            const double W = firms_invest_equity(fi, f, each, P->capex * fi->f_cost[f]);
             fund->f_stake[f] = each;
             fund->f_stake_W0[f] = W > FUNDS_W0_MIN ? W : FUNDS_W0_MIN;
             fund->f_stake_year[f] = yr;

@@ -534,11 +534,13 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
          * profit therefore buy growth, and R&D, paid from margin, costs it. */
         double finance = fi->f_W[f] - P->capex * cost * fi->f_cap[f] + P->credit_limit * R;
         const int soe = fi->f_type[f] == TR_FIRM_SOE;
+        fi->f_short[f] = gap > 0 && !soe && finance <= 0;
         if (gap > 0 && (soe || finance > 0)) {
             double inv = P->investment_speed * gap * dt;
             double capex = P->capex * cost * inv;
             double own = capex * (1 - srate);
-            if (!soe && own > finance) {
+            fi->f_short[f] = !soe && own > finance;
+            if (fi->f_short[f]) {
                 inv *= finance / own;
                 capex *= finance / own;
             }

@@ -37,9 +37,11 @@ int firm_metrics_year(tr_metrics *met, const sim_ctx *run, const tr_firms *fi, c
         }
     }
     for (int k = 0; k < nk; k++) {
-        double world = 0;
-        for (int c = 0; c < nc; c++)
+        double world = 0, world_u = 0;
+        for (int c = 0; c < nc; c++) {
             world += mk->yr_rev[c * nk + k];
+            world_u += mk->yr_y[c * nk + k];
+        }
         for (int c = 0; c < nc; c++) {
             const int i = c * nk + k;
             const double rep = s->countries[c].firms.represents;
@@ -50,6 +52,7 @@ int firm_metrics_year(tr_metrics *met, const sim_ctx *run, const tr_firms *fi, c
             y->imports = mk->yr_imports[i];
             y->buyer_price = mk->yr_pbuy[i];
             y->world_share = world > 0 ? mk->yr_rev[i] / world : 0;
+            y->unit_share = world_u > 0 ? mk->yr_y[i] / world_u : 0;
             y->self_sufficiency = mk->yr_cons_u[i] > 0 ? mk->yr_dom_u[i] / mk->yr_cons_u[i] : NAN;
             y->jobs = mk->yr_rev[i] * P->jobs_per_busd;
             y->capacity = capv[i];
