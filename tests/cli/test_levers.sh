@@ -41,11 +41,16 @@ check "no local subsidy -> CN loss share" scenarios/no-local-subsidy.yaml -- los
 check "joint research -> EU ML knowledge" tools/levers/us-eu-joint-ai.yaml -- knowledge country_tech EU T25 2020 +
 check "guidance fund -> money invested" --set-b 'countries.CN.guidance_fund*=2' -- fund_invested country CN - 2018 +
 check "guidance fund -> CN sales share" --set-b 'countries.CN.guidance_fund*=2' -- sales_share country CN - 2030 +
-check "firm R&D share -> US sales share" --set-b 'countries.US.firms.rd_share*=2' -- sales_share country US - 2035 +
+check "firm R&D share -> CN sales share" --set-b 'countries.CN.firms.rd_share*=2' -- sales_share country CN - 2035 +
+check "firm R&D share halved -> US sales share" --set-b 'countries.US.firms.rd_share*=0.5' -- sales_share country US - 2035 -
 check "firm R&D share -> US business R&D" --set-b 'countries.US.firms.rd_share*=2' -- business_funding country US - 2025 +
 check "firm R&D share -> US R&D intensity" --set-b 'countries.US.firms.rd_share*=2' -- rd_intensity country US - 2025 +
 check "commercialization -> CN sales share" --set-b 'countries.CN.commercialization*=2' -- sales_share country CN - 2035 +
 check "visa restriction -> US high-impact papers" scenarios/us-visa-cn.yaml -- hi_papers country US - 2025 -
 check "buy-domestic -> IN self-sufficiency" tools/levers/in-buy-domestic.yaml -- self_sufficiency country IN - 2030 +
+check "tariff -> US battery imports" tools/levers/us-tariff-cn-batteries.yaml -- imports country_tech US T43 2025 -
+check "tariff -> US battery buyer price" tools/levers/us-tariff-cn-batteries.yaml -- buyer_price country_tech US T43 2025 +
+check "tariff -> US battery consumption" tools/levers/us-tariff-cn-batteries.yaml -- consumption country_tech US T43 2025 -
+check "output subsidy -> US PV units share" tools/levers/us-pv-subsidy.yaml -- unit_share country_tech US T47 2030 +
 [ "$fails" -eq 0 ] || { echo "$fails lever(s) moved the wrong way or not at all"; exit 1; }
 echo "levers: ok"
