@@ -119,7 +119,8 @@ static const sc_field firm_gen_fields[] = {
     PATH(tr_firm_gen, "cost", cost, SC_MIN_EXCL, 1, 0, 100, "relative",
          "relative unit cost of its producers (wages, inputs, energy), 1 = world average (time path)"),
     NUM(tr_firm_gen, "represents", represents, SC_MIN_EXCL, 1, 0, 1e6, "firms",
-        "real firms one model firm stands for: scales the reported counts of firms, SMEs and little giants"),
+        "real firms one model firm stands for (a cohort): scales the reported counts of firms, SMEs and "
+        "little giants, and smooths the cohort's innovation draws (never their mean)"),
     INT(tr_firm_gen, "little_giants", little_giants, 0, 0, 0, 1, "flag",
         "1 where the country runs a \"little giant\" programme (China's MIIT designation of specialised SMEs): only "
         "there are SMEs designated, by parameters.firms.little_giant_quantile and little_giant_rd"),
