@@ -40,7 +40,7 @@ while IFS= read -r arm; do
 done < "$tmp/arms"
 
 # the interior optimum of firm R&D: the US firms' R&D share path times each factor
-rd_factors="0 0.5 2 4"
+rd_factors="0 0.5 2 4 8"
 for fac in $rd_factors; do
     (cd "$root" && "$bin" compare default --set-b "countries.US.firms.rd_share*=$fac" --runs "$runs" --out "$tmp/rd$fac.db" --quiet)
     echo "measured: US R&D share x $fac" >&2

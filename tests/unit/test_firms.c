@@ -26,46 +26,24 @@
 
 #include "model/state.h"
 #include "techrace/techrace.h"
+#include "support.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
 static tr_scenario *load_text(const char *text, const char *const *sets, int n_sets)
 {
-    tr_diag d;
-    tr_diag_init(&d);
-    tr_scenario *s = NULL;
-    tr_scenario_source src = {.text = text, .text_name = "firms", .overrides = sets, .n_overrides = n_sets};
-    int rc = tr_scenario_load(&s, &src, &d);
-    if (rc != TR_OK)
-        tr_diag_print(&d, stderr);
-    assert_int_equal(rc, TR_OK);
-    tr_diag_free(&d);
-    return s;
+    return tu_load(text, NULL, "firms", sets, n_sets);
 }
 
 /* TEXT followed by EXTRA (events, parameters). */
 static tr_scenario *load2(const char *text, const char *extra, const char *const *sets, int n_sets)
 {
-    size_t n = strlen(text) + (extra ? strlen(extra) : 0) + 1;
-    char *buf = malloc(n);
-    assert_non_null(buf);
-    snprintf(buf, n, "%s%s", text, extra ? extra : "");
-    tr_scenario *s = load_text(buf, sets, n_sets);
-    free(buf);
-    return s;
+    return tu_load(text, extra, "firms", sets, n_sets);
 }
 
 static tr_sim *make_sim(const tr_scenario *s, uint64_t seed)
 {
-    tr_diag d;
-    tr_diag_init(&d);
-    tr_sim *sim = NULL;
-    int rc = tr_sim_create(&sim, s, seed, 0, &d);
-    if (rc != TR_OK)
-        tr_diag_print(&d, stderr);
-    assert_int_equal(rc, TR_OK);
-    tr_diag_free(&d);
-    return sim;
+    return tu_make_sim(s, seed);
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -28,6 +28,7 @@
 
 #include "model/state.h"
 #include "techrace/techrace.h"
+#include "support.h"
 
 static const char *ECON =
     "name: markets\n"
@@ -70,15 +71,7 @@ static tr_scenario *load(const char *aa_cost, const char *extra, const char *con
 
 static tr_sim *make_sim(const tr_scenario *s, uint64_t seed)
 {
-    tr_diag d;
-    tr_diag_init(&d);
-    tr_sim *sim = NULL;
-    int rc = tr_sim_create(&sim, s, seed, 0, &d);
-    if (rc != TR_OK)
-        tr_diag_print(&d, stderr);
-    assert_int_equal(rc, TR_OK);
-    tr_diag_free(&d);
-    return sim;
+    return tu_make_sim(s, seed);
 }
 
 /* What a run's year reports say about the markets. */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "techrace/techrace.h"
+#include "support.h"
 
 /* Three countries, four technologies, 2000-2009, quarterly. */
 static const char *TINY =
@@ -79,21 +80,7 @@ static int collect(void *ctx, const tr_sim *sim, const tr_year_report *rep)
 /* Load TINY plus extra YAML appended (events, overrides of countries). */
 static tr_scenario *load(const char *extra, const char *const *sets, int n_sets)
 {
-    size_t n = strlen(TINY) + (extra ? strlen(extra) : 0) + 1;
-    char *text = malloc(n);
-    assert_non_null(text);
-    snprintf(text, n, "%s%s", TINY, extra ? extra : "");
-    tr_diag d;
-    tr_diag_init(&d);
-    tr_scenario *s = NULL;
-    tr_scenario_source src = {.text = text, .text_name = "tiny", .overrides = sets, .n_overrides = n_sets};
-    int rc = tr_scenario_load(&s, &src, &d);
-    if (rc != TR_OK)
-        tr_diag_print(&d, stderr);
-    assert_int_equal(rc, TR_OK);
-    tr_diag_free(&d);
-    free(text);
-    return s;
+    return tu_load(TINY, extra, "tiny", sets, n_sets);
 }
 
 static void run_collect(const tr_scenario *s, uint64_t seed, collected *out)

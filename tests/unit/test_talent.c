@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "techrace/techrace.h"
+#include "support.h"
 
 /* Three countries, four technologies, 2000-2009, quarterly. AA's economy
  * grows ~5% a year, so its funded posts run ahead of its researchers. */
@@ -72,21 +73,7 @@ static int collect(void *ctx, const tr_sim *sim, const tr_year_report *rep)
 
 static tr_scenario *load(const char *extra, const char *const *sets, int n_sets)
 {
-    size_t n = strlen(TINY) + (extra ? strlen(extra) : 0) + 1;
-    char *text = malloc(n);
-    assert_non_null(text);
-    snprintf(text, n, "%s%s", TINY, extra ? extra : "");
-    tr_diag d;
-    tr_diag_init(&d);
-    tr_scenario *s = NULL;
-    tr_scenario_source src = {.text = text, .text_name = "tiny-talent", .overrides = sets, .n_overrides = n_sets};
-    int rc = tr_scenario_load(&s, &src, &d);
-    if (rc != TR_OK)
-        tr_diag_print(&d, stderr);
-    assert_int_equal(rc, TR_OK);
-    tr_diag_free(&d);
-    free(text);
-    return s;
+    return tu_load(TINY, extra, "tiny-talent", sets, n_sets);
 }
 
 static void run_collect(const tr_scenario *s, uint64_t seed, collected *out)
