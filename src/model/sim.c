@@ -235,9 +235,9 @@ static int run_processes(tr_sim *sim, double year)
     if ((rc = localgov_step(&sim->lg, run, &sim->pol, &sim->mk, scratch, year)) != TR_OK)
         return rc;
     research_step(&sim->res, run, &sim->bud, &sim->kn, &sim->tal);
-    if ((rc = knowledge_step(&sim->kn, run, &sim->res, &sim->bud, &sim->pol, scratch, &sim->tal)) != TR_OK)
+    if ((rc = knowledge_step(&sim->kn, run, &sim->res, &sim->bud, &sim->pol, scratch, &sim->tal,
+                             sim->mk.ct_rd)) != TR_OK)
         return rc;
-    knowledge_add_firm_research(&sim->kn, run, &sim->res, &sim->bud, sim->mk.ct_rd);
     if ((rc = talent_step(&sim->tal, run, &sim->bud, &sim->pol, year, scratch)) != TR_OK)
         return rc;
     firms_innovate(&sim->fi, run, &sim->kn, &sim->bud, &sim->pol, &sim->mk, year);

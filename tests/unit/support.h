@@ -45,4 +45,15 @@ static inline tr_sim *tu_make_sim(const tr_scenario *s, uint64_t seed)
     return sim;
 }
 
+/* Run S with seed SEED to the end, calling ON_YEAR(CTX, ...) at each year's
+ * report. */
+static inline void tu_run(const tr_scenario *s, uint64_t seed,
+                          int (*on_year)(void *, const tr_sim *, const tr_year_report *), void *ctx)
+{
+    tr_sim *sim = tu_make_sim(s, seed);
+    tr_sim_hooks h = {on_year, NULL, ctx, NULL};
+    assert_int_equal(tr_sim_run(sim, &h), TR_OK);
+    tr_sim_destroy(sim);
+}
+
 #endif

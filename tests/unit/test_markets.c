@@ -182,6 +182,15 @@ static void paired(const yr (*a)[NY], const yr (*b)[NY], int year, metric_fn f, 
                   f(&a[0][year]), f(&b[0][year]), *mean, p, SEEDS);
 }
 
+/* Both arms over SEEDS seeds from SEED0 (common random numbers). */
+static void run_arms(const tr_scenario *base, const tr_scenario *arm, uint64_t seed0, yr (*a)[NY], yr (*b)[NY])
+{
+    for (int r = 0; r < SEEDS; r++) {
+        run(base, seed0 + (uint64_t)r, a[r]);
+        run(arm, seed0 + (uint64_t)r, b[r]);
+    }
+}
+
 static void test_tariff_cuts_imports_raises_buyer_price_lowers_quantity(void **state)
 {
     (void)state;
@@ -193,12 +202,9 @@ static void test_tariff_cuts_imports_raises_buyer_price_lowers_quantity(void **s
                             NULL, 0);
     yr (*a)[NY] = calloc(SEEDS, sizeof *a), (*b)[NY] = calloc(SEEDS, sizeof *b);
     assert_true(a && b);
-    for (int r = 0; r < SEEDS; r++) {
-        run(base, 100 + (uint64_t)r, a[r]);
-        run(tar, 100 + (uint64_t)r, b[r]);
-        /* same world before the tariff */
+    run_arms(base, tar, 100, a, b);
+    for (int r = 0; r < SEEDS; r++) /* same world before the tariff */
         close_to(a[r][2].buyer[AA][0], b[r][2].buyer[AA][0]);
-    }
     const int y = 6; /* 2006 */
     double d;
     int pos;
@@ -237,10 +243,7 @@ static void test_buy_domestic_raises_buyer_price_where_domestic_is_dearer(void *
                             NULL, 0);
     yr (*a)[NY] = calloc(SEEDS, sizeof *a), (*b)[NY] = calloc(SEEDS, sizeof *b);
     assert_true(a && b);
-    for (int r = 0; r < SEEDS; r++) {
-        run(base, 200 + (uint64_t)r, a[r]);
-        run(buy, 200 + (uint64_t)r, b[r]);
-    }
+    run_arms(base, buy, 200, a, b);
     double d;
     int pos;
     paired(a, b, 5, m_imports, "AA imports (US$ bn)", &d, &pos);

@@ -86,14 +86,7 @@ static tr_scenario *load(const char *extra, const char *const *sets, int n_sets)
 static void run_collect(const tr_scenario *s, uint64_t seed, collected *out)
 {
     memset(out, 0, sizeof *out);
-    tr_diag d;
-    tr_diag_init(&d);
-    tr_sim *sim = NULL;
-    assert_int_equal(tr_sim_create(&sim, s, seed, 0, &d), TR_OK);
-    tr_sim_hooks h = {collect, NULL, out, NULL};
-    assert_int_equal(tr_sim_run(sim, &h), TR_OK);
-    tr_sim_destroy(sim);
-    tr_diag_free(&d);
+    tu_run(s, seed, collect, out);
     assert_int_equal(out->years, 10);
 }
 

@@ -37,9 +37,6 @@
  * (the most productive eligible ones, equal amounts; fixed: fund_budget is
  * the lever, this spreads it as real funds do over a portfolio). */
 #define FUNDS_PER_YEAR 20
-/* Added to a firm's productivity in the funds' ranking when it is short of
- * finance, so such firms come first (larger than any productivity). */
-#define FUNDS_SHORT_FIRST 1e9
 
 /* Smallest net worth, US$ bn, a stake's value is measured against (a
  * numerical floor). */
@@ -214,6 +211,15 @@ void funds_firm_exited(tr_funds *fund, int f, int c)
     }
 }
 
+/* The funds' order: firms short of finance before the others, then higher
+ * productivity; 1 when firm a comes strictly before firm b. */
+static int fund_prefers(const tr_firms *fi, int a, int b)
+{
+    if (fi->f_short[a] != fi->f_short[b])
+        return fi->f_short[a] > fi->f_short[b];
+    return fi->f_q[a] > fi->f_q[b];
+}
+
 void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_policy *pol, const tr_localgov *lg,
                 double year)
 {
@@ -242,7 +248,6 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
         if (budget <= 0)
             continue;
         int best[PER_YEAR];
-        double key[PER_YEAR];
         int n = 0;
         for (int f = 0; f < fi->nf; f++) {
             if (!fi->f_alive[f] || fi->f_country[f] != c || fund->f_stake[f] > 0)
@@ -250,22 +255,17 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
             int i = c * nk + fi->f_tech[f];
             if (lg->ct_backers[i] <= 0 && pol->priority[i] <= 1.0)
                 continue;
-            /* Firms short of finance first: their investment was cut by
-             * their liquid funds and credit last step (market.c); among
-             * them, and then among the rest, the most productive. The key
-             * orders both at once: productivity plus FUNDS_SHORT_FIRST for a
-             * firm short of finance. */
-            double q = fi->f_q[f] + (fi->f_short[f] ? FUNDS_SHORT_FIRST : 0.0);
-            if (n == PER_YEAR && q <= key[PER_YEAR - 1])
+            /* Firms short of finance first (their investment was cut by
+             * their liquid funds and credit last step, market.c); among
+             * them, and then among the rest, the most productive. */
+            if (n == PER_YEAR && !fund_prefers(fi, f, best[PER_YEAR - 1]))
                 continue;
             int p = n < PER_YEAR ? n++ : PER_YEAR - 1;
-            while (p > 0 && key[p - 1] < q) {
+            while (p > 0 && fund_prefers(fi, f, best[p - 1])) {
                 best[p] = best[p - 1];
-                key[p] = key[p - 1];
                 p--;
             }
             best[p] = f;
-            key[p] = q;
         }
         if (n == 0)
             continue;

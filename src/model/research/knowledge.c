@@ -7,7 +7,7 @@
  * the gap to the world frontier (scaled by both sides' openness and by the
  * country's absorptive capacity, its own stock relative to the frontier), and
  * with partners' new knowledge under `joint_research` agreements, and with
- * the research part of the firms' own R&D (knowledge_add_firm_research); it
+ * the research part of the firms' own R&D (add_firm_research); it
  * depreciates at a constant rate. Initial stocks are the steady state of the
  * first year's output, so the run starts without a transient.
  *
@@ -82,8 +82,29 @@ void knowledge_set_steady_state(tr_knowledge *kn, const sim_ctx *run, const tr_r
     update_frontier(kn, run);
 }
 
+/* Firms' research: the share firm_research_share of the R&D the country's
+ * firms fund in a technology (last step, US$ bn a year) adds knowledge at the
+ * yield of the country's public research there this step (new knowledge per
+ * US$ bn of research budget): dK = firm_research_share x firm_rd x fresh / rbudget.
+ * Where the country funds no public research in the technology, its firms'
+ * research adds nothing (no yield to measure it by). */
+static void add_firm_research(tr_knowledge *kn, const sim_ctx *run, const tr_research *res, const tr_budgets *bud,
+                              const double *firm_rd, double scale)
+{
+    const double share = run->s->params.research.firm_research_share;
+    const int nk = run->nk;
+    if (share <= 0)
+        return;
+    for (int c = 0; c < run->nc; c++)
+        for (int k = 0; k < nk; k++) {
+            const int i = c * nk + k;
+            if (bud->rbudget[i] > 0 && firm_rd[i] > 0)
+                kn->K[i] += scale * share * firm_rd[i] * fresh(res, run, c, k) / bud->rbudget[i];
+        }
+}
+
 int knowledge_step(tr_knowledge *kn, const sim_ctx *run, const tr_research *res, const tr_budgets *bud,
-                   const tr_policy *pol, tr_arena *scratch, const tr_talent *tal)
+                   const tr_policy *pol, tr_arena *scratch, const tr_talent *tal, const double *firm_rd)
 {
     const tr_scenario *s = run->s;
     const tr_params_research *P = &s->params.research;
@@ -145,36 +166,9 @@ int knowledge_step(tr_knowledge *kn, const sim_ctx *run, const tr_research *res,
                 *K = KNOWLEDGE_MIN;
         }
     }
+    add_firm_research(kn, run, res, bud, firm_rd, 1.0);
     update_frontier(kn, run);
     return TR_OK;
-}
-
-/* Firms' research: the share firm_research_share of the R&D the country's
- * firms fund in a technology (last step, US$ bn a year) adds knowledge at the
- * yield of the country's public research there this step (new knowledge per
- * US$ bn of research budget): dK = firm_research_share x firm_rd x fresh / rbudget.
- * Where the country funds no public research in the technology, its firms'
- * research adds nothing (no yield to measure it by). */
-static void add_firm_research(tr_knowledge *kn, const sim_ctx *run, const tr_research *res, const tr_budgets *bud,
-                              const double *firm_rd, double scale)
-{
-    const double share = run->s->params.research.firm_research_share;
-    const int nk = run->nk;
-    if (share <= 0)
-        return;
-    for (int c = 0; c < run->nc; c++)
-        for (int k = 0; k < nk; k++) {
-            const int i = c * nk + k;
-            if (bud->rbudget[i] > 0 && firm_rd[i] > 0)
-                kn->K[i] += scale * share * firm_rd[i] * fresh(res, run, c, k) / bud->rbudget[i];
-        }
-    update_frontier(kn, run);
-}
-
-void knowledge_add_firm_research(tr_knowledge *kn, const sim_ctx *run, const tr_research *res,
-                                 const tr_budgets *bud, const double *firm_rd)
-{
-    add_firm_research(kn, run, res, bud, firm_rd, 1.0);
 }
 
 /* The initial stocks include the steady state of the firms' research flow
@@ -184,4 +178,5 @@ void knowledge_start_firm_research(tr_knowledge *kn, const sim_ctx *run, const t
 {
     const double delta = run->s->params.research.knowledge_depreciation;
     add_firm_research(kn, run, res, bud, firm_rd, 1.0 / (run->dt * (delta > 0 ? delta : 1.0)));
+    update_frontier(kn, run);
 }

@@ -18,11 +18,10 @@ void knowledge_set_steady_state(tr_knowledge *kn, const sim_ctx *run, const tr_r
 /* tal: the researchers and their moves of the last step (people-embodied
  * flows: migrants' links and returnees). */
 int knowledge_step(tr_knowledge *kn, const sim_ctx *run, const tr_research *res, const tr_budgets *bud,
-                   const tr_policy *pol, tr_arena *scratch, const tr_talent *tal);
-/* Firms' research (firm_rd: [nc*nk] R&D its firms funded last step, US$ bn a
- * year) adds to the stocks; at the start, its steady state. */
-void knowledge_add_firm_research(tr_knowledge *kn, const sim_ctx *run, const tr_research *res,
-                                 const tr_budgets *bud, const double *firm_rd);
+                   const tr_policy *pol, tr_arena *scratch, const tr_talent *tal, const double *firm_rd);
+/* knowledge_step: firm_rd [nc*nk] is the R&D the firms funded last step
+ * (US$ bn a year), whose research part adds to the stocks; at the start,
+ * knowledge_start_firm_research adds its steady state. */
 void knowledge_start_firm_research(tr_knowledge *kn, const sim_ctx *run, const tr_research *res,
                                    const tr_budgets *bud, const double *firm_rd);
 
