@@ -178,6 +178,7 @@ typedef struct tr_params_talent {
     double pipeline_growth_max; /* `pipeline_growth_max`: most the graduate pipeline grows or shrinks a year, share */
     double people_spill;        /* `people_spill`: share of a linked researcher's part of a partner's new knowledge gained */
     double returnee_knowledge;  /* `returnee_knowledge`: share of the host's knowledge lead a returnee brings home */
+    double return_push;         /* `return_push`: rise of the return rate per unit of the host's visa restriction */
 } tr_params_talent;
 
 typedef struct tr_params_tracker {
@@ -197,12 +198,14 @@ typedef struct tr_params_firms {
     double imitation_rate;      /* `imitation_rate`: imitation chances a year at full absorptive capacity and openness */
     double imitation_elasticity; /* `imitation_elasticity`: of the imitation rate to R&D relative to the reference */
     double imitation_catchup;   /* `imitation_catchup`: share of the gap to the frontier closed by one imitation */
+    double absorptive_elasticity; /* `absorptive_elasticity`: of the imitation rate to national knowledge / frontier */
     double learning_spill;      /* `learning_spill`: weight of the national industry's experience in a firm's own */
     double learning_spill_foreign; /* `learning_spill_foreign`: weight of foreign industries' experience, relative */
     double replicator_speed;    /* `replicator_speed`: of shares to relative competitiveness, per year */
     double price_weight;        /* `price_weight`: exponent of price in competitiveness */
     double quality_weight;      /* `quality_weight`: exponent of productivity (quality) in competitiveness */
     double trade_cost;          /* `trade_cost`: ad-valorem cost of selling abroad */
+    double cost_pressure;       /* `cost_pressure`: elasticity of the cost level to the industry's size against the economy */
     double markup;              /* `markup`: price over unit cost in a concentrated market at full utilization */
     double markup_competition;  /* `markup_competition`: how much competition (1 - HHI) squeezes the markup */
     double markup_utilization;  /* `markup_utilization`: elasticity of the markup to capacity utilization */

@@ -757,7 +757,28 @@ static tr_scenario *alike(const char *const *extra, int n_extra)
     return load2(MECH, NULL, all, nb + n_extra);
 }
 
-/* Partial pass-through: AA's producers are 20% cheaper (cost level 0.8).
+/* alike() where COUNTRY's firms, at producer cost level CL (set in SETS),
+ * start at productivity 1 rather than at competitiveness parity
+ * (`productivity` is relative to parity): the cost difference is then not
+ * offset by productivity. */
+static tr_scenario *alike_equal_q(const char *const *sets, int n, const char *country, double cl)
+{
+    tr_scenario *s = alike(sets, n);
+    double q = firms_parity_q(&s->techs[0], &s->params.firms, cl);
+    assert_true(fabs(firms_parity_q(&s->techs[1], &s->params.firms, cl) - q) < 1e-12);
+    tr_scenario_destroy(s);
+    static char buf[96];
+    snprintf(buf, sizeof buf, "countries.%s.firms.productivity=%.17g", country, 1.0 / q);
+    const char *all[16];
+    assert_true(n < 16);
+    for (int i = 0; i < n; i++)
+        all[i] = sets[i];
+    all[n] = buf;
+    return alike(all, n + 1);
+}
+
+/* Partial pass-through: AA's producers are 20% cheaper (cost level 0.8) at
+ * equal productivity.
  * With cost_pass_through 1 both countries price at the same markup over
  * their own cost; at 0.65 the cheaper producer prices closer to the
  * technology's average cost and keeps part of its advantage as margin
@@ -769,7 +790,7 @@ static void test_pass_through_keeps_margin(void **state)
                           "parameters.firms.innovation_rate=0"};
     const char *part[] = {"countries.AA.firms.cost=0.8", "parameters.firms.cost_pass_through=0.65",
                           "parameters.firms.innovation_rate=0"};
-    tr_scenario *a = alike(full, 3), *b = alike(part, 3);
+    tr_scenario *a = alike_equal_q(full, 3, "AA", 0.8), *b = alike_equal_q(part, 3, "AA", 0.8);
     fm_run *ra = malloc(sizeof *ra), *rb = malloc(sizeof *rb);
     assert_true(ra && rb);
     run_mech(a, 1, ra, NULL, NULL);
@@ -791,7 +812,7 @@ static void test_pass_through_keeps_margin(void **state)
 }
 
 /* Learning across borders: in a market growing 20% a year, BB's producers
- * are 30% dearer and lose share, so their own output grows slowly while
+ * are 30% dearer at equal productivity and lose share, so their own output grows slowly while
  * AA's grows fast. With learning_spill_foreign 1 BB's firms learn from AA's
  * output as well, so BB's unit cost in 2009 is lower than with 0 (national
  * learning only); AA's is a little higher (its pool of experience now
@@ -805,7 +826,7 @@ static void test_learning_spills_abroad(void **state)
     const char *full[] = {"countries.BB.firms.cost=1.3", "technologies.T1.market_growth=0.2",
                           "technologies.T2.market_growth=0.2", "parameters.firms.learning_spill_foreign=1",
                           "parameters.firms.innovation_rate=0", "parameters.firms.replicator_speed=0.5"};
-    tr_scenario *a = alike(none, 6), *b = alike(full, 6);
+    tr_scenario *a = alike_equal_q(none, 6, "BB", 1.3), *b = alike_equal_q(full, 6, "BB", 1.3);
     fm_run *ra = malloc(sizeof *ra), *rb = malloc(sizeof *rb);
     assert_true(ra && rb);
     run_mech(a, 1, ra, NULL, NULL);
@@ -957,6 +978,155 @@ static void test_imitation_needs_rd(void **state)
     assert_true(fabs(gain[0][1] - gain[0][0]) < 0.2 * gain[0][0]);
     assert_true(gain[1][1] > 1.5 * gain[1][0]);
     free(w);
+}
+
+/* Absorptive capacity from national knowledge: BB starts at half AA's
+ * productivity and imitates (innovation off); its research budget is a
+ * quarter of AA's or twice it, so its knowledge stock in the technologies
+ * is far behind the frontier or at it. With absorptive_elasticity 1 the
+ * knowledgeable laggard catches up faster; with 0 its knowledge makes no
+ * difference to imitation. */
+static void test_imitation_needs_knowledge(void **state)
+{
+    (void)state;
+    double gain[2][2];
+    const char *el[2] = {"parameters.firms.absorptive_elasticity=0", "parameters.firms.absorptive_elasticity=1"};
+    const char *rd[2] = {"countries.BB.rd_intensity=0.005", "countries.BB.rd_intensity=0.04"};
+    q_watch *w = malloc(sizeof *w);
+    assert_true(w != NULL);
+    for (int e = 0; e < 2; e++)
+        for (int r = 0; r < 2; r++) {
+            const char *sets[] = {"countries.BB.firms.productivity=0.5", "parameters.firms.imitation_rate=0.5",
+                                  "parameters.firms.innovation_rate=0", el[e], rd[r]};
+            run_watch(sets, 5, w);
+            gain[e][r] = w->q[MY * 4][1] / w->q[0][1] - 1;
+        }
+    print_message("absorptive capacity: BB productivity gain 2000-2009, elasticity 0: %.3f (R&D 0.5%% of GDP) "
+                  "%.3f (4%%); elasticity 1: %.3f %.3f\n",
+                  gain[0][0], gain[0][1], gain[1][0], gain[1][1]);
+    assert_true(gain[0][0] > 0.05);
+    assert_true(fabs(gain[0][1] - gain[0][0]) < 0.1 * gain[0][0]);
+    assert_true(gain[1][1] > 1.3 * gain[1][0]);
+    free(w);
+}
+
+/* Commercialization counts knowledge new to the world: AA and BB double
+ * their research budgets in 2001 (same growth rate), but BB's budget, and so
+ * its knowledge stock, is a quarter of AA's. Measured against the research
+ * frontier, BB's new knowledge is a quarter as large, and its firms gain
+ * less productivity from it than AA's. */
+static void test_commercialization_counts_new_knowledge(void **state)
+{
+    (void)state;
+    const char *sets[] = {"countries.AA.commercialization=0.5", "countries.BB.commercialization=0.5",
+                          "countries.AA.rd_intensity={2000: 0.02, 2001: 0.04}",
+                          "countries.BB.rd_intensity={2000: 0.005, 2001: 0.01}",
+                          "parameters.firms.commercialization_lag=0", "parameters.firms.innovation_rate=0",
+                          "parameters.research.spill_foreign=0"};
+    q_watch *w = malloc(sizeof *w);
+    assert_true(w != NULL);
+    run_watch(sets, 7, w);
+    double ga = w->q[MY * 4][0] / w->q[0][0] - 1, gb = w->q[MY * 4][1] / w->q[0][1] - 1;
+    print_message("commercialization: productivity gain 2000-2009, AA (frontier) %.4f, BB (a quarter of the "
+                  "knowledge) %.4f\n", ga, gb);
+    assert_true(ga > 0.01);
+    assert_true(gb < 0.6 * ga);
+    free(w);
+}
+
+/* A model firm is a cohort of `represents` real firms and draws the
+ * cohort's mean productivity and size: with 30 real firms per model firm the
+ * seed-to-seed spread of a country's share of a technology's world sales is
+ * far smaller than with one, and its mean about the same. Eight seeds each. */
+static void test_cohorts_smooth_shares(void **state)
+{
+    (void)state;
+    enum { NS = 8 };
+    double mean[2], sd[2];
+    for (int v = 0; v < 2; v++) {
+        const char *rep[2][2] = {{"countries.AA.firms.represents=1", "countries.BB.firms.represents=1"},
+                                 {"countries.AA.firms.represents=30", "countries.BB.firms.represents=30"}};
+        const char *sets[] = {rep[v][0], rep[v][1], "parameters.firms.replicator_speed=0.5"};
+        tr_scenario *s = load2(MECH, NULL, sets, 3);
+        fm_run *r = malloc(sizeof *r);
+        assert_true(r != NULL);
+        double x[NS], m = 0, q = 0;
+        for (int i = 0; i < NS; i++) {
+            run_mech(s, (uint64_t)(i + 1), r, NULL, NULL);
+            x[i] = r->y[MY - 1].ct[0][0][T_WS];
+            m += x[i] / NS;
+        }
+        for (int i = 0; i < NS; i++)
+            q += (x[i] - m) * (x[i] - m) / (NS - 1);
+        mean[v] = m;
+        sd[v] = sqrt(q);
+        free(r);
+        tr_scenario_destroy(s);
+    }
+    print_message("cohorts: AA's world share of T1 in 2009 over %d seeds, represents 1: %.3f (sd %.4f); "
+                  "30: %.3f (sd %.4f)\n", NS, mean[0], sd[0], mean[1], sd[1]);
+    assert_true(sd[0] > 0.01);
+    assert_true(sd[1] < 0.5 * sd[0]);
+    assert_true(fabs(mean[1] - mean[0]) < 0.1);
+}
+
+/* Factor-market pressure: AA's firms start 30% more productive than
+ * competitiveness parity, so AA gains share; with cost_pressure 1 its cost
+ * level rises as its industry outgrows its economy (the two GDPs are alike)
+ * and it gains less. */
+static void test_cost_pressure_limits_growth(void **state)
+{
+    (void)state;
+    const char *no[] = {"countries.AA.firms.productivity=1.3", "parameters.firms.replicator_speed=0.5",
+                        "parameters.firms.innovation_rate=0", "parameters.firms.cost_pressure=0"};
+    const char *yes[] = {"countries.AA.firms.productivity=1.3", "parameters.firms.replicator_speed=0.5",
+                         "parameters.firms.innovation_rate=0", "parameters.firms.cost_pressure=1"};
+    tr_scenario *a = alike(no, 4), *b = alike(yes, 4);
+    fm_run *ra = malloc(sizeof *ra), *rb = malloc(sizeof *rb);
+    assert_true(ra && rb);
+    run_mech(a, 1, ra, NULL, NULL);
+    run_mech(b, 1, rb, NULL, NULL);
+    double s0 = ra->y[0].ct[0][0][T_WS], sa = ra->y[MY - 1].ct[0][0][T_WS], sb = rb->y[MY - 1].ct[0][0][T_WS];
+    double ca = ra->y[MY - 1].ct[0][0][T_UC], cb = rb->y[MY - 1].ct[0][0][T_UC];
+    print_message("cost pressure: AA's world share of T1 %.3f (2000) -> %.3f (no pressure) vs %.3f (cost_pressure 1); "
+                  "unit cost %.3f vs %.3f\n", s0, sa, sb, ca, cb);
+    assert_true(sa > s0 + 0.05);
+    assert_true(sb > s0);
+    assert_true(sb < sa - 0.02);
+    assert_true(cb > ca);
+    free(ra);
+    free(rb);
+    tr_scenario_destroy(a);
+    tr_scenario_destroy(b);
+}
+
+/* Competitiveness parity at the start: the productivity firms_parity_q
+ * gives makes a firm of cost level cl exactly as competitive as the
+ * reference (q = 1, cost level 1), is 1 at cost level 1 and lower where
+ * costs are lower; in a run with no innovation, imitation or learning gap,
+ * a bloc 30% cheaper at parity keeps its start share. */
+static void test_parity_start_is_rest_point(void **state)
+{
+    (void)state;
+    const char *sets[] = {"countries.AA.firms.cost=0.7", "parameters.firms.replicator_speed=0.5",
+                          "parameters.firms.innovation_rate=0"};
+    tr_scenario *s = alike(sets, 3);
+    const tr_params_firms *P = &s->params.firms;
+    const tr_technology *T = &s->techs[0];
+    assert_true(fabs(firms_parity_q(T, P, 1.0) - 1.0) < 1e-12);
+    double q = firms_parity_q(T, P, 0.7);
+    double e = P->cost_pass_through * P->price_weight;
+    double E = pow(q, P->quality_weight) * pow((T->cost_floor + (1 - T->cost_floor) / q) * 0.7, -e);
+    assert_true(q < 1.0 && q > 0.3);
+    assert_true(fabs(E - 1.0) < 1e-9);
+    fm_run *r = malloc(sizeof *r);
+    assert_true(r != NULL);
+    run_mech(s, 1, r, NULL, NULL);
+    double s0 = r->y[0].ct[0][0][T_WS], s1 = r->y[MY - 1].ct[0][0][T_WS];
+    print_message("parity: q(0.7) = %.4f; AA's world share of T1 %.3f (2000) -> %.3f (2009)\n", q, s0, s1);
+    assert_true(fabs(s1 - s0) < 0.03);
+    free(r);
+    tr_scenario_destroy(s);
 }
 
 /* Counts of live firms by country and type. */
@@ -1396,6 +1566,11 @@ int main(void)
         cmocka_unit_test(test_firm_research_adds_knowledge),
         cmocka_unit_test(test_commercialization_lag_delays),
         cmocka_unit_test(test_imitation_needs_rd),
+        cmocka_unit_test(test_imitation_needs_knowledge),
+        cmocka_unit_test(test_commercialization_counts_new_knowledge),
+        cmocka_unit_test(test_cohorts_smooth_shares),
+        cmocka_unit_test(test_cost_pressure_limits_growth),
+        cmocka_unit_test(test_parity_start_is_rest_point),
         cmocka_unit_test(test_loss_makers_exit_soes_bailed_out),
         cmocka_unit_test(test_local_subsidy_raises_entry),
         cmocka_unit_test(test_tariff_and_buy_domestic_raise_self_sufficiency),

@@ -53,7 +53,7 @@ static const char *ECON =
 
 enum { NC = 3, NK = 2, NY = 8, SEEDS = 8, AA = 0, BB = 1, CC = 2 };
 
-static tr_scenario *load(const char *aa_cost, const char *extra, const char *const *sets, int n_sets)
+static tr_scenario *load_text(const char *aa_cost, const char *extra, const char *const *sets, int n_sets)
 {
     char buf[4096];
     snprintf(buf, sizeof buf, ECON, aa_cost, extra ? extra : "");
@@ -67,6 +67,26 @@ static tr_scenario *load(const char *aa_cost, const char *extra, const char *con
     assert_int_equal(rc, TR_OK);
     tr_diag_free(&d);
     return s;
+}
+
+/* The scenario with AA's producer cost level AA_COST at the same
+ * productivity as the others (`productivity` is relative to competitiveness
+ * parity, so AA's is set to 1 / parity): a dearer AA is really dearer. */
+static tr_scenario *load(const char *aa_cost, const char *extra, const char *const *sets, int n_sets)
+{
+    tr_scenario *s = load_text(aa_cost, extra, sets, n_sets);
+    double q = firms_parity_q(&s->techs[0], &s->params.firms, tr_path_at(&s->countries[AA].firms.cost, s->start_year));
+    if (q == 1.0)
+        return s;
+    tr_scenario_destroy(s);
+    char set[96];
+    snprintf(set, sizeof set, "countries.AA.firms.productivity=%.17g", 1.0 / q);
+    const char *all[16];
+    assert_true(n_sets < 16);
+    for (int i = 0; i < n_sets; i++)
+        all[i] = sets[i];
+    all[n_sets] = set;
+    return load_text(aa_cost, extra, all, n_sets + 1);
 }
 
 static tr_sim *make_sim(const tr_scenario *s, uint64_t seed)

@@ -94,7 +94,7 @@ void entry_step(tr_firms *fi, tr_markets *mk, const sim_ctx *run, const tr_polic
                                          .born = run->step, .q_scale = ENTRY_Q_REL * qref,
                                          .q_sd = g->productivity_sd > 0 ? g->productivity_sd : ENTRY_Q_SD_DEFAULT,
                                          .size = capref, .size_sigma = -1, .size_factor = size_factor,
-                                         .rd_base = rd_base};
+                                         .rd_base = rd_base, .cohort = g->represents};
                 int f = firms_create(fi, &sp, &r);
                 if (f < 0)
                     break; /* cannot happen: firms_has_room was checked */

@@ -55,11 +55,11 @@
  * scaled by 1 - FIRMS_MATURITY_DAMPING x maturity (maturity 0..1; fixed
  * with innovation_gain, which sets the level). */
 #define FIRMS_MATURITY_DAMPING 0.8
-/* Commercialization: knowledge growth is measured against at least this
- * share of the world frontier (a country starting from nothing does not get
- * infinite growth) ... */
-#define FIRMS_COMM_BASE_MIN 0.01
-/* ... and counts at most this much a year (share a year). */
+/* Range searched for the productivity at competitiveness parity. */
+#define FIRMS_PARITY_MIN 1e-3
+#define FIRMS_PARITY_MAX 1e3
+/* Commercialization: new knowledge counts at most this share of the
+ * frontier a year. */
 #define FIRMS_COMM_GROWTH_MAX 0.1
 /* Largest number of innovations (or imitations) of one cohort in a step
  * that are drawn one by one: a bound on work per firm (never reached at the
@@ -102,7 +102,7 @@ size_t firms_bytes(const tr_scenario *s)
     /* per slot: 15 double arrays, 4 int, 4 byte, 1 key */
     return 15 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 4 * tr_alloc_bytes(n, 1) +
            tr_alloc_bytes(n, sizeof(uint32_t)) + 3 * tr_alloc_bytes(nc + 1, sizeof(int)) +
-           3 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
+           4 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
 }
 
 int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
@@ -151,6 +151,7 @@ int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, fi->ct_n, nc * nk);
     TR_ALLOC(A, fi->ct_lastK, nc * nk);
     TR_ALLOC(A, fi->ct_kgrowth, nc * nk);
+    TR_ALLOC(A, fi->ct_absorb, nc * nk);
     TR_ALLOC(A, fi->k_frontier, nk);
     TR_ALLOC(A, fi->k_lgcut, nk);
     TR_ALLOC(A, fi->ct_comm, nc);
@@ -170,6 +171,13 @@ int firms_has_room(const tr_firms *fi, int c)
     return fi->c_nfree[c] > 0;
 }
 
+double firms_cohort_sd(double sd, double n)
+{
+    if (!(n > 1) || sd <= 0)
+        return sd;
+    return sqrt(log1p(expm1(sd * sd) / n));
+}
+
 int firms_create(tr_firms *fi, const tr_firm_spec *sp, tr_rng *r)
 {
     const int c = sp->country;
@@ -177,7 +185,7 @@ int firms_create(tr_firms *fi, const tr_firm_spec *sp, tr_rng *r)
         return -1;
     const int f = fi->free_slots[fi->c_first[c] + --fi->c_nfree[c]];
     const unsigned char type = sp->type;
-    const double sd = sp->q_sd;
+    const double sd = firms_cohort_sd(sp->q_sd, sp->cohort);
     fi->f_key[f] = sp->key;
     fi->f_country[f] = c;
     fi->f_tech[f] = sp->tech;
@@ -189,11 +197,11 @@ int firms_create(tr_firms *fi, const tr_firm_spec *sp, tr_rng *r)
     fi->f_q[f] = sp->q_scale * tr_rng_lognormal(r, -0.5 * sd * sd, sd);
     double size = sp->size;
     if (sp->size_sigma >= 0) {
-        const double z = sp->size_sigma;
+        const double z = firms_cohort_sd(sp->size_sigma, sp->cohort);
         size = sp->size * tr_rng_lognormal(r, -0.5 * z * z, z);
     }
     fi->f_cap[f] = size * sp->size_factor[type];
-    const double rsd = FIRMS_SME_RD_SD;
+    const double rsd = firms_cohort_sd(FIRMS_SME_RD_SD, sp->cohort);
     fi->f_rd_mult[f] = type == TR_FIRM_SME ? tr_rng_lognormal(r, -0.5 * rsd * rsd, rsd) : 1.0;
     fi->f_rd_share[f] = sp->rd_base * fi->f_rd_mult[f];
     /* the market state is set by the market (market_start, market_place_entrant) */
@@ -234,20 +242,56 @@ void firms_year_start(tr_firms *fi)
 
 /* The initial firms of country c in each technology scatter around the
  * country's data, not the luck of a few draws: their capacities are scaled
- * so that they sum to what their types give without the size draw (size x
- * type factor each), and their productivities so that the capacity-weighted
- * mean is the country's `productivity`. Each firm keeps its draws relative to
+ * so that they sum to size x the type mix's expected factor per firm
+ * (neither the size draws nor how many of each type were drawn move it), and
+ * their productivities so that the capacity-weighted mean is the country's
+ * `productivity` times the productivity at competitiveness parity given its
+ * start-year cost level (firms_parity_q): the start is a rest point of the
+ * replicator, the data's shares are where the blocs stand. Each firm keeps its draws relative to
  * the others (size and productivity dispersion within the country), while
  * the country's starting position in a technology is the same in every run.
  * w: [nk] scratch. */
-static void center_cohorts(tr_firms *fi, int c, int nk, const tr_firm_gen *g, const double *size_factor, double *w)
+/* Productivity at competitiveness parity: the q at which a firm of a
+ * country with producer cost level cl is as competitive at the start as a
+ * firm at the reference (q = 1, cl = 1), quality and price together:
+ * q^quality_weight x ((floor + (1 - floor) / q) x cl)^(-pass-through x
+ * price_weight) = 1 (the start year's learning factor is 1 and markups are
+ * alike). Increasing in q, so bisection in log q. */
+double firms_parity_q(const tr_technology *T, const tr_params_firms *P, double cl)
+{
+    const double e = P->cost_pass_through * P->price_weight;
+    if (!(cl > 0) || e <= 0 || cl == 1.0)
+        return 1.0;
+    double lo = log(FIRMS_PARITY_MIN), hi = log(FIRMS_PARITY_MAX);
+    for (int it = 0; it < 60; it++) {
+        double x = 0.5 * (lo + hi), q = exp(x);
+        double v = P->quality_weight * x - e * log((T->cost_floor + (1 - T->cost_floor) / q) * cl);
+        if (v < 0)
+            lo = x;
+        else
+            hi = x;
+    }
+    return exp(0.5 * (lo + hi));
+}
+
+static void center_cohorts(tr_firms *fi, const tr_scenario *s, int c, int nk, const tr_firm_gen *g,
+                           const double *size_factor, double *w)
 {
     const int lo = fi->c_first[c], hi = fi->c_first[c + 1];
+    const double cl = tr_path_at(&s->countries[c].firms.cost, s->start_year);
     for (int k = 0; k < nk; k++)
         w[k] = 0;
-    for (int f = lo; f < hi; f++) /* capacity each would have without its size draw */
+    /* capacity each would have without its size draw, at the type mix's
+     * expected factor (how many of each type were drawn does not move the
+     * country's capacity either) */
+    const double dom = 1 - g->soe_share - g->foreign_share;
+    const double mean_factor = g->soe_share * size_factor[TR_FIRM_SOE] +
+                               g->foreign_share * size_factor[TR_FIRM_FOREIGN] +
+                               (dom > 0 ? dom : 0) * (g->sme_share * size_factor[TR_FIRM_SME] +
+                                                      (1 - g->sme_share) * size_factor[TR_FIRM_PRIVATE]);
+    for (int f = lo; f < hi; f++)
         if (fi->f_alive[f])
-            w[fi->f_tech[f]] += g->size * size_factor[fi->f_type[f]];
+            w[fi->f_tech[f]] += g->size * mean_factor;
     for (int k = 0; k < nk; k++) {
         double cap = 0, qw = 0;
         for (int f = lo; f < hi; f++)
@@ -261,10 +305,11 @@ static void center_cohorts(tr_firms *fi, int c, int nk, const tr_firm_gen *g, co
                 qw += fi->f_cap[f] * fi->f_q[f];
             }
         double qbar = w[k] > 0 ? qw / w[k] : 0;
+        double target = g->productivity * firms_parity_q(&s->techs[k], &s->params.firms, cl);
         if (qbar > 0)
             for (int f = lo; f < hi; f++)
                 if (fi->f_alive[f] && fi->f_tech[f] == k)
-                    fi->f_q[f] *= g->productivity / qbar;
+                    fi->f_q[f] *= target / qbar;
     }
 }
 
@@ -335,12 +380,13 @@ int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_
                 const tr_firm_spec sp = {.country = c, .tech = k, .type = type, .key = key, .born = -1,
                                          .q_scale = g->productivity, .q_sd = g->productivity_sd,
                                          .size = g->size, .size_sigma = g->size_sigma,
-                                         .size_factor = size_factor, .rd_base = rd_base};
+                                         .size_factor = size_factor, .rd_base = rd_base,
+                                         .cohort = g->represents};
                 if (firms_create(fi, &sp, &r) < 0)
                     return TR_ERR_INTERNAL; /* cannot happen: a country has at least count slots */
             }
         }
-        center_cohorts(fi, c, nk, g, size_factor, rem);
+        center_cohorts(fi, s, c, nk, g, size_factor, rem);
     }
     fi->nf = fi->nf_max;
     for (int i = 0; i < nc * nk; i++)
@@ -372,14 +418,20 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
     const double dt = run->dt;
     (void)year;
 
-    /* Commercialization: growth of national knowledge this step, measured
-     * against at least 1% of the world frontier (a country starting from
-     * nothing does not get infinite growth) and at most 10% a year. */
+    /* Commercialization: new national knowledge this step measured in units
+     * of the world's stock in the technology (the research frontier): only
+     * knowledge new to the world moves the frontier of what firms can make,
+     * so a follower that re-learns what others know gains little from it
+     * (that is imitation's part), at most 10% a year. Absorptive capacity
+     * for imitation: the country's knowledge relative to the frontier, to
+     * the power absorptive_elasticity. */
     for (int i = 0; i < run->nc * nk; i++) {
-        double K = kn->K[i], K0 = fi->ct_lastK[i];
-        double base = K0 > FIRMS_COMM_BASE_MIN * kn->frontier[i % nk] ? K0 : FIRMS_COMM_BASE_MIN * kn->frontier[i % nk];
+        double K = kn->K[i], K0 = fi->ct_lastK[i], F = kn->frontier[i % nk];
+        double base = F > K0 ? F : K0;
         double g = base > 0 && K > K0 ? (K - K0) / base : 0;
         g = g < FIRMS_COMM_GROWTH_MAX * dt ? g : FIRMS_COMM_GROWTH_MAX * dt;
+        double rel_k = F > 0 ? (K < F ? K / F : 1) : 1;
+        fi->ct_absorb[i] = P->absorptive_elasticity == 0 ? 1 : pow(rel_k, P->absorptive_elasticity);
         /* A distributed (exponential) lag: firms use knowledge growth of
          * about commercialization_lag years ago. */
         const double lag = P->commercialization_lag;
@@ -426,11 +478,12 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
         }
         double front = fi->k_frontier[k];
         if (front > q) {
-            /* The same R&D, relative to the technology's scale, buys
-             * imitation chances (absorptive capacity); the gain grows with the
-             * gap, the advantage of backwardness. */
+            /* The same R&D, relative to the technology's scale, and the
+             * country's knowledge, relative to the frontier, buy imitation
+             * chances (absorptive capacity); the gain grows with the gap, the
+             * advantage of backwardness. */
             double rdf = rel > 0 ? pow(rel, P->imitation_elasticity) : 0;
-            double p = 1.0 - exp(-P->imitation_rate * rdf * bud->open[c] * dt);
+            double p = 1.0 - exp(-P->imitation_rate * rdf * fi->ct_absorb[c * nk + k] * bud->open[c] * dt);
             double kim = (double)tr_rng_poisson(&r, n * p);
             double part = kim / n < 1 ? kim / n : 1;
             q += part * P->imitation_catchup * (front - q);

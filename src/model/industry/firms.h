@@ -46,13 +46,16 @@ typedef struct tr_firms {
     double *k_lgcut;           /* [nk] little-giant productivity threshold */
     double *ct_lastK;          /* [nc*nk] knowledge at the previous step (commercialization) */
     double *ct_kgrowth;        /* [nc*nk] knowledge growth this step */
+    double *ct_absorb;         /* [nc*nk] absorptive capacity (K / frontier)^absorptive_elasticity */
     double *ct_comm;           /* [nc] commercialization rate this step */
 } tr_firms;
 
 /* What differs between a firm of the initial population and an entrant:
  * the caller passes it; firms_create makes the draws in a fixed order
  * (productivity, then size if size_sigma >= 0, then the R&D multiplier of an
- * SME) from the caller's stream. */
+ * SME) from the caller's stream. The spreads (q_sd, size_sigma, the SME R&D
+ * spread) are those of one real firm; a model firm standing for a cohort of
+ * n real firms draws the cohort's mean, whose log sd firms_cohort_sd gives. */
 typedef struct tr_firm_spec {
     int country, tech;
     unsigned char type;        /* TR_FIRM_* */
@@ -64,7 +67,18 @@ typedef struct tr_firm_spec {
     double size_sigma;         /* < 0: no draw; else capacity = size x LogNormal(mean 1, size_sigma) */
     const double *size_factor; /* [TR_FIRM_TYPES] capacity factor by type */
     double rd_base;            /* its country's R&D share of revenue; SMEs scatter around it */
+    double cohort;             /* real firms it stands for (`represents`; 1 or more) */
 } tr_firm_spec;
+
+/* Log sd of the mean of n independent real firms' draws, each LogNormal with
+ * mean 1 and log sd sd, matched by a lognormal (Fenton-Wilkinson): the mean
+ * has variance (exp(sd^2) - 1) / n, so sqrt(log(1 + (exp(sd^2) - 1) / n));
+ * sd itself for n <= 1. */
+double firms_cohort_sd(double sd, double n);
+/* The productivity at which a firm with producer cost level cl is as
+ * competitive in technology T at the start as one at the reference (q = 1,
+ * cost level 1). */
+double firms_parity_q(const tr_technology *T, const tr_params_firms *P, double cl);
 
 int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A);
 size_t firms_bytes(const tr_scenario *s);

@@ -51,6 +51,10 @@
 
 #include "model/industry/market.h"
 
+/* Range of a country's industry size against its economy, relative to the
+ * start, that moves its cost level (cost_pressure): outside, no further. */
+#define MARKET_PRESSURE_MIN 0.01
+#define MARKET_PRESSURE_MAX 100.0
 /* Most of a firm's unit cost (per-output subsidies) or of its capex
  * (capacity subsidies) that subsidies of all kinds together pay, share: no
  * government pays for all of it (fixed: the subsidy rates are the levers). */
@@ -142,6 +146,36 @@ static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx
     return fi->f_cum[f] + P->learning_spill * (home + P->learning_spill_foreign * (mk->k_cum[k] - home));
 }
 
+/* Producers' cost level of each country this step: its input path (wages,
+ * prices; `firms.cost`) times the pressure its industry puts on its factor
+ * markets, (spec / spec_0)^cost_pressure, where spec is the country's share
+ * of world sales of the technologies (last step) over its share of world
+ * GDP and spec_0 that of the first step with sales: an industry that grows
+ * faster than its economy bids up wages and inputs (upward-sloping factor
+ * supply), one that shrinks relative to it releases them. Neutral for the
+ * world as a whole (shares, not levels). */
+static void cost_levels(tr_markets *mk, const sim_ctx *run, double year)
+{
+    const tr_scenario *s = run->s;
+    const int nc = run->nc, nk = run->nk;
+    const double eta = s->params.firms.cost_pressure;
+    double world = 0;
+    for (int i = 0; i < nc * nk; i++)
+        world += mk->ct_revsum[i];
+    for (int c = 0; c < nc; c++) {
+        double lvl = tr_path_at(&s->countries[c].firms.cost, year);
+        double rev = 0;
+        for (int k = 0; k < nk; k++)
+            rev += mk->ct_revsum[c * nk + k];
+        double spec = world > 0 && mk->gdp_share[c] > 0 ? rev / world / mk->gdp_share[c] : 0;
+        if (spec > 0 && isnan(mk->c_spec0[c]))
+            mk->c_spec0[c] = spec;
+        if (eta != 0 && spec > 0 && mk->c_spec0[c] > 0)
+            lvl *= exp(eta * log(clampd(spec / mk->c_spec0[c], MARKET_PRESSURE_MIN, MARKET_PRESSURE_MAX)));
+        mk->c_costlvl[c] = lvl;
+    }
+}
+
 static void gdp_shares(tr_markets *mk, const sim_ctx *run, const tr_budgets *bud)
 {
     double tot = 0;
@@ -167,6 +201,8 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
     for (int k = 0; k < nk; k++) {
         mk->k_capsum[k] = 0;
         mk->k_pbuy0[k] = NAN; /* set by the first step */
+    for (int c = 0; c < run->nc; c++)
+        mk->c_spec0[c] = NAN; /* set by the first step with sales */
     }
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
@@ -345,8 +381,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     memset(mk->ct_xsum, 0, sizeof(double) * (size_t)(nc * nk));
     memset(mk->k_xsum, 0, sizeof(double) * (size_t)nk);
     memset(mk->k_xn, 0, sizeof(double) * (size_t)nk);
-    for (int c = 0; c < nc; c++)
-        mk->c_costlvl[c] = tr_path_at(&s->countries[c].firms.cost, year);
+    cost_levels(mk, run, year);
     /* Costs, prices and competitiveness. */
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
@@ -680,7 +715,7 @@ void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year)
 }
 
 /* Arrays of the market state by dimension. */
-enum { MARKET_CK_ARRAYS = 41, MARKET_K_ARRAYS = 13, MARKET_C_ARRAYS = 2, MARKET_CCK_ARRAYS = 3 };
+enum { MARKET_CK_ARRAYS = 41, MARKET_K_ARRAYS = 13, MARKET_C_ARRAYS = 3, MARKET_CCK_ARRAYS = 3 };
 
 size_t market_bytes(const tr_scenario *s)
 {
@@ -721,5 +756,6 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, mk->tr_units, (size_t)nck * (size_t)nc);
     TR_ALLOC(A, mk->gdp_share, nc);
     TR_ALLOC(A, mk->c_costlvl, nc);
+    TR_ALLOC(A, mk->c_spec0, nc);
     return TR_OK;
 }

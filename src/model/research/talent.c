@@ -13,7 +13,9 @@
  *    foreigner, it stays vacant until the domestic pipeline fills it;
  *    movers take their origin's average quality to where they work;
  *  - people abroad return at `return_rate`, more when home offers relatively
- *    more and under a `talent_programme`; returnees bring `returnee_quality`
+ *    more, under a `talent_programme`, and when their host restricts people
+ *    from their country (x (1 + return_push x severity): the restriction's
+ *    chilling effect on those already there); returnees bring `returnee_quality`
  *    times the quality of the system they worked in, so talent raises
  *    research quality where it lands (ret_step keeps the last step's returns
  *    for the knowledge they bring home, knowledge.c);
@@ -187,7 +189,9 @@ int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const
                 o = total * tal->attract[d] * tal->H[d] * bud->open[d] / wsum; /* applicants; visas below */
                 double back = tal->attract[d] > 0 ? minf(TALENT_PULL_MAX, pow(tal->attract[c] / tal->attract[d], eps))
                                                   : TALENT_PULL_MAX;
-                r = tal->M[c * nc + d] * moved(C->return_rate * (1.0 + pol->return_boost[c]) * back, dt);
+                /* a host's restriction on c's people also pushes those already there home */
+                double push = 1.0 + P->return_push * pol->visa[d * nc + c];
+                r = tal->M[c * nc + d] * moved(C->return_rate * (1.0 + pol->return_boost[c]) * back * push, dt);
             }
             O[c * nc + d] = o;
             R[c * nc + d] = r;
