@@ -149,11 +149,13 @@ static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx
 /* Producers' cost level of each country this step: its input path (wages,
  * prices; `firms.cost`) times the pressure its industry puts on its factor
  * markets, (spec / spec_0)^cost_pressure, where spec is the country's share
- * of world sales of the technologies (last step) over its share of world
- * GDP and spec_0 that of the first step with sales: an industry that grows
- * faster than its economy bids up wages and inputs (upward-sloping factor
- * supply), one that shrinks relative to it releases them. Neutral for the
- * world as a whole (shares, not levels). */
+ * of world output of the technologies (last step, in units valued at each
+ * technology's start-year price: real output, so that cheaper products do
+ * not count as a smaller industry) over its share of world GDP, and spec_0
+ * that of the first step with output: an industry that grows faster than
+ * its economy bids up wages and inputs (upward-sloping factor supply), one
+ * that shrinks relative to it releases them. Neutral for the world as a
+ * whole (shares, not levels). */
 static void cost_levels(tr_markets *mk, const sim_ctx *run, double year)
 {
     const tr_scenario *s = run->s;
@@ -161,13 +163,13 @@ static void cost_levels(tr_markets *mk, const sim_ctx *run, double year)
     const double eta = s->params.firms.cost_pressure;
     double world = 0;
     for (int i = 0; i < nc * nk; i++)
-        world += mk->ct_revsum[i];
+        world += mk->ct_ysum[i] * mk->k_price0[i % nk];
     for (int c = 0; c < nc; c++) {
         double lvl = tr_path_at(&s->countries[c].firms.cost, year);
-        double rev = 0;
+        double real = 0;
         for (int k = 0; k < nk; k++)
-            rev += mk->ct_revsum[c * nk + k];
-        double spec = world > 0 && mk->gdp_share[c] > 0 ? rev / world / mk->gdp_share[c] : 0;
+            real += mk->ct_ysum[c * nk + k] * mk->k_price0[k];
+        double spec = world > 0 && mk->gdp_share[c] > 0 ? real / world / mk->gdp_share[c] : 0;
         if (spec > 0 && isnan(mk->c_spec0[c]))
             mk->c_spec0[c] = spec;
         if (eta != 0 && spec > 0 && mk->c_spec0[c] > 0)
