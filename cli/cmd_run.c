@@ -487,6 +487,7 @@ int cmd_run(int argc, char **argv)
             status = rc == TR_ERR_NOMEM ? EXIT_RUNTIME : EXIT_INPUT;
             break;
         case TR_RUN_CREATE:
+        case TR_RUN_OPEN: /* a foreign database given to --out is bad input */
             status = rc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
             break;
         default:

@@ -42,8 +42,10 @@ typedef struct tr_results_options {
 
 /* Open (creating if needed) a results database. A file that exists and is
  * not a techrace results database (another SQLite database, or not SQLite)
- * is refused before anything is written to it. A file that cannot be
- * created or written is reported with the system's reason (errno). */
+ * is refused before anything is written to it, as bad input (TR_ERR_INPUT;
+ * also an experiment database, or a results database of another schema
+ * version). A file that cannot be created or written is reported with the
+ * system's reason (errno). */
 TR_API int tr_results_open_opts(tr_results **out, const char *path,
                                 const tr_results_options *opts, tr_diag *diag);
 /* Could tr_results_open create or write path? Only looks (creates nothing):

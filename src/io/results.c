@@ -469,13 +469,13 @@ static int check_schema(tr_results *r, tr_diag *diag)
             tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
                         "not a techrace results database (its meta table has no "
                         "schema_version)");
-            status = TR_ERR_DB;
+            status = TR_ERR_INPUT;
         } else if (strcmp(ver, want) != 0) {
             tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
                         "results database has schema version %s, but this techrace "
                         "(%s) reads and writes schema version %d; write to a new file",
                         ver, tr_version(), TR_RESULTS_SCHEMA_VERSION);
-            status = TR_ERR_DB;
+            status = TR_ERR_INPUT;
         }
         tr_mem_free(r->alloc, ver);
     } else {
@@ -487,7 +487,7 @@ static int check_schema(tr_results *r, tr_diag *diag)
             tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
                         "not a techrace results database (it already holds '%s' and no "
                         "meta table)", other);
-            status = TR_ERR_DB;
+            status = TR_ERR_INPUT;
         } else {
             status = create_schema(r, diag);
         }
@@ -640,10 +640,18 @@ static int64_t query_int(tr_results *r, const char *sql, int *rc)
  * header): refuse a database that is not empty and not ours. Ours carries
  * TR_RESULTS_APPLICATION_ID, or (files written before it was set) no
  * application id and a meta table with a schema_version. Only reads. */
+/* application_id of the experiment databases (src/exp/expdb.c): named in the
+ * message when one is given to a run. */
+#define TR_RESULTS_EXPERIMENT_ID 0x54524558LL
+
 static int check_not_foreign(tr_results *r, tr_diag *diag)
 {
     int rc;
     int64_t app = query_int(r, "PRAGMA application_id", &rc);
+    if ((rc & 0xff) == SQLITE_NOTADB) { /* bad input, like a foreign database */
+        db_fail(r, diag, "not a techrace results database");
+        return TR_ERR_INPUT;
+    }
     if (rc != SQLITE_OK)
         return rc_fail(r, diag, "cannot open the results database", rc);
     int64_t objects = query_int(r, "SELECT count(*) FROM sqlite_master", &rc);
@@ -651,11 +659,17 @@ static int check_not_foreign(tr_results *r, tr_diag *diag)
         return rc_fail(r, diag, "cannot open the results database", rc);
     if (app == TR_RESULTS_APPLICATION_ID)
         return 0;
+    if ((app & 0xffffffffLL) == TR_RESULTS_EXPERIMENT_ID) {
+        tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
+                    "an experiment database (ensemble, compare, sweep or sensitivity), not a run's results "
+                    "database: give `run --out` another file; nothing was changed");
+        return TR_ERR_INPUT;
+    }
     if (app != 0) {
         tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
                     "not a techrace results database (application_id 0x%08llx); nothing was "
                     "changed", (unsigned long long)app & 0xffffffffULL);
-        return TR_ERR_DB;
+        return TR_ERR_INPUT;
     }
     if (objects == 0)
         return 0; /* new or empty: the schema is created under a lock later */
@@ -680,7 +694,7 @@ static int check_not_foreign(tr_results *r, tr_diag *diag)
                 "nothing was changed",
                 other ? other : "?");
     tr_mem_free(r->alloc, other);
-    return TR_ERR_DB;
+    return TR_ERR_INPUT;
 }
 
 /* The database file and SQLite's companions of it. */

@@ -56,9 +56,15 @@ fi
 # A foreign SQLite database is refused and left byte for byte as it was.
 sq "$T/foreign.db" "create table t(x); insert into t values (1);"
 cp "$T/foreign.db" "$T/foreign.orig"
-check "foreign db -> 1"         status_is 1 "$TR" run --quiet --set calendar.end=2001 --out "$T/foreign.db"
+check "foreign db -> 2"         status_is 2 "$TR" run --quiet --set calendar.end=2001 --out "$T/foreign.db"
 check "foreign db message"      grep -q "not a techrace results database" "$T/err"
 check "foreign db unchanged"    cmp -s "$T/foreign.db" "$T/foreign.orig"
+# An experiment database is named as such, and refused as bad input.
+"$TR" ensemble --runs 1 --threads 1 --quiet --set calendar.end=2001 --out "$T/exp.db" 2>/dev/null
+cp "$T/exp.db" "$T/exp.orig"
+check "experiment db -> 2"      status_is 2 "$TR" run --quiet --set calendar.end=2001 --out "$T/exp.db"
+check "experiment db message"   grep -q "an experiment database" "$T/err"
+check "experiment db unchanged" cmp -s "$T/exp.db" "$T/exp.orig"
 # Write errors on standard output are errors.
 check "show > /dev/full -> 1"   sh -c "'$TR' scenario show >/dev/full 2>'$T/full'; [ \$? -eq 1 ]"
 check "show /dev/full message"  grep -q "No space left on device" "$T/full"

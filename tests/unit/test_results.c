@@ -434,7 +434,7 @@ static void test_open_not_a_database(void **state)
     tr_diag d;
     tr_diag_init(&d);
     tr_results *r = NULL;
-    assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_DB);
+    assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_INPUT);
     assert_null(r);
     assert_true(diag_names_file(&d, path));
     assert_true(diag_has(&d, "not a database"));
@@ -453,7 +453,7 @@ static void test_open_other_sqlite_database(void **state)
     tr_diag d;
     tr_diag_init(&d);
     tr_results *r = NULL;
-    assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_DB);
+    assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_INPUT);
     assert_null(r);
     assert_true(diag_has(&d, "not a techrace results database"));
     tr_diag_free(&d);
@@ -588,7 +588,7 @@ static void test_schema_version_mismatch(void **state)
                      SQLITE_OK);
     sqlite3_close(db);
     r = NULL;
-    assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_DB);
+    assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_INPUT);
     assert_null(r);
     assert_true(diag_names_file(&d, path));
     assert_true(diag_has(&d, "schema version 999"));
@@ -1004,7 +1004,7 @@ static void test_foreign_db_unchanged(void **state)
         tr_diag d;
         tr_diag_init(&d);
         tr_results *r = NULL;
-        assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_DB);
+        assert_int_equal(tr_results_open(&r, path, &d), TR_ERR_INPUT);
         assert_null(r);
         assert_true(diag_has(&d, "not a techrace results database"));
         char *after = slurp(path, &n1);
