@@ -36,6 +36,10 @@ typedef struct real_column {
 /* The REAL columns of country_year, in order: one per double field of
  * tr_country_year (techs_led, an int, is written separately, last). */
 static const real_column cy_fields[] = {
+/* application_id of the experiment databases (src/exp/expdb.c): named in the
+ * message when one is given to a run. */
+#define TR_RESULTS_EXPERIMENT_ID 0x54524558LL
+
 #define CY(f) {#f, offsetof(tr_country_year, f)}
     CY(gdp), CY(rd_intensity), CY(gerd), CY(gov_funding), CY(central_funding),
     CY(local_funding), CY(business_funding), CY(other_funding), CY(basic), CY(applied),
@@ -640,10 +644,6 @@ static int64_t query_int(tr_results *r, const char *sql, int *rc)
  * header): refuse a database that is not empty and not ours. Ours carries
  * TR_RESULTS_APPLICATION_ID, or (files written before it was set) no
  * application id and a meta table with a schema_version. Only reads. */
-/* application_id of the experiment databases (src/exp/expdb.c): named in the
- * message when one is given to a run. */
-#define TR_RESULTS_EXPERIMENT_ID 0x54524558LL
-
 static int check_not_foreign(tr_results *r, tr_diag *diag)
 {
     int rc;

@@ -108,8 +108,9 @@ static const sc_field firm_gen_fields[] = {
     NUM(tr_firm_gen, "productivity", productivity, SC_MIN_EXCL, 1, 0, 10, "relative",
         "mean quality-adjusted productivity at the start relative to competitiveness parity (1: as competitive as a firm of cost level 1 and productivity 1, given the bloc's start-year cost level)"),
     NUM(tr_firm_gen, "productivity_sd", productivity_sd, 0, 0.3, 0, 5, "log sd",
-        "sd of log productivity across firms"),
-    NUM(tr_firm_gen, "size_sigma", size_sigma, 0, 1.2, 0, 5, "log sd", "sd of log initial capacity"),
+        "sd of log productivity across real firms (a model firm draws its cohort's mean: less spread)"),
+    NUM(tr_firm_gen, "size_sigma", size_sigma, 0, 1.2, 0, 5, "log sd",
+        "sd of log initial capacity across real firms (a model firm draws its cohort's mean)"),
     PATH(tr_firm_gen, "rd_share", rd_share, 0, 0.05, 0, 1, "fraction",
          "R&D spending as a share of revenue of its average firm (time path; SMEs vary around it)"),
     NUM(tr_firm_gen, "max_factor", max_factor, 0, 3, 1, 100, "factor",
@@ -117,10 +118,12 @@ static const sc_field firm_gen_fields[] = {
     NUM(tr_firm_gen, "size", size, SC_MIN_EXCL, 1, 0, 1e6, "relative",
         "mean initial capacity of its firms relative to a world-average firm (1)"),
     PATH(tr_firm_gen, "cost", cost, SC_MIN_EXCL, 1, 0, 100, "relative",
-         "relative unit cost of its producers (wages, inputs, energy), 1 = world average (time path)"),
+         "relative unit cost level of its producers (wages, inputs, energy), 1 = the reference (the US in the default "
+         "scenario); moved by parameters.firms.cost_pressure (time path)"),
     NUM(tr_firm_gen, "represents", represents, SC_MIN_EXCL, 1, 0, 1e6, "firms",
         "real firms one model firm stands for (a cohort): scales the reported counts of firms, SMEs and "
-        "little giants, and smooths the cohort's innovation draws (never their mean)"),
+        "little giants, and shrinks the spread of its initial draws and its innovation draws to a cohort's "
+        "(never their mean)"),
     INT(tr_firm_gen, "little_giants", little_giants, 0, 0, 0, 1, "flag",
         "1 where the country runs a \"little giant\" programme (China's MIIT designation of specialised SMEs): only "
         "there are SMEs designated, by parameters.firms.little_giant_quantile and little_giant_rd"),
@@ -333,7 +336,8 @@ static const sc_field firms_fields[] = {
     FP("quality_weight", quality_weight, 0, 0.5, 0, 20, "exponent", "of productivity (quality) in competitiveness"),
     FP("trade_cost", trade_cost, 0, 0.1, 0, 10, "fraction", "ad-valorem cost of selling abroad"),
     FP("cost_pressure", cost_pressure, 0, 0, 0, 5, "elasticity",
-       "of a country's producer cost level to its share of world sales over its share of world GDP, against the start"),
+       "of a country's producer cost level to its share of world real output (units at start-year prices) over its "
+       "share of world GDP, against the start"),
     FP("markup", markup, 0, 0.6, 0, 10, "fraction", "price over unit cost in a concentrated market at full use"),
     FP("markup_competition", markup_competition, 0, 0.5, 0, 1, "fraction",
        "how much competition (1 - HHI) squeezes the markup"),

@@ -1035,19 +1035,28 @@ static void test_commercialization_counts_new_knowledge(void **state)
 }
 
 /* A model firm is a cohort of `represents` real firms and draws the
- * cohort's mean productivity and size: with 30 real firms per model firm the
+ * cohort's mean productivity and size: the log sd of the mean of n
+ * log-normals (Fenton-Wilkinson), and with 30 real firms per model firm the
  * seed-to-seed spread of a country's share of a technology's world sales is
- * far smaller than with one, and its mean about the same. Eight seeds each. */
+ * far smaller than with one, and its mean about the same (innovation,
+ * imitation and entry off: only the initial draws differ between seeds).
+ * Eight seeds each. */
 static void test_cohorts_smooth_shares(void **state)
 {
     (void)state;
     enum { NS = 8 };
+    assert_true(fabs(firms_cohort_sd(0.3, 1) - 0.3) < 1e-15);
+    assert_true(fabs(firms_cohort_sd(0.3, 0.5) - 0.3) < 1e-15);
+    assert_true(fabs(firms_cohort_sd(0.3, 52) - sqrt(log(1 + (exp(0.09) - 1) / 52))) < 1e-15);
+    assert_true(fabs(firms_cohort_sd(0.3, 52) - 0.0425) < 1e-4);
     double mean[2], sd[2];
     for (int v = 0; v < 2; v++) {
         const char *rep[2][2] = {{"countries.AA.firms.represents=1", "countries.BB.firms.represents=1"},
                                  {"countries.AA.firms.represents=30", "countries.BB.firms.represents=30"}};
-        const char *sets[] = {rep[v][0], rep[v][1], "parameters.firms.replicator_speed=0.5"};
-        tr_scenario *s = load2(MECH, NULL, sets, 3);
+        const char *sets[] = {rep[v][0], rep[v][1], "parameters.firms.replicator_speed=0.5",
+                              "parameters.firms.innovation_rate=0", "parameters.firms.imitation_rate=0",
+                              "parameters.firms.entry_rate=0"};
+        tr_scenario *s = load2(MECH, NULL, sets, 6);
         fm_run *r = malloc(sizeof *r);
         assert_true(r != NULL);
         double x[NS], m = 0, q = 0;
@@ -1088,16 +1097,35 @@ static void test_cost_pressure_limits_growth(void **state)
     run_mech(b, 1, rb, NULL, NULL);
     double s0 = ra->y[0].ct[0][0][T_WS], sa = ra->y[MY - 1].ct[0][0][T_WS], sb = rb->y[MY - 1].ct[0][0][T_WS];
     double ca = ra->y[MY - 1].ct[0][0][T_UC], cb = rb->y[MY - 1].ct[0][0][T_UC];
+    double la = ra->y[MY - 1].ct[1][0][T_UC], lb = rb->y[MY - 1].ct[1][0][T_UC];
     print_message("cost pressure: AA's world share of T1 %.3f (2000) -> %.3f (no pressure) vs %.3f (cost_pressure 1); "
-                  "unit cost %.3f vs %.3f\n", s0, sa, sb, ca, cb);
+                  "unit cost AA %.3f vs %.3f, BB %.3f vs %.3f\n", s0, sa, sb, ca, cb, la, lb);
     assert_true(sa > s0 + 0.05);
     assert_true(sb > s0);
     assert_true(sb < sa - 0.02);
-    assert_true(cb > ca);
+    assert_true(cb > ca); /* the growing industry's costs rise */
+    assert_true(lb < la); /* the shrinking one's fall */
     free(ra);
     free(rb);
     tr_scenario_destroy(a);
     tr_scenario_destroy(b);
+}
+
+/* Mean competitiveness q^0.5 / price of AA's and BB's firms in T1 after
+ * the first step (the default weights). */
+static void first_comp(void *ctx, const tr_sim *sim, int step, double year)
+{
+    (void)year;
+    if (step != 0)
+        return;
+    double *comp = ctx, n[2] = {0, 0};
+    for (int f = 0; f < sim->fi.nf; f++)
+        if (sim->fi.f_alive[f] && sim->fi.f_tech[f] == 0 && sim->fi.f_price[f] > 0) {
+            comp[sim->fi.f_country[f]] += sqrt(sim->fi.f_q[f]) / sim->fi.f_price[f];
+            n[sim->fi.f_country[f]] += 1;
+        }
+    for (int c = 0; c < 2; c++)
+        comp[c] = n[c] > 0 ? comp[c] / n[c] : 0;
 }
 
 /* Competitiveness parity at the start: the productivity firms_parity_q
@@ -1121,9 +1149,12 @@ static void test_parity_start_is_rest_point(void **state)
     assert_true(fabs(E - 1.0) < 1e-9);
     fm_run *r = malloc(sizeof *r);
     assert_true(r != NULL);
-    run_mech(s, 1, r, NULL, NULL);
+    double comp[2] = {0, 0};
+    run_mech(s, 1, r, first_comp, comp);
     double s0 = r->y[0].ct[0][0][T_WS], s1 = r->y[MY - 1].ct[0][0][T_WS];
-    print_message("parity: q(0.7) = %.4f; AA's world share of T1 %.3f (2000) -> %.3f (2009)\n", q, s0, s1);
+    print_message("parity: q(0.7) = %.4f; first-step competitiveness AA %.5f BB %.5f; AA's world share of T1 "
+                  "%.3f (2000) -> %.3f (2009)\n", q, comp[0], comp[1], s0, s1);
+    assert_true(fabs(comp[0] / comp[1] - 1) < 1e-3); /* from the firms' own prices and productivities */
     assert_true(fabs(s1 - s0) < 0.03);
     free(r);
     tr_scenario_destroy(s);

@@ -251,6 +251,13 @@ void firms_year_start(tr_firms *fi)
  * the others (size and productivity dispersion within the country), while
  * the country's starting position in a technology is the same in every run.
  * w: [nk] scratch. */
+/* Log competitiveness, against the reference, of a firm at cost level cl
+ * and productivity exp(x) at the start: increasing in x. */
+static double parity_v(const tr_technology *T, const tr_params_firms *P, double e, double cl, double x)
+{
+    return P->quality_weight * x - e * log((T->cost_floor + (1 - T->cost_floor) / exp(x)) * cl);
+}
+
 /* Productivity at competitiveness parity: the q at which a firm of a
  * country with producer cost level cl is as competitive at the start as a
  * firm at the reference (q = 1, cl = 1), quality and price together:
@@ -263,10 +270,14 @@ double firms_parity_q(const tr_technology *T, const tr_params_firms *P, double c
     if (!(cl > 0) || e <= 0 || cl == 1.0)
         return 1.0;
     double lo = log(FIRMS_PARITY_MIN), hi = log(FIRMS_PARITY_MAX);
+    /* v(x) = log competitiveness at q = exp(x), increasing; no root in the
+     * range (e.g. quality_weight 0 with a floor that costs more than the
+     * reference's whole unit cost): no parity to find, productivity 1 */
+    if (!(parity_v(T, P, e, cl, lo) < 0 && parity_v(T, P, e, cl, hi) > 0))
+        return 1.0;
     for (int it = 0; it < 60; it++) {
-        double x = 0.5 * (lo + hi), q = exp(x);
-        double v = P->quality_weight * x - e * log((T->cost_floor + (1 - T->cost_floor) / q) * cl);
-        if (v < 0)
+        double x = 0.5 * (lo + hi);
+        if (parity_v(T, P, e, cl, x) < 0)
             lo = x;
         else
             hi = x;
@@ -284,9 +295,9 @@ static void center_cohorts(tr_firms *fi, const tr_scenario *s, int c, int nk, co
     /* capacity each would have without its size draw, at the type mix's
      * expected factor (how many of each type were drawn does not move the
      * country's capacity either) */
-    const double dom = 1 - g->soe_share - g->foreign_share;
-    const double mean_factor = g->soe_share * size_factor[TR_FIRM_SOE] +
-                               g->foreign_share * size_factor[TR_FIRM_FOREIGN] +
+    const double foreign = g->foreign_share < 1 - g->soe_share ? g->foreign_share : 1 - g->soe_share;
+    const double dom = 1 - g->soe_share - foreign;
+    const double mean_factor = g->soe_share * size_factor[TR_FIRM_SOE] + foreign * size_factor[TR_FIRM_FOREIGN] +
                                (dom > 0 ? dom : 0) * (g->sme_share * size_factor[TR_FIRM_SME] +
                                                       (1 - g->sme_share) * size_factor[TR_FIRM_PRIVATE]);
     for (int f = lo; f < hi; f++)
@@ -419,7 +430,8 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
     (void)year;
 
     /* Commercialization: new national knowledge this step measured in units
-     * of the world's stock in the technology (the research frontier): only
+     * of the research frontier (the largest national stock in the
+     * technology): only
      * knowledge new to the world moves the frontier of what firms can make,
      * so a follower that re-learns what others know gains little from it
      * (that is imitation's part), at most 10% a year. Absorptive capacity

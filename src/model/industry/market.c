@@ -154,8 +154,9 @@ static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx
  * not count as a smaller industry) over its share of world GDP, and spec_0
  * that of the first step with output: an industry that grows faster than
  * its economy bids up wages and inputs (upward-sloping factor supply), one
- * that shrinks relative to it releases them. Neutral for the world as a
- * whole (shares, not levels). */
+ * that shrinks relative to it releases them. It moves relative costs, not
+ * the world's level as such (shares, not levels; exactly neutral only at
+ * cost_pressure 1). */
 static void cost_levels(tr_markets *mk, const sim_ctx *run, double year)
 {
     const tr_scenario *s = run->s;
@@ -172,7 +173,9 @@ static void cost_levels(tr_markets *mk, const sim_ctx *run, double year)
         double spec = world > 0 && mk->gdp_share[c] > 0 ? real / world / mk->gdp_share[c] : 0;
         if (spec > 0 && isnan(mk->c_spec0[c]))
             mk->c_spec0[c] = spec;
-        if (eta != 0 && spec > 0 && mk->c_spec0[c] > 0)
+        /* once set, an industry that stopped producing is at the lower
+         * bound, not back at its input path */
+        if (eta != 0 && mk->c_spec0[c] > 0)
             lvl *= exp(eta * log(clampd(spec / mk->c_spec0[c], MARKET_PRESSURE_MIN, MARKET_PRESSURE_MAX)));
         mk->c_costlvl[c] = lvl;
     }
@@ -203,9 +206,9 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
     for (int k = 0; k < nk; k++) {
         mk->k_capsum[k] = 0;
         mk->k_pbuy0[k] = NAN; /* set by the first step */
-    for (int c = 0; c < run->nc; c++)
-        mk->c_spec0[c] = NAN; /* set by the first step with sales */
     }
+    for (int c = 0; c < nc; c++)
+        mk->c_spec0[c] = NAN; /* set by the first step with output */
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
             continue;

@@ -47,7 +47,7 @@ struct tr_markets {
     /* per country [nc] */
     double *gdp_share;         /* demand shares */
     double *c_costlvl;         /* producers' cost level this step: input path x factor-market pressure */
-    double *c_spec0;           /* first step's share of world sales over share of world GDP */
+    double *c_spec0;           /* first step's share of world real output over share of world GDP */
     /* yearly accounts [nc*nk], US$ bn (units where _u) */
     double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons, *yr_cons_u,
         *yr_dom_u;
