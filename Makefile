@@ -56,7 +56,7 @@ levers: build
 
 # docs/CALIBRATION.md and tools/calibrate/best.yaml: the free global parameters
 # of tools/calibrate/params.tsv fitted to the targets of tools/calibrate/targets.tsv
-# over ensembles (tools/calibrate/calibrate.py; ~1,000 runs, ~10 minutes on two idle cores).
+# over ensembles (tools/calibrate/calibrate.py; ~1,300 runs, ~12 minutes on two idle cores).
 # CALIB_POINTS, CALIB_RUNS and CALIB_REFINE shrink it for a quick look.
 calibrate: build
 	python3 tools/calibrate/calibrate.py --techrace $(BUILD)/techrace

@@ -58,7 +58,7 @@ except ImportError:  # python3-yaml is in the Makefile's DEPS
     yaml = None
 
 MISSING_PENALTY = 100.0
-DEFAULT_POINTS, DEFAULT_RUNS, DEFAULT_REFINE = 32, 20, 16   # a full `make calibrate`
+DEFAULT_POINTS, DEFAULT_RUNS, DEFAULT_REFINE = 32, 20, 32   # a full `make calibrate`
 ROLES = ("fit", "holdout")
 UNITS = ("%", "n")
 HERE = os.path.dirname(os.path.abspath(__file__))
