@@ -952,6 +952,23 @@ static void test_commercialization_lag_delays(void **state)
     free(b);
 }
 
+/* BB starts at half AA's productivity and only imitates (innovation off):
+ * its productivity gain 2000-2009 for each of two settings EL of an
+ * elasticity and two of VAR (what absorptive capacity depends on). */
+static void imitation_grid(const char *const el[2], const char *const var[2], double gain[2][2])
+{
+    q_watch *w = malloc(sizeof *w);
+    assert_true(w != NULL);
+    for (int e = 0; e < 2; e++)
+        for (int r = 0; r < 2; r++) {
+            const char *sets[] = {"countries.BB.firms.productivity=0.5", "parameters.firms.imitation_rate=0.5",
+                                  "parameters.firms.innovation_rate=0", el[e], var[r]};
+            run_watch(sets, 5, w);
+            gain[e][r] = w->q[MY * 4][1] / w->q[0][1] - 1;
+        }
+    free(w);
+}
+
 /* Absorptive capacity: BB starts at half AA's productivity; its firms
  * imitate AA's frontier (innovation off). With imitation_elasticity 1 the
  * laggard that spends 10% of sales on R&D catches up faster than the one
@@ -962,22 +979,13 @@ static void test_imitation_needs_rd(void **state)
     double gain[2][2];
     const char *el[2] = {"parameters.firms.imitation_elasticity=0", "parameters.firms.imitation_elasticity=1"};
     const char *rd[2] = {"countries.BB.firms.rd_share=0.01", "countries.BB.firms.rd_share=0.1"};
-    q_watch *w = malloc(sizeof *w);
-    assert_true(w != NULL);
-    for (int e = 0; e < 2; e++)
-        for (int r = 0; r < 2; r++) {
-            const char *sets[] = {"countries.BB.firms.productivity=0.5", "parameters.firms.imitation_rate=0.5",
-                                  "parameters.firms.innovation_rate=0", el[e], rd[r]};
-            run_watch(sets, 5, w);
-            gain[e][r] = w->q[MY * 4][1] / w->q[0][1] - 1;
-        }
+    imitation_grid(el, rd, gain);
     print_message("imitation: BB productivity gain 2000-2009, elasticity 0: %.3f (R&D 1%%) %.3f (10%%); "
                   "elasticity 1: %.3f %.3f\n",
                   gain[0][0], gain[0][1], gain[1][0], gain[1][1]);
     assert_true(gain[0][0] > 0.05);
     assert_true(fabs(gain[0][1] - gain[0][0]) < 0.2 * gain[0][0]);
     assert_true(gain[1][1] > 1.5 * gain[1][0]);
-    free(w);
 }
 
 /* Absorptive capacity from national knowledge: BB starts at half AA's
@@ -992,22 +1000,13 @@ static void test_imitation_needs_knowledge(void **state)
     double gain[2][2];
     const char *el[2] = {"parameters.firms.absorptive_elasticity=0", "parameters.firms.absorptive_elasticity=1"};
     const char *rd[2] = {"countries.BB.rd_intensity=0.005", "countries.BB.rd_intensity=0.04"};
-    q_watch *w = malloc(sizeof *w);
-    assert_true(w != NULL);
-    for (int e = 0; e < 2; e++)
-        for (int r = 0; r < 2; r++) {
-            const char *sets[] = {"countries.BB.firms.productivity=0.5", "parameters.firms.imitation_rate=0.5",
-                                  "parameters.firms.innovation_rate=0", el[e], rd[r]};
-            run_watch(sets, 5, w);
-            gain[e][r] = w->q[MY * 4][1] / w->q[0][1] - 1;
-        }
+    imitation_grid(el, rd, gain);
     print_message("absorptive capacity: BB productivity gain 2000-2009, elasticity 0: %.3f (R&D 0.5%% of GDP) "
                   "%.3f (4%%); elasticity 1: %.3f %.3f\n",
                   gain[0][0], gain[0][1], gain[1][0], gain[1][1]);
     assert_true(gain[0][0] > 0.05);
     assert_true(fabs(gain[0][1] - gain[0][0]) < 0.1 * gain[0][0]);
     assert_true(gain[1][1] > 1.3 * gain[1][0]);
-    free(w);
 }
 
 /* Commercialization counts knowledge new to the world: AA and BB double
