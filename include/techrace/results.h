@@ -29,6 +29,9 @@ typedef struct tr_results tr_results;
 /* PRAGMA application_id of a results database ("TRAC"). Files written before
  * it was set have 0 and are recognised by their meta table. */
 #define TR_RESULTS_APPLICATION_ID 0x54524143
+/* The experiment databases' application_id ("TREX"; ensemble, compare, sweep,
+ * sensitivity): a run refuses one by name. */
+#define TR_EXPERIMENT_APPLICATION_ID 0x54524558
 
 typedef struct tr_results_options {
     /* Every allocation of the results layer (the handle, buffered events,

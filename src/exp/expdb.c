@@ -16,12 +16,13 @@
 
 #include "exp/fields.h"
 #include "techrace/analysis.h"
+#include "techrace/results.h"
 #include "techrace/version.h"
 #include "util/arena.h"
 
 /* 'TREX': told apart from results databases and foreign files before
  * anything is written. */
-#define EXP_APPLICATION_ID 0x54524558
+#define EXP_APPLICATION_ID TR_EXPERIMENT_APPLICATION_ID /* techrace/results.h */
 #define EXP_SCHEMA_VERSION 2
 
 /* ---- fields ---- */

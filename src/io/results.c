@@ -36,10 +36,6 @@ typedef struct real_column {
 /* The REAL columns of country_year, in order: one per double field of
  * tr_country_year (techs_led, an int, is written separately, last). */
 static const real_column cy_fields[] = {
-/* application_id of the experiment databases (src/exp/expdb.c): named in the
- * message when one is given to a run. */
-#define TR_RESULTS_EXPERIMENT_ID 0x54524558LL
-
 #define CY(f) {#f, offsetof(tr_country_year, f)}
     CY(gdp), CY(rd_intensity), CY(gerd), CY(gov_funding), CY(central_funding),
     CY(local_funding), CY(business_funding), CY(other_funding), CY(basic), CY(applied),
@@ -659,7 +655,7 @@ static int check_not_foreign(tr_results *r, tr_diag *diag)
         return rc_fail(r, diag, "cannot open the results database", rc);
     if (app == TR_RESULTS_APPLICATION_ID)
         return 0;
-    if ((app & 0xffffffffLL) == TR_RESULTS_EXPERIMENT_ID) {
+    if ((app & 0xffffffffLL) == TR_EXPERIMENT_APPLICATION_ID) {
         tr_diag_add(diag, TR_DIAG_ERROR, file_of(r), 0, 0,
                     "an experiment database (ensemble, compare, sweep or sensitivity), not a run's results "
                     "database: give `run --out` another file; nothing was changed");
