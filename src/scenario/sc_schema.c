@@ -325,7 +325,8 @@ static const sc_field firms_fields[] = {
     FP("imitation_catchup", imitation_catchup, 0, 0.2, 0, 1, "fraction",
        "share of the gap to the frontier closed by one imitation"),
     FP("absorptive_elasticity", absorptive_elasticity, 0, 0.5, 0, 5, "elasticity",
-       "of the imitation rate to the country's knowledge in the technology relative to the research frontier"),
+       "of the imitation rate to the country's knowledge intensity in the technology (stock per GDP) relative to the "
+       "most knowledge-intensive country's"),
     FP("learning_spill", learning_spill, 0, 0.1, 0, 10, "weight",
        "weight of the national industry's cumulative output in a firm's experience"),
     FP("learning_spill_foreign", learning_spill_foreign, 0, 1.0, 0, 10, "relative",

@@ -1009,6 +1009,41 @@ static void test_imitation_needs_knowledge(void **state)
     assert_true(gain[1][1] > 1.3 * gain[1][0]);
 }
 
+/* Absorptive capacity is knowledge for the economy's size: BB starts at half
+ * AA's productivity and imitates (innovation off, absorptive_elasticity 1),
+ * with R&D of 0.5% of GDP. Four times the economy (GDP and researchers x4)
+ * gives it four times the knowledge stock but the same knowledge intensity,
+ * and its firms catch up about as fast as the small economy's; four times the
+ * R&D intensity (the same stock as the large economy's) makes them faster. */
+static void test_absorption_follows_intensity(void **state)
+{
+    (void)state;
+    const char *el = "parameters.firms.absorptive_elasticity=1";
+    const char *small_[] = {el, "countries.BB.rd_intensity=0.005"};
+    const char *large[] = {el, "countries.BB.rd_intensity=0.005", "countries.BB.gdp=4000",
+                           "countries.BB.researchers=200"};
+    const char *intense[] = {el, "countries.BB.rd_intensity=0.02"};
+    const char *const *arms[3] = {small_, large, intense};
+    const int n[3] = {2, 4, 2};
+    double gain[3];
+    q_watch *w = malloc(sizeof *w);
+    assert_true(w != NULL);
+    for (int a = 0; a < 3; a++) {
+        const char *sets[8] = {"countries.BB.firms.productivity=0.5", "parameters.firms.imitation_rate=0.5",
+                               "parameters.firms.innovation_rate=0"};
+        for (int i = 0; i < n[a]; i++)
+            sets[3 + i] = arms[a][i];
+        run_watch(sets, 3 + n[a], w);
+        gain[a] = w->q[MY * 4][1] / w->q[0][1] - 1;
+    }
+    free(w);
+    print_message("absorption: BB productivity gain 2000-2009, R&D 0.5%% of GDP %.3f, four times the economy "
+                  "%.3f, R&D 2%% of GDP %.3f\n", gain[0], gain[1], gain[2]);
+    assert_true(gain[0] > 0.02);
+    assert_true(fabs(gain[1] - gain[0]) < 0.15 * gain[0]);
+    assert_true(gain[2] > 1.3 * gain[0]);
+}
+
 /* Commercialization counts knowledge new to the world: AA and BB double
  * their research budgets in 2001 (same growth rate), but BB's budget, and so
  * its knowledge stock, is a quarter of AA's. Measured against the research
@@ -1597,6 +1632,7 @@ int main(void)
         cmocka_unit_test(test_commercialization_lag_delays),
         cmocka_unit_test(test_imitation_needs_rd),
         cmocka_unit_test(test_imitation_needs_knowledge),
+        cmocka_unit_test(test_absorption_follows_intensity),
         cmocka_unit_test(test_commercialization_counts_new_knowledge),
         cmocka_unit_test(test_cohorts_smooth_shares),
         cmocka_unit_test(test_cost_pressure_limits_growth),

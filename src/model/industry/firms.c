@@ -23,10 +23,11 @@
  *    and q grows by (1/n) x the sum of k gains innovation_gain x
  *    (1 - FIRMS_MATURITY_DAMPING x maturity) x Beta(1, 3) (bounded, mostly
  *    small: innovation is lumpy for a small cohort, smooth for a large one;
- *    mature technologies improve less);
+ *    mature technologies improve less; large counts and sums are drawn from
+ *    their normal approximations, FIRMS_COUNT_EXACT);
  *  - imitates: each real firm with probability 1 - exp(-imitation_rate x
- *    r^innovation_elasticity x openness x dt) (the same R&D buys absorptive
- *    capacity), and the share of the cohort that did (k/n, k ~ Poisson)
+ *    r^imitation_elasticity x (K/F_K)^absorptive_elasticity x openness x dt)
+ *    (the same R&D and the country's knowledge buy absorptive capacity), and the share of the cohort that did (k/n, k ~ Poisson)
  *    closes imitation_catchup of its gap to the technology's frontier: more
  *    with R&D, less behind closed borders, and the further behind the
  *    larger the gain (the advantage of backwardness);
@@ -61,10 +62,17 @@
 /* Commercialization: new knowledge counts at most this share of the
  * frontier a year. */
 #define FIRMS_COMM_GROWTH_MAX 0.1
-/* Largest number of innovations (or imitations) of one cohort in a step
- * that are drawn one by one: a bound on work per firm (never reached at the
- * scenario limits of `represents` and the rates). */
-#define FIRMS_DRAWS_MAX 100000
+/* Draws of a cohort's innovations and imitations. While the expected count
+ * mu is at most FIRMS_COUNT_EXACT, the count is drawn (Poisson) and then, up
+ * to FIRMS_GAINS_EXACT innovations, each gain (Beta(1, 3)); a larger count's
+ * summed gain is drawn from its normal approximation (mean k/4, variance
+ * 3k/80, skewness 0.86/sqrt(k)). Above FIRMS_COUNT_EXACT the cohort's total
+ * is drawn from the normal approximation of the compound Poisson: summed
+ * gain mean mu/4, variance mu/10 (E[X^2] = 1/10), skewness 1.58/sqrt(mu);
+ * imitations mean mu, variance mu (skewness 1/sqrt(mu)); clamped at 0. One
+ * or two draws per cohort and step, whatever its size (fixed). */
+#define FIRMS_COUNT_EXACT 10.0
+#define FIRMS_GAINS_EXACT 4
 /* Firm keys: 10 bits of country, 22 of the firm's creation index. */
 #define FIRMS_KEY_BITS 22
 
@@ -420,6 +428,23 @@ void firms_start_knowledge(tr_firms *fi, const sim_ctx *run, const tr_knowledge 
         fi->ct_lastK[i] = kn->K[i];
 }
 
+/* Knowledge intensity of country c in technology k (its stock per unit of
+ * GDP) relative to the largest intensity of any country, in [0, 1]: the
+ * absorptive capacity of an economy is what it knows for its size (Cohen &
+ * Levinthal 1990), so an aggregate of many economies (the rest of the world)
+ * or a large one is not credited with the sum of their stocks. */
+static double knowledge_intensity_rel(const tr_knowledge *kn, const tr_budgets *bud, int c, int k, int nc, int nk)
+{
+    double best = 0, own = 0;
+    for (int d = 0; d < nc; d++) {
+        double x = bud->gdp[d] > 0 ? kn->K[d * nk + k] / bud->gdp[d] : 0;
+        best = x > best ? x : best;
+        if (d == c)
+            own = x;
+    }
+    return best > 0 ? own / best : 1;
+}
+
 void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, const tr_budgets *bud,
                     const tr_policy *pol, const tr_markets *mk, double year)
 {
@@ -435,15 +460,17 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
      * knowledge new to the world moves the frontier of what firms can make,
      * so a follower that re-learns what others know gains little from it
      * (that is imitation's part), at most 10% a year. Absorptive capacity
-     * for imitation: the country's knowledge relative to the frontier, to
-     * the power absorptive_elasticity. */
+     * for imitation: the country's knowledge intensity relative to the most
+     * knowledge-intensive country's, to the power absorptive_elasticity. */
     for (int i = 0; i < run->nc * nk; i++) {
         double K = kn->K[i], K0 = fi->ct_lastK[i], F = kn->frontier[i % nk];
         double base = F > K0 ? F : K0;
         double g = base > 0 && K > K0 ? (K - K0) / base : 0;
         g = g < FIRMS_COMM_GROWTH_MAX * dt ? g : FIRMS_COMM_GROWTH_MAX * dt;
-        double rel_k = F > 0 ? (K < F ? K / F : 1) : 1;
-        fi->ct_absorb[i] = P->absorptive_elasticity == 0 ? 1 : pow(rel_k, P->absorptive_elasticity);
+        fi->ct_absorb[i] = P->absorptive_elasticity == 0
+                               ? 1
+                               : pow(knowledge_intensity_rel(kn, bud, i / nk, i % nk, run->nc, nk),
+                                     P->absorptive_elasticity);
         /* A distributed (exponential) lag: firms use knowledge growth of
          * about commercialization_lag years ago. */
         const double lag = P->commercialization_lag;
@@ -477,15 +504,26 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
         if (n < 1)
             n = 1;
         double q = fi->f_q[f];
-        double lambda = rel > 0 ? P->innovation_rate * pow(rel, P->innovation_elasticity) : 0;
+        /* rel^elasticity for innovation and imitation from one logarithm */
+        const double lrel = rel > 0 ? log(rel) : 0;
+        double lambda = rel > 0 ? P->innovation_rate * exp(P->innovation_elasticity * lrel) : 0;
         if (lambda > 0) {
-            double kinn = (double)tr_rng_poisson(&r, n * (1.0 - exp(-lambda * dt)));
-            if (kinn > FIRMS_DRAWS_MAX)
-                kinn = FIRMS_DRAWS_MAX;
-            /* Beta(1, 3) by inversion; mature technologies improve less. */
+            const double mu = -n * expm1(-lambda * dt);
+            /* Beta(1, 3) by inversion (or a normal approximation, above);
+             * mature technologies improve less. */
             double room = 1.0 - FIRMS_MATURITY_DAMPING * s->techs[k].maturity, gain = 0;
-            for (int j = 0; j < (int)kinn; j++)
-                gain += 1.0 - cbrt(1.0 - tr_rng_uniform(&r));
+            if (mu > FIRMS_COUNT_EXACT) {
+                gain = tr_rng_normal(&r, mu / 4.0, sqrt(mu / 10.0));
+            } else {
+                double kinn = (double)tr_rng_poisson(&r, mu);
+                if (kinn <= FIRMS_GAINS_EXACT)
+                    for (int j = 0; j < (int)kinn; j++)
+                        gain += 1.0 - cbrt(1.0 - tr_rng_uniform(&r));
+                else
+                    gain = tr_rng_normal(&r, kinn / 4.0, sqrt(3.0 * kinn / 80.0));
+                gain = gain < kinn ? gain : kinn;
+            }
+            gain = gain > 0 ? gain : 0;
             q *= 1.0 + P->innovation_gain * room * gain / n;
         }
         double front = fi->k_frontier[k];
@@ -494,9 +532,10 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
              * country's knowledge, relative to the frontier, buy imitation
              * chances (absorptive capacity); the gain grows with the gap, the
              * advantage of backwardness. */
-            double rdf = rel > 0 ? pow(rel, P->imitation_elasticity) : 0;
-            double p = 1.0 - exp(-P->imitation_rate * rdf * fi->ct_absorb[c * nk + k] * bud->open[c] * dt);
-            double kim = (double)tr_rng_poisson(&r, n * p);
+            double rdf = rel > 0 ? exp(P->imitation_elasticity * lrel) : 0;
+            const double mu = -n * expm1(-P->imitation_rate * rdf * fi->ct_absorb[c * nk + k] * bud->open[c] * dt);
+            double kim = mu > FIRMS_COUNT_EXACT ? tr_rng_normal(&r, mu, sqrt(mu)) : (double)tr_rng_poisson(&r, mu);
+            kim = kim > 0 ? kim : 0;
             double part = kim / n < 1 ? kim / n : 1;
             q += part * P->imitation_catchup * (front - q);
         }

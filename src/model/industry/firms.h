@@ -46,7 +46,7 @@ typedef struct tr_firms {
     double *k_lgcut;           /* [nk] little-giant productivity threshold */
     double *ct_lastK;          /* [nc*nk] knowledge at the previous step (commercialization) */
     double *ct_kgrowth;        /* [nc*nk] knowledge growth this step */
-    double *ct_absorb;         /* [nc*nk] absorptive capacity (K / frontier)^absorptive_elasticity */
+    double *ct_absorb;         /* [nc*nk] absorptive capacity (knowledge intensity / largest)^absorptive_elasticity */
     double *ct_comm;           /* [nc] commercialization rate this step */
 } tr_firms;
 

@@ -449,7 +449,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
                     a = 1 + s->countries[m].home_bias + pol->buy_dom[m * nk + k] + mk->ss_pref[m * nk + k];
                 } else {
                     markup_trade = 1 + P->trade_cost + pol->tariff[(m * nc + c) * nk + k];
-                    a = pow(markup_trade, -P->price_weight);
+                    a = P->price_weight == 1.0 ? 1 / markup_trade : pow(markup_trade, -P->price_weight);
                 }
                 acc[m * nc + c] = a;
                 den += a * mk->ct_S[c * nk + k];
