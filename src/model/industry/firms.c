@@ -26,9 +26,11 @@
  *    mature technologies improve less; large counts and sums are drawn from
  *    their normal approximations, FIRMS_COUNT_EXACT);
  *  - imitates: each real firm with probability 1 - exp(-imitation_rate x
- *    r^imitation_elasticity x (K/F_K)^absorptive_elasticity x openness x dt)
- *    (the same R&D and the country's knowledge buy absorptive capacity), and the share of the cohort that did (k/n, k ~ Poisson)
- *    closes imitation_catchup of its gap to the technology's frontier: more
+ *    r^imitation_elasticity x a^absorptive_elasticity x openness x dt), a
+ *    the country's knowledge intensity in the technology against the most
+ *    intensive country's (the same R&D and the country's knowledge buy
+ *    absorptive capacity), and the share of the cohort that did (k/n,
+ *    k ~ Poisson) closes imitation_catchup of its gap to the technology's frontier: more
  *    with R&D, less behind closed borders, and the further behind the
  *    larger the gain (the advantage of backwardness);
  *  - gains from the commercialization channel: q grows by the country's
@@ -428,21 +430,27 @@ void firms_start_knowledge(tr_firms *fi, const sim_ctx *run, const tr_knowledge 
         fi->ct_lastK[i] = kn->K[i];
 }
 
-/* Knowledge intensity of country c in technology k (its stock per unit of
- * GDP) relative to the largest intensity of any country, in [0, 1]: the
- * absorptive capacity of an economy is what it knows for its size (Cohen &
- * Levinthal 1990), so an aggregate of many economies (the rest of the world)
- * or a large one is not credited with the sum of their stocks. */
-static double knowledge_intensity_rel(const tr_knowledge *kn, const tr_budgets *bud, int c, int k, int nc, int nk)
+/* Absorptive capacity for imitation, ct_absorb = a^absorptive_elasticity
+ * with a the knowledge intensity of country c in technology k (its stock per
+ * unit of GDP) relative to the largest intensity of any country, in [0, 1]:
+ * an economy absorbs what it knows for its size (Cohen & Levinthal 1990), so
+ * an aggregate of many economies (the rest of the world) or a large one is
+ * not credited with the sum of their stocks. */
+static void absorptive_capacity(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, const tr_budgets *bud)
 {
-    double best = 0, own = 0;
-    for (int d = 0; d < nc; d++) {
-        double x = bud->gdp[d] > 0 ? kn->K[d * nk + k] / bud->gdp[d] : 0;
-        best = x > best ? x : best;
-        if (d == c)
-            own = x;
+    const double el = run->s->params.firms.absorptive_elasticity;
+    const int nc = run->nc, nk = run->nk;
+    for (int k = 0; k < nk; k++) {
+        double best = 0;
+        for (int c = 0; c < nc; c++) {
+            double x = bud->gdp[c] > 0 ? kn->K[c * nk + k] / bud->gdp[c] : 0;
+            best = x > best ? x : best;
+        }
+        for (int c = 0; c < nc; c++) {
+            double x = bud->gdp[c] > 0 ? kn->K[c * nk + k] / bud->gdp[c] : 0;
+            fi->ct_absorb[c * nk + k] = el == 0 ? 1 : pow(best > 0 ? x / best : 1, el);
+        }
     }
-    return best > 0 ? own / best : 1;
 }
 
 void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, const tr_budgets *bud,
@@ -459,24 +467,19 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
      * technology): only
      * knowledge new to the world moves the frontier of what firms can make,
      * so a follower that re-learns what others know gains little from it
-     * (that is imitation's part), at most 10% a year. Absorptive capacity
-     * for imitation: the country's knowledge intensity relative to the most
-     * knowledge-intensive country's, to the power absorptive_elasticity. */
+     * (that is imitation's part), at most 10% a year. */
     for (int i = 0; i < run->nc * nk; i++) {
         double K = kn->K[i], K0 = fi->ct_lastK[i], F = kn->frontier[i % nk];
         double base = F > K0 ? F : K0;
         double g = base > 0 && K > K0 ? (K - K0) / base : 0;
         g = g < FIRMS_COMM_GROWTH_MAX * dt ? g : FIRMS_COMM_GROWTH_MAX * dt;
-        fi->ct_absorb[i] = P->absorptive_elasticity == 0
-                               ? 1
-                               : pow(knowledge_intensity_rel(kn, bud, i / nk, i % nk, run->nc, nk),
-                                     P->absorptive_elasticity);
         /* A distributed (exponential) lag: firms use knowledge growth of
          * about commercialization_lag years ago. */
         const double lag = P->commercialization_lag;
         fi->ct_kgrowth[i] = lag > dt ? fi->ct_kgrowth[i] + (g - fi->ct_kgrowth[i]) * dt / lag : g;
         fi->ct_lastK[i] = K;
     }
+    absorptive_capacity(fi, run, kn, bud);
     for (int c = 0; c < run->nc; c++)
         fi->ct_comm[c] = tr_path_at(&s->countries[c].commercialization, year);
     if (run->step % run->spy == 0) /* firms follow their country's R&D intensity path */
@@ -529,7 +532,7 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
         double front = fi->k_frontier[k];
         if (front > q) {
             /* The same R&D, relative to the technology's scale, and the
-             * country's knowledge, relative to the frontier, buy imitation
+             * country's knowledge intensity, relative to the largest, buy imitation
              * chances (absorptive capacity); the gain grows with the gap, the
              * advantage of backwardness. */
             double rdf = rel > 0 ? exp(P->imitation_elasticity * lrel) : 0;
