@@ -332,7 +332,10 @@ static const sc_field firms_fields[] = {
     FP("learning_spill_foreign", learning_spill_foreign, 0, 1.0, 0, 10, "relative",
        "weight of other countries' cumulative output in a firm's experience, relative to `learning_spill`"),
     FP("replicator_speed", replicator_speed, 0, 0.1, 0, 100, "per year",
-       "speed at which shares follow relative competitiveness"),
+       "speed at which shares move toward the share their competitiveness commands (share of the gap closed a year)"),
+    FP("share_elasticity", share_elasticity, 0, 4.0, 0, 50, "elasticity",
+       "of a firm's target share of its technology to its competitiveness relative to its rivals' (elasticity of "
+       "substitution between suppliers' varieties)"),
     FP("price_weight", price_weight, 0, 1.0, 0, 20, "exponent", "of price in competitiveness"),
     FP("quality_weight", quality_weight, 0, 0.5, 0, 20, "exponent", "of productivity (quality) in competitiveness"),
     FP("trade_cost", trade_cost, 0, 0.1, 0, 10, "fraction", "ad-valorem cost of selling abroad"),

@@ -109,8 +109,8 @@ size_t firms_bytes(const tr_scenario *s)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
     const size_t n = n_slots(s);
-    /* per slot: 15 double arrays, 4 int, 4 byte, 1 key */
-    return 15 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 4 * tr_alloc_bytes(n, 1) +
+    /* per slot: 16 double arrays, 4 int, 4 byte, 1 key */
+    return 16 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 4 * tr_alloc_bytes(n, 1) +
            tr_alloc_bytes(n, sizeof(uint32_t)) + 3 * tr_alloc_bytes(nc + 1, sizeof(int)) +
            4 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
 }
@@ -145,6 +145,7 @@ int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, fi->f_cum, n);
     TR_ALLOC(A, fi->f_rd_mult, n);
     TR_ALLOC(A, fi->f_E0, n);
+    TR_ALLOC(A, fi->f_appeal, n);
     TR_ALLOC(A, fi->f_cap, n);
     TR_ALLOC(A, fi->f_cost, n);
     TR_ALLOC(A, fi->f_price, n);
@@ -218,6 +219,7 @@ int firms_create(tr_firms *fi, const tr_firm_spec *sp, tr_rng *r)
     fi->f_cum[f] = fi->f_E0[f] = fi->f_cost[f] = fi->f_price[f] = fi->f_W[f] = fi->f_share[f] = 0;
     fi->f_rev[f] = fi->f_profit[f] = fi->f_rev_rate[f] = 0;
     fi->f_demand[f] = fi->f_y[f] = 0;
+    fi->f_appeal[f] = NAN; /* set by the first market step it takes part in */
     fi->ct_n[c * fi->nk + sp->tech] += 1;
     return f;
 }

@@ -28,6 +28,7 @@ typedef struct tr_firms {
     double *f_cost;            /* [nf_max] unit cost this step */
     double *f_price;           /* [nf_max] price this step */
     double *f_share;           /* [nf_max] share of the technology's world sales potential (replicator state) */
+    double *f_appeal;          /* [nf_max] taste weight of its variety (CES); NAN until the market sets it */
     double *f_demand;          /* [nf_max] units a year demanded this step */
     double *f_y;               /* [nf_max] output, units a year, this step */
     double *f_W;               /* [nf_max] net worth, US$ bn */

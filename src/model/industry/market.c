@@ -1,9 +1,12 @@
 /* market.c — process 7: markets, prices, output, profits and capacity.
  *
  * One market per country and technology. Each firm carries a share s of its
- * technology's world "sales potential", moved by replicator dynamics toward
- * firms that are more competitive (quality^quality_weight / price^price_weight):
- *     s <- s * (1 + replicator_speed * dt * (E / mean E - 1)),  renormalised.
+ * technology's world "sales potential", which moves toward the share its
+ * competitiveness E = quality^quality_weight / price^price_weight commands
+ * among differentiated varieties (CES, elasticity share_elasticity):
+ *     s <- s + replicator_speed * dt * (a E^sigma / sum a' E'^sigma - s),
+ * the appeal a of each firm's variety its share when it first takes part
+ * (a firm as competitive as the average keeps its share).
  * A market m buys from a country c's firms in proportion to their summed
  * shares times an access factor: 1 + home_bias + buy_domestic preference (+
  * self-sufficiency push) for its own firms, and 1 / (1 + trade_cost +
@@ -324,7 +327,9 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
 
     /* scratch: each firm's competitiveness; per technology the mean
      * competitiveness, the sum of shares, then unmet demand and spare
-     * capacity; demand per unit of share of each country's firms, demand of
+     * capacity, the total attraction, the share of firms new to the market,
+     * their appeal per unit of share and their attraction per unit of
+     * appeal; demand per unit of share of each country's firms, demand of
      * each market, access of each country's firms to each market and its
      * denominator */
     double *comp = tr_arena_calloc(scratch, (size_t)fi->nf + 1, sizeof(double));
@@ -337,7 +342,12 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     double *psum = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
     double *access = tr_arena_calloc(scratch, (size_t)nk * (size_t)nc * (size_t)nc, sizeof(double));
     double *dens = tr_arena_calloc(scratch, (size_t)(nk * nc), sizeof(double));
-    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !psum || !access || !dens)
+    double *attr = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *snew = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *scale = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    double *snew_r = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
+    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !psum || !access || !dens || !attr || !snew ||
+        !scale || !snew_r)
         return TR_ERR_NOMEM;
     /* R&D grants are paid where the country's firms had sales last step. */
     for (int i = 0; i < nc * nk; i++)
@@ -410,18 +420,54 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         comp[f] = E_f;
         Ebar[k] += fi->f_share[f] * E_f;
     }
-    /* Replicator dynamics, then renormalise. */
+    /* Selection: each firm's share moves toward the share its
+     * competitiveness commands among differentiated varieties (CES),
+     *     target_f = a_f (E_f / Ebar)^sigma / sum_g a_g (E_g / Ebar)^sigma,
+     *     s_f <- s_f + min(1, replicator_speed x dt) x (target_f - s_f),
+     * a replicator on attraction per unit of share. The appeal a_f of a
+     * firm's variety is its share the first step it takes part in (an
+     * entrant's scaled to the incumbents' attraction), so that a firm as
+     * competitive as the average keeps its share, and a lasting lead in
+     * competitiveness gives a lasting, bounded gain. */
+    const double sig = P->share_elasticity;
     for (int k = 0; k < nk; k++)
-        ssum[k] = 0;
+        attr[k] = snew[k] = snew_r[k] = 0;
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
             continue;
-        int k = fi->f_tech[f];
-        double rel = Ebar[k] > 0 ? comp[f] / Ebar[k] - 1 : 0;
-        double sh = fi->f_share[f] * (1 + P->replicator_speed * dt * rel);
-        fi->f_share[f] = sh > 0 ? sh : 0;
-        ssum[k] += fi->f_share[f];
+        const int k = fi->f_tech[f];
+        double rel = Ebar[k] > 0 ? comp[f] / Ebar[k] : 1;
+        double r = sig == 4.0 ? (rel * rel) * (rel * rel) : (rel > 0 ? exp(sig * log(rel)) : 0);
+        comp[f] = r;
+        if (isnan(fi->f_appeal[f])) {
+            snew[k] += fi->f_share[f];
+            snew_r[k] += fi->f_share[f] * r;
+        } else {
+            attr[k] += fi->f_appeal[f] * r;
+        }
     }
+    for (int k = 0; k < nk; k++) {
+        /* new firms' appeal: share x scale, so that an average one keeps its share */
+        scale[k] = attr[k] > 0 && snew[k] < 1 - 1e-9 ? attr[k] / (1 - snew[k]) : 1;
+        attr[k] += scale[k] * snew_r[k];
+    }
+    const double g = clampd(P->replicator_speed * dt, 0, 1);
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int k = fi->f_tech[f];
+        if (isnan(fi->f_appeal[f]))
+            fi->f_appeal[f] = fi->f_share[f] * scale[k];
+        double target = attr[k] > 0 ? fi->f_appeal[f] * comp[f] / attr[k] : fi->f_share[f];
+        double sh = fi->f_share[f] + g * (target - fi->f_share[f]);
+        fi->f_share[f] = sh > 0 ? sh : 0;
+    }
+    /* Renormalise. */
+    for (int k = 0; k < nk; k++)
+        ssum[k] = 0;
+    for (int f = 0; f < fi->nf; f++)
+        if (fi->f_alive[f])
+            ssum[fi->f_tech[f]] += fi->f_share[f];
     memset(mk->ct_S, 0, sizeof(double) * (size_t)(nc * nk));
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
@@ -732,7 +778,7 @@ size_t market_bytes(const tr_scenario *s)
 size_t market_scratch_bytes(const tr_scenario *s, size_t nf)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
-    return tr_alloc_bytes(nf + 1, d) + 4 * tr_alloc_bytes(nk, d) + 3 * tr_alloc_bytes(nc * nk, d) +
+    return tr_alloc_bytes(nf + 1, d) + 8 * tr_alloc_bytes(nk, d) + 3 * tr_alloc_bytes(nc * nk, d) +
            tr_alloc_bytes(nk * nc * nc, d) + tr_alloc_bytes(nk * nc, d);
 }
 
