@@ -1147,6 +1147,49 @@ static void test_cost_pressure_limits_growth(void **state)
 
 /* Mean competitiveness q^0.5 / price of AA's and BB's firms in T1 after
  * the first step (the default weights). */
+/* Selection is bounded: AA's firms start 30% more productive than
+ * competitiveness parity (innovation, imitation, entry and cost pressure
+ * off), so they are lastingly more competitive. AA's share of the units sold
+ * rises toward the CES target share and settles there (it gains less in the
+ * last three years than a quarter of what it gained in the six before),
+ * well short of the whole market;
+ * the higher the elasticity of substitution (share_elasticity 2, 4, 8), the
+ * larger the share the same lead commands. Two seeds, each in the same
+ * order (with no innovation and no spread of firms, no draw moves these
+ * shares: the two agree). */
+static void test_lasting_lead_bounded_gain(void **state)
+{
+    (void)state;
+    static const char *const sig[] = {"parameters.firms.share_elasticity=2", "parameters.firms.share_elasticity=4",
+                                      "parameters.firms.share_elasticity=8"};
+    fm_run *r = malloc(sizeof *r);
+    assert_non_null(r);
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        double last[3], start = 0;
+        for (int v = 0; v < 3; v++) {
+            const char *sets[] = {"countries.AA.firms.productivity=1.3", "parameters.firms.replicator_speed=1",
+                                  "parameters.firms.innovation_rate=0", "parameters.firms.cost_pressure=0", sig[v]};
+            tr_scenario *s = alike(sets, 5);
+            run_mech(s, seed, r, NULL, NULL);
+            double s06 = 0, s09 = 0;
+            for (int k = 0; k < MK; k++) {
+                s06 += r->y[6].ushare[0][k] / MK;
+                s09 += r->y[MY - 1].ushare[0][k] / MK;
+            }
+            start = (r->y[0].ushare[0][0] + r->y[0].ushare[0][1]) / MK;
+            print_message("bounded selection, seed %d, %s: AA's unit share 2000 %.3f, 2006 %.3f, 2009 %.3f\n",
+                          (int)seed, sig[v] + strlen("parameters.firms."), start, s06, s09);
+            assert_true(s09 > start + 0.02);   /* the lead wins share */
+            assert_true(s09 < 0.95);           /* but not the market */
+            assert_true(s09 - s06 < 0.25 * (s06 - start)); /* and settles */
+            last[v] = s09;
+            tr_scenario_destroy(s);
+        }
+        assert_true(last[0] < last[1] && last[1] < last[2]);
+    }
+    free(r);
+}
+
 static void first_comp(void *ctx, const tr_sim *sim, int step, double year)
 {
     (void)year;
@@ -1448,7 +1491,8 @@ static void test_self_sufficiency_target_raises_domestic_share(void **state)
 }
 
 /* Guidance-fund money shows as fund_invested: US$ 2 bn a year into firms
- * of technologies on a priority list; none without eligible technologies. */
+ * of technologies on a priority list; none without eligible technologies;
+ * the funded firms spend it on R&D. */
 static void test_guidance_fund_invested(void **state)
 {
     (void)state;
@@ -1481,6 +1525,15 @@ static void test_guidance_fund_invested(void **state)
     assert_true(isnan(b->y[1].c[0][C_FUNDRET]));
     for (int y = 2; y < MY; y++)
         assert_true(!isnan(b->y[y].c[0][C_FUNDRET]) && b->y[y].c[0][C_FUNDRET] >= -1);
+    /* The equity pays for R&D: with two stakes of US$ 2 bn spending over two
+     * years, AA's firms spend about 2 bn a year more on R&D than when no
+     * technology is eligible, and their extra innovation wins AA share of
+     * T1's units by the end. */
+    print_message("guidance fund: AA firm R&D 2005 %.3f (no eligible %.3f); AA's share of T1 units 2009 %.4f (%.4f)\n",
+                  b->y[5].c[0][C_RD], c->y[5].c[0][C_RD], b->y[MY - 1].ushare[0][0], c->y[MY - 1].ushare[0][0]);
+    for (int y = 2; y < MY; y++)
+        assert_true(b->y[y].c[0][C_RD] > c->y[y].c[0][C_RD] + 1.5);
+    assert_true(b->y[MY - 1].ushare[0][0] > c->y[MY - 1].ushare[0][0]);
     free(a);
     free(b);
     free(c);
@@ -1643,6 +1696,7 @@ int main(void)
         cmocka_unit_test(test_investment_screening_blocks_foreign_entry),
         cmocka_unit_test(test_self_sufficiency_target_raises_domestic_share),
         cmocka_unit_test(test_guidance_fund_invested),
+        cmocka_unit_test(test_lasting_lead_bounded_gain),
         cmocka_unit_test(test_entrants_can_survive),
         cmocka_unit_test(test_firm_metrics_deterministic),
     };

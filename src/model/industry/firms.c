@@ -109,8 +109,8 @@ size_t firms_bytes(const tr_scenario *s)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
     const size_t n = n_slots(s);
-    /* per slot: 16 double arrays, 4 int, 4 byte, 1 key */
-    return 16 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 4 * tr_alloc_bytes(n, 1) +
+    /* per slot: 17 double arrays, 4 int, 4 byte, 1 key */
+    return 17 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 4 * tr_alloc_bytes(n, 1) +
            tr_alloc_bytes(n, sizeof(uint32_t)) + 3 * tr_alloc_bytes(nc + 1, sizeof(int)) +
            4 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
 }
@@ -146,6 +146,7 @@ int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, fi->f_rd_mult, n);
     TR_ALLOC(A, fi->f_E0, n);
     TR_ALLOC(A, fi->f_appeal, n);
+    TR_ALLOC(A, fi->f_rd_equity, n);
     TR_ALLOC(A, fi->f_cap, n);
     TR_ALLOC(A, fi->f_cost, n);
     TR_ALLOC(A, fi->f_price, n);
@@ -218,7 +219,7 @@ int firms_create(tr_firms *fi, const tr_firm_spec *sp, tr_rng *r)
     /* the market state is set by the market (market_start, market_place_entrant) */
     fi->f_cum[f] = fi->f_E0[f] = fi->f_cost[f] = fi->f_price[f] = fi->f_W[f] = fi->f_share[f] = 0;
     fi->f_rev[f] = fi->f_profit[f] = fi->f_rev_rate[f] = 0;
-    fi->f_demand[f] = fi->f_y[f] = 0;
+    fi->f_demand[f] = fi->f_y[f] = fi->f_rd_equity[f] = 0;
     fi->f_appeal[f] = NAN; /* set by the first market step it takes part in */
     fi->ct_n[c * fi->nk + sp->tech] += 1;
     return f;
@@ -238,12 +239,16 @@ double firms_add_equity(tr_firms *fi, int f, double amount)
     return fi->f_W[f];
 }
 
-double firms_invest_equity(tr_firms *fi, int f, double amount, double unit_capex)
+double firms_invest_rd_equity(tr_firms *fi, int f, double amount, double years)
 {
     fi->f_W[f] += amount;
-    if (unit_capex > 0)
-        fi->f_cap[f] += amount / unit_capex;
+    fi->f_rd_equity[f] += years > 0 ? amount / years : amount;
     return fi->f_W[f];
+}
+
+void firms_end_rd_equity(tr_firms *fi, int f)
+{
+    fi->f_rd_equity[f] = 0;
 }
 
 void firms_year_start(tr_firms *fi)
@@ -502,7 +507,7 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
          * its sales in the technology. */
         double rev_ck = mk->ct_revsum[c * nk + k];
         double grant = rev_ck > 0 ? pol->mega_firm[c * nk + k] * fi->f_rev_rate[f] / rev_ck : 0;
-        double rd = fi->f_rd_share[f] * fi->f_rev_rate[f] + grant;
+        double rd = fi->f_rd_share[f] * fi->f_rev_rate[f] + grant + fi->f_rd_equity[f];
         double scale = P->rd_reference * fi->f_rev_rate[f];
         double rel = scale > 0 ? rd / scale : fi->f_rd_share[f] / P->rd_reference;
         double n = s->countries[c].firms.represents;

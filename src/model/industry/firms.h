@@ -28,6 +28,7 @@ typedef struct tr_firms {
     double *f_cost;            /* [nf_max] unit cost this step */
     double *f_price;           /* [nf_max] price this step */
     double *f_share;           /* [nf_max] share of the technology's world sales potential (replicator state) */
+    double *f_rd_equity;       /* [nf_max] R&D a year paid from outside equity (guidance funds), US$ bn */
     double *f_appeal;          /* [nf_max] taste weight of its variety (CES); NAN until the market sets it */
     double *f_demand;          /* [nf_max] units a year demanded this step */
     double *f_y;               /* [nf_max] output, units a year, this step */
@@ -97,10 +98,13 @@ int firms_create(tr_firms *fi, const tr_firm_spec *spec, tr_rng *r);
 void firms_remove(tr_firms *fi, int f);
 /* Add equity (guidance-fund money) to firm f; returns its new net worth. */
 double firms_add_equity(tr_firms *fi, int f, double amount);
-/* Equity for an expansion project (guidance funds): net worth rises by the
- * amount, and so does capacity, by amount / unit_capex (capacity counts at
- * cost in net worth, so the firm's liquid funds are unchanged). */
-double firms_invest_equity(tr_firms *fi, int f, double amount, double unit_capex);
+/* Equity for research (guidance funds): net worth rises by the amount, and
+ * the firm spends it on R&D, amount / years a year on top of its own (the
+ * spending, paid in market_step, draws its net worth back down); returns
+ * its new net worth. */
+double firms_invest_rd_equity(tr_firms *fi, int f, double amount, double years);
+/* The fund has exited firm f: no more equity-financed R&D. */
+void firms_end_rd_equity(tr_firms *fi, int f);
 /* Start of a year: revenue and profit of the year back to zero. */
 void firms_year_start(tr_firms *fi);
 /* The knowledge stocks the commercialization channel measures growth from

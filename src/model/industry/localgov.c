@@ -18,9 +18,10 @@
  * the most productive private firms without a stake in technologies that
  * localities back or that are on a priority list, those short of finance
  * first (investment cut by market.c's finance rule last step), up to 20
- * firms a year, equal amounts, for expansion projects: the money raises
- * their net worth and buys them capacity at their capex per unit (built
- * ahead of demand, like subsidised capacity). After `fund_horizon` years the fund exits; the
+ * firms a year, equal amounts, as equity for research (seed 003: guidance
+ * funds are a source of R&D funding for high-tech firms): the money raises
+ * their net worth and they spend it on R&D over the fund's horizon, on top
+ * of their own (firms_innovate: more innovation and imitation draws). After `fund_horizon` years the fund exits; the
  * stake's value follows the firm's net worth, and the yearly return is
  * recorded (a firm that exits is a total loss). */
 #include <math.h>
@@ -240,6 +241,7 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
         fund->yr_fund_ret[c] += ret;
         fund->yr_fund_exits[c] += 1;
         fund->f_stake[f] = 0;
+        firms_end_rd_equity(fi, f);
     }
     /* New stakes: the FUNDS_PER_YEAR most productive eligible firms of each country. */
     enum { PER_YEAR = FUNDS_PER_YEAR };
@@ -272,7 +274,7 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
         double each = budget / n;
         for (int j = 0; j < n; j++) {
             int f = best[j];
-            const double W = firms_invest_equity(fi, f, each, P->capex * fi->f_cost[f]);
+            const double W = firms_invest_rd_equity(fi, f, each, P->fund_horizon);
             fund->f_stake[f] = each;
             fund->f_stake_W0[f] = W > FUNDS_W0_MIN ? W : FUNDS_W0_MIN;
             fund->f_stake_year[f] = yr;

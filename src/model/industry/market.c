@@ -584,7 +584,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         double R = p * y;
         double sub = clampd(pol->sub_output[i] + mk->ss_sub[i], 0, MARKET_SUBSIDY_MAX);
         double subsidy = sub * cost * y;
-        double rd = fi->f_rd_share[f] * R;
+        double rd = fi->f_rd_share[f] * R + fi->f_rd_equity[f]; /* own, and equity-financed */
         double profit = R + subsidy - cost * y - P->capacity_cost * cost * fi->f_cap[f] - rd;
         fi->f_rev_rate[f] = R;
         fi->f_W[f] += profit * dt;
