@@ -516,7 +516,9 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
         double q = fi->f_q[f];
         /* rel^elasticity for innovation and imitation from one logarithm */
         const double lrel = rel > 0 ? log(rel) : 0;
-        double lambda = rel > 0 ? P->innovation_rate * exp(P->innovation_elasticity * lrel) : 0;
+        double lambda = rel > 0 ? P->innovation_rate * (P->innovation_elasticity == 0.5 ? sqrt(rel) /* the default */
+                                                                                      : exp(P->innovation_elasticity * lrel))
+                                : 0;
         if (lambda > 0) {
             const double mu = -n * expm1(-lambda * dt);
             /* Beta(1, 3) by inversion (or a normal approximation, above);

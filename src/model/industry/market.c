@@ -89,6 +89,23 @@
 #define MARKET_ENTRANT_SHARE 0.5
 #define MARKET_ENTRANT_SHARE_MIN 1e-6
 
+/* Largest whole share_elasticity raised to by repeated squaring rather
+ * than exp and log (the default 8 takes three multiplications). */
+#define MARKET_IPOW_MAX 64
+
+/* x^n for a whole n >= 0, by repeated squaring. */
+static double ipow(double x, int n)
+{
+    double r = 1;
+    while (n > 0) {
+        if (n & 1)
+            r *= x;
+        x *= x;
+        n >>= 1;
+    }
+    return r;
+}
+
 static double clampd(double x, double lo, double hi)
 {
     return x < lo ? lo : (x > hi ? hi : x);
@@ -430,6 +447,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
      * competitive as the average keeps its share, and a lasting lead in
      * competitiveness gives a lasting, bounded gain. */
     const double sig = P->share_elasticity;
+    const int sig_int = sig == floor(sig) && sig <= MARKET_IPOW_MAX; /* whole: by multiplication */
     for (int k = 0; k < nk; k++)
         attr[k] = snew[k] = snew_r[k] = 0;
     for (int f = 0; f < fi->nf; f++) {
@@ -437,7 +455,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
             continue;
         const int k = fi->f_tech[f];
         double rel = Ebar[k] > 0 ? comp[f] / Ebar[k] : 1;
-        double r = sig == 4.0 ? (rel * rel) * (rel * rel) : (rel > 0 ? exp(sig * log(rel)) : 0);
+        double r = sig_int ? ipow(rel, (int)sig) : (rel > 0 ? exp(sig * log(rel)) : 0);
         comp[f] = r;
         if (isnan(fi->f_appeal[f])) {
             snew[k] += fi->f_share[f];
