@@ -44,12 +44,11 @@ check "no local subsidy -> CN capacity use" scenarios/no-local-subsidy.yaml -- c
 # markup few firms lose money, docs/LEVERS.md)
 check "joint research -> EU ML knowledge" tools/levers/us-eu-joint-ai.yaml -- knowledge country_tech EU T25 2020 +
 check "guidance fund -> money invested" --set-b 'countries.CN.guidance_fund*=2' -- fund_invested country CN - 2018 +
-# (guidance fund -> CN sales share is a known defect, "no effect" in docs/LEVERS.md: the capacity the fund
-# buys ahead of demand costs its firms more than it earns at the fitted markup; not asserted until fixed)
+# (guidance fund -> CN sales share: +0.04 points in 2025 with 20 runs, docs/LEVERS.md; too small for 4 runs)
 # firm R&D moves shares within a decade; by 2035 the fitted model's fast imitation and factor-market
 # pressure have eroded the effect to within noise (docs/LEVERS.md reports both years)
 check "firm R&D share -> CN sales share" --set-b 'countries.CN.firms.rd_share*=2' -- sales_share country CN - 2016 +
-check "firm R&D share halved -> US sales share" --set-b 'countries.US.firms.rd_share*=0.5' -- sales_share country US - 2016 -
+check8 "firm R&D share halved -> US sales share" --set-b 'countries.US.firms.rd_share*=0.5' -- sales_share country US - 2016 -
 check "firm R&D share -> US business R&D" --set-b 'countries.US.firms.rd_share*=2' -- business_funding country US - 2005 +
 check "firm R&D share -> US R&D intensity" --set-b 'countries.US.firms.rd_share*=2' -- rd_intensity country US - 2005 +
 check "commercialization -> CN sales share" --set-b 'countries.CN.commercialization*=2' -- sales_share country CN - 2035 +
