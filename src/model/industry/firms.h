@@ -96,7 +96,8 @@ int firms_has_room(const tr_firms *fi, int c);
 int firms_create(tr_firms *fi, const tr_firm_spec *spec, tr_rng *r);
 /* Remove firm f (exit): its slot goes back to its country. */
 void firms_remove(tr_firms *fi, int f);
-/* Add equity (guidance-fund money) to firm f; returns its new net worth. */
+/* Add equity to firm f (negative: a bail-out's write-off, entry.c); returns
+ * its new net worth. Guidance funds use firms_invest_rd_equity. */
 double firms_add_equity(tr_firms *fi, int f, double amount);
 /* Equity for research (guidance funds): net worth rises by the amount, and
  * the firm spends it on R&D, amount / years a year on top of its own (the

@@ -89,6 +89,10 @@
 #define MARKET_ENTRANT_SHARE 0.5
 #define MARKET_ENTRANT_SHARE_MIN 1e-6
 
+/* New firms holding all but this share of a technology count as all of
+ * it (their appeal is then their share; numerical tolerance). */
+#define MARKET_NEW_SHARE_TOL 1e-9
+
 /* Largest whole share_elasticity raised to by repeated squaring rather
  * than exp and log (the default 8 takes three multiplications). */
 #define MARKET_IPOW_MAX 64
@@ -466,7 +470,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     }
     for (int k = 0; k < nk; k++) {
         /* new firms' appeal: share x scale, so that an average one keeps its share */
-        scale[k] = attr[k] > 0 && snew[k] < 1 - 1e-9 ? attr[k] / (1 - snew[k]) : 1;
+        scale[k] = attr[k] > 0 && snew[k] < 1 - MARKET_NEW_SHARE_TOL ? attr[k] / (1 - snew[k]) : 1;
         attr[k] += scale[k] * snew_r[k];
     }
     const double g = clampd(P->replicator_speed * dt, 0, 1);
