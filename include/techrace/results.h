@@ -25,7 +25,7 @@ extern "C" {
 
 typedef struct tr_results tr_results;
 
-#define TR_RESULTS_SCHEMA_VERSION 2
+#define TR_RESULTS_SCHEMA_VERSION 3
 /* PRAGMA application_id of a results database ("TRAC"). Files written before
  * it was set have 0 and are recognised by their meta table. */
 #define TR_RESULTS_APPLICATION_ID 0x54524143

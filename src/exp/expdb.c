@@ -23,7 +23,7 @@
 /* 'TREX': told apart from results databases and foreign files before
  * anything is written. */
 #define EXP_APPLICATION_ID TR_EXPERIMENT_APPLICATION_ID /* techrace/results.h */
-#define EXP_SCHEMA_VERSION 2
+#define EXP_SCHEMA_VERSION 3
 
 /* ---- fields ---- */
 
@@ -47,6 +47,7 @@ static const struct derived {
     {"price_cost", "ratio", "price over unit cost, production-weighted over technologies"},
     {"loss_share", "share", "share of its firms making losses (all technologies)"},
     {"self_sufficiency", "share", "share of its purchases supplied by its own firms, purchase-weighted"},
+    {"profit_margin", "share", "its firms' profits over their sales (all technologies)"},
 };
 #define N_DER ((int)(sizeof derived / sizeof derived[0]))
 
@@ -235,7 +236,7 @@ void exp_run_data_put_year(exp_run_data *r, const tr_sim *sim, const tr_year_rep
         world += rep->country[c].production;
     for (size_t c = 0; c < nc; c++) {
         double *der = r->cy + (yy * nc + c) * (size_t)d->n_cy + N_CY + 1;
-        double wp = 0, wu = 0, wpc = 0, nf = 0, nl = 0, wb = 0, ws = 0;
+        double wp = 0, wu = 0, wpc = 0, nf = 0, nl = 0, wb = 0, ws = 0, pr = 0, sales = 0;
         for (size_t k = 0; k < nk; k++) {
             const tr_ct_year *ct = &rep->ct[c * nk + k];
             if (ct->production > 0 && !isnan(ct->utilization) && !isnan(ct->price_cost)) {
@@ -247,6 +248,10 @@ void exp_run_data_put_year(exp_run_data *r, const tr_sim *sim, const tr_year_rep
                 nf += ct->firms;
                 nl += ct->firms * ct->loss_share;
             }
+            if (ct->production > 0) {
+                sales += ct->production;
+                pr += ct->profit;
+            }
             if (ct->consumption > 0 && !isnan(ct->self_sufficiency)) {
                 wb += ct->consumption;
                 ws += ct->consumption * ct->self_sufficiency;
@@ -257,6 +262,7 @@ void exp_run_data_put_year(exp_run_data *r, const tr_sim *sim, const tr_year_rep
         der[2] = wp > 0 ? wpc / wp : NAN;
         der[3] = nf > 0 ? nl / nf : NAN;
         der[4] = wb > 0 ? ws / wb : NAN;
+        der[5] = sales > 0 ? pr / sales : NAN;
     }
     int m = 0;
     for (int f = 0; f < N_CT; f++) {

@@ -350,7 +350,7 @@ static const sc_field firms_fields[] = {
     FP("cost_pass_through", cost_pass_through, 0, 0.65, 0, 1, "elasticity",
        "of a firm's price to its own unit cost; the rest follows the technology's average cost"),
     FP("capacity_cost", capacity_cost, 0, 0.1, 0, 10, "fraction",
-       "yearly cost of a unit of capacity as a share of unit cost"),
+       "yearly fixed cost of a unit of capacity (capital and overhead) as a share of unit cost"),
     FP("capex", capex, 0, 1.0, 0, 100, "multiple", "cost of a new unit of capacity as a multiple of unit cost"),
     FP("capacity_depreciation", capacity_depreciation, 0, 0.1, 0, 1, "per year", "capacity wear-out"),
     FP("target_utilization", target_utilization, SC_MIN_EXCL, 0.85, 0, 1, "fraction",

@@ -40,8 +40,7 @@ check "megaproject -> US quantum share" tools/levers/us-megaproject-quantum.yaml
 check "priority list -> EU battery share" tools/levers/eu-priority-batteries.yaml -- hi_share country_tech EU T43 2022 +
 check "no local subsidy -> CN entries" scenarios/no-local-subsidy.yaml -- entries country CN - 2018 -
 check "no local subsidy -> CN capacity use" scenarios/no-local-subsidy.yaml -- capacity_use country CN - 2020 +
-# (the loss share's fall, -0.1 points of a 2% share, is resolved only by the 20-run table: at the fitted
-# markup few firms lose money, docs/LEVERS.md)
+check "no local subsidy -> fewer CN firms in loss" scenarios/no-local-subsidy.yaml -- loss_share country CN - 2020 -
 check "joint research -> EU ML knowledge" tools/levers/us-eu-joint-ai.yaml -- knowledge country_tech EU T25 2020 +
 check "guidance fund -> money invested" --set-b 'countries.CN.guidance_fund*=2' -- fund_invested country CN - 2018 +
 # (guidance fund -> CN sales share: +0.04 points in 2025 with 20 runs, docs/LEVERS.md; too small for 4 runs)

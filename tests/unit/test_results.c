@@ -155,7 +155,7 @@ static const field ct_fields[] = {
     CT(production), CT(exports), CT(consumption), CT(imports), CT(buyer_price), CT(world_share), CT(unit_share),
     CT(self_sufficiency),
     CT(jobs), CT(capacity), CT(utilization), CT(price_cost), CT(unit_cost),
-    CT(loss_share), CT(subsidies), CT(subsidy_per_unit), CT(commercialization_gap),
+    CT(loss_share), CT(profit), CT(subsidies), CT(subsidy_per_unit), CT(commercialization_gap),
     CT(firms), CT(entries), CT(exits), CT(local_backers),
 #undef CT
 };

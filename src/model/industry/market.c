@@ -612,6 +612,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         fi->f_W[f] += profit * dt;
         fi->f_rev[f] += R * dt;
         fi->f_profit[f] += profit * dt;
+        mk->yr_profit[i] += profit * dt;
         fi->f_cum[f] += y * dt;
         mk->ct_cum[i] += y * dt;
         mk->k_cum[k] += y * dt;
@@ -765,7 +766,7 @@ void market_year_start(tr_markets *mk, const sim_ctx *run)
     double *yr[] = {mk->yr_rd,    mk->yr_exports, mk->yr_y,       mk->yr_cap,    mk->yr_rev,
                     mk->yr_cost,  mk->yr_sub,     mk->yr_sub_local, mk->yr_cons, mk->yr_cons_u,
                     mk->yr_dom_u, mk->yr_entries, mk->yr_exits,   mk->yr_bailouts, mk->yr_grants,
-                    mk->yr_imports, mk->yr_pbuy};
+                    mk->yr_imports, mk->yr_pbuy, mk->yr_profit};
     for (size_t j = 0; j < sizeof yr / sizeof yr[0]; j++)
         memset(yr[j], 0, sizeof(double) * n);
     double *tr[] = {mk->tr_value, mk->tr_value_buyer, mk->tr_units};
@@ -788,7 +789,7 @@ void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year)
 }
 
 /* Arrays of the market state by dimension. */
-enum { MARKET_CK_ARRAYS = 41, MARKET_K_ARRAYS = 13, MARKET_C_ARRAYS = 3, MARKET_CCK_ARRAYS = 3 };
+enum { MARKET_CK_ARRAYS = 42, MARKET_K_ARRAYS = 13, MARKET_C_ARRAYS = 3, MARKET_CCK_ARRAYS = 3 };
 
 size_t market_bytes(const tr_scenario *s)
 {
@@ -815,7 +816,7 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
                      &mk->yr_y,        &mk->yr_cap,      &mk->yr_rev,       &mk->yr_cost,     &mk->yr_sub,
                      &mk->yr_sub_local, &mk->yr_cons,    &mk->yr_cons_u,    &mk->yr_dom_u,    &mk->yr_entries,
                      &mk->yr_exits,    &mk->yr_bailouts, &mk->yr_grants,    &mk->ct_pbuy,     &mk->yr_imports,
-                     &mk->yr_pbuy};
+                     &mk->yr_pbuy,     &mk->yr_profit};
     double **kk[] = {&mk->k_price0, &mk->k_q0,   &mk->k_price, &mk->k_hhi, &mk->k_capsum, &mk->k_nf,
                      &mk->k_b,     &mk->k_xsum, &mk->k_xn, &mk->k_cbar, &mk->k_cbar_w, &mk->k_cum, &mk->k_pbuy0};
     _Static_assert(sizeof ck / sizeof ck[0] == MARKET_CK_ARRAYS, "market_bytes counts the [nc*nk] arrays");

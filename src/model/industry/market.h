@@ -55,6 +55,7 @@ struct tr_markets {
     double *yr_grants;         /* R&D grants paid to firms this year */
     double *yr_imports;        /* purchases of the market from foreign firms, US$ bn at producer prices */
     double *yr_pbuy;           /* time average of ct_pbuy over the year */
+    double *yr_profit;         /* its firms' profits this year (after fixed costs and R&D, output subsidies included) */
     /* bilateral trade this year [nc*nc*nk], index (c * nc + m) * nk + k for
      * exporter c (c == m: domestic sales) and importer m */
     double *tr_value;          /* US$ bn at producer prices */

@@ -60,6 +60,7 @@ int firm_metrics_year(tr_metrics *met, const sim_ctx *run, const tr_firms *fi, c
             y->price_cost = mk->yr_cost[i] > 0 ? mk->yr_rev[i] / mk->yr_cost[i] : NAN;
             y->unit_cost = mk->yr_y[i] > 0 ? mk->yr_cost[i] / mk->yr_y[i] : NAN;
             y->loss_share = fi->ct_n[i] > 0 ? loss[i] / fi->ct_n[i] : NAN;
+            y->profit = mk->yr_profit[i];
             y->subsidies = mk->yr_sub[i];
             y->subsidy_per_unit = mk->yr_rev[i] > 0 ? mk->yr_sub[i] / mk->yr_rev[i] : NAN;
             y->commercialization_gap = y->hi_share - y->world_share;
