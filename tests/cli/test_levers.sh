@@ -41,6 +41,8 @@ check "priority list -> EU battery share" tools/levers/eu-priority-batteries.yam
 check "no local subsidy -> CN entries" scenarios/no-local-subsidy.yaml -- entries country CN - 2018 -
 check "no local subsidy -> CN capacity use" scenarios/no-local-subsidy.yaml -- capacity_use country CN - 2020 +
 check "no local subsidy -> fewer CN firms in loss" scenarios/no-local-subsidy.yaml -- loss_share country CN - 2020 -
+check "fixed cost of capacity -> CN profit margin" --set-b parameters.firms.capacity_cost=0.4 -- profit_margin country CN - 2021 -
+check "fixed cost of capacity -> CN firms in loss" --set-b parameters.firms.capacity_cost=0.4 -- loss_share country CN - 2021 +
 check "joint research -> EU ML knowledge" tools/levers/us-eu-joint-ai.yaml -- knowledge country_tech EU T25 2020 +
 check "guidance fund -> money invested" --set-b 'countries.CN.guidance_fund*=2' -- fund_invested country CN - 2018 +
 # (guidance fund -> CN sales share: +0.04 points in 2025 with 20 runs, docs/LEVERS.md; too small for 4 runs)
