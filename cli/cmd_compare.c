@@ -38,8 +38,8 @@ static void cmp_usage(FILE *out)
           "  --set-a K=V      override a value in arm A only (repeatable)\n"
           "  --set-b K=V      override a value in arm B only (repeatable)\n"
           "  --metric NAME    country metric to print (repeatable; default: techs_led, sales_share,\n"
-          "                   self_sufficiency, capacity_use, price_cost, loss_share; any metric of\n"
-          "                   the table metrics with level 'country')\n"
+          "                   self_sufficiency, capacity_use, price_cost, loss_share, profit_margin;\n"
+          "                   any metric of the table metrics with level 'country')\n"
           "  --year Y         year to print (repeatable; default 2023 when in the calendar, and the last)\n"
           "  --keep WHAT      per-run data kept: compact (default), all, aggregates\n"
           "  --resume         continue an interrupted comparison in FILE\n"
@@ -55,7 +55,7 @@ static void cmp_usage(FILE *out)
 
 
 static const char *const headline[] = {"techs_led", "sales_share", "self_sufficiency",
-                                       "capacity_use", "price_cost", "loss_share"};
+                                       "capacity_use", "price_cost", "loss_share", "profit_margin"};
 
 /* Print one metric's block for the chosen years. */
 static int print_metric(sqlite3 *db, const char *metric, const int *years, int ny, int n_countries)
