@@ -215,7 +215,10 @@ int cmd_compare(int argc, char **argv)
                                    {"metric", 0, 1, O_METRIC}, {"year", 0, 1, O_YEAR},  {NULL, 0, 0, 0}};
     const char *prog = "techrace compare";
     size_t cap = (size_t)argc + 1;
-    const char **sa = calloc(cap, sizeof *sa), **sb = calloc(cap, sizeof *sb), **metrics = calloc(cap, sizeof *metrics);
+    /* metrics: the --metric options, or the headline list when there are none */
+    const size_t n_head = sizeof headline / sizeof headline[0];
+    const char **sa = calloc(cap, sizeof *sa), **sb = calloc(cap, sizeof *sb),
+               **metrics = calloc(cap > n_head ? cap : n_head, sizeof *metrics);
     const char **unused = calloc(cap, sizeof *unused);
     int *years = calloc(cap, sizeof *years);
     const char *ops[3] = {NULL, NULL, NULL};
@@ -355,7 +358,7 @@ int cmd_compare(int argc, char **argv)
         }
     if (status == EXIT_OK) {
         if (!nm)
-            for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++)
+            for (size_t i = 0; i < n_head; i++)
                 metrics[nm++] = headline[i];
         if (tr_mpi_rank() != 0)
             x.quiet = 1; /* rank 0 reports for all */

@@ -248,10 +248,8 @@ void exp_run_data_put_year(exp_run_data *r, const tr_sim *sim, const tr_year_rep
                 nf += ct->firms;
                 nl += ct->firms * ct->loss_share;
             }
-            if (ct->production > 0) {
-                sales += ct->production;
-                pr += ct->profit;
-            }
+            sales += ct->production;
+            pr += ct->profit;
             if (ct->consumption > 0 && !isnan(ct->self_sufficiency)) {
                 wb += ct->consumption;
                 ws += ct->consumption * ct->self_sufficiency;

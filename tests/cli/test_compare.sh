@@ -3,8 +3,8 @@
 # against itself differs in nothing; removing China's local subsidies
 # (scenarios/no-local-subsidy.yaml) has a known large effect: fewer Chinese
 # entrants and higher Chinese capacity use by 2020, found with the right sign
-# and distinguishable from noise. (Its effect on the loss share, -0.1 points
-# of 2%, needs more runs: docs/LEVERS.md.)
+# and distinguishable from noise (its lower loss share is checked by
+# test_levers.sh).
 set -eu
 bin="$1"
 src="${TR_SOURCE_DIR:?}"
@@ -38,6 +38,9 @@ grep -q '\*' table.txt || fail "table marks no distinguishable difference"
 "$bin" compare ea.db eb.db --out eab.db --quiet
 q="select metric_id, year, country, tech, n, mean_a, mean_b, diff, se, lo, hi, distinguishable from comparisons order by 1, 2, 3, 4"
 [ "$(sq eab.db "$q")" = "$(sq nls.db "$q")" ] || fail "comparison of two ensemble databases differs from the direct one"
+# the shortest command lines print the whole headline table (no --metric, no --quiet)
+"$bin" compare ea.db eb.db --out=eab2.db > table2.txt || fail "compare of two databases without --quiet failed"
+grep -q "profit_margin" table2.txt || fail "table of two databases lacks profit_margin"
 "$bin" ensemble default $short --runs 3 --out ec.db --quiet
 if "$bin" compare ea.db ec.db --out bad.db --quiet 2>err.txt; then fail "unpaired databases accepted"; fi
 grep -q "do not pair" err.txt || fail "unpaired message: $(cat err.txt)"

@@ -555,6 +555,7 @@ typedef struct fm_year {
     double c[MC][16];     /* country firm metrics */
     double ct[MC][MK][20]; /* country x technology firm metrics */
     double ushare[MC][MK]; /* from the run state: summed shares of live firms (units sold) */
+    double fprofit[MC][MK]; /* from the run state: summed profits of live firms this year */
 } fm_year;
 
 typedef struct fm_run {
@@ -565,7 +566,7 @@ typedef struct fm_run {
 enum { C_PROD, C_EXP, C_CONS, C_JOBS, C_RD, C_SUBC, C_SUBL, C_FUNDIN, C_FUNDRET, C_BAIL, C_FIRMS, C_SMES, C_LG, C_ENTR,
        C_EXIT };
 enum { T_PROD, T_EXP, T_CONS, T_WS, T_SS, T_JOBS, T_CAP, T_UTIL, T_PC, T_UC, T_LOSS, T_SUB, T_SPU, T_GAP, T_FIRMS,
-       T_ENTR, T_EXIT, T_BACK };
+       T_ENTR, T_EXIT, T_BACK, T_PROFIT };
 
 static void fm_store(fm_run *r, const tr_year_report *rep, const tr_sim *sim)
 {
@@ -584,13 +585,15 @@ static void fm_store(fm_run *r, const tr_year_report *rep, const tr_sim *sim)
             double w[] = {t->production, t->exports, t->consumption, t->world_share, t->self_sufficiency,
                           t->jobs, t->capacity, t->utilization, t->price_cost, t->unit_cost, t->loss_share,
                           t->subsidies, t->subsidy_per_unit, t->commercialization_gap, t->firms, t->entries,
-                          t->exits, t->local_backers};
+                          t->exits, t->local_backers, t->profit};
             memcpy(y->ct[c][k], w, sizeof w);
         }
     }
     for (int f = 0; f < sim->fi.nf; f++)
-        if (sim->fi.f_alive[f])
+        if (sim->fi.f_alive[f]) {
             y->ushare[sim->fi.f_country[f]][sim->fi.f_tech[f]] += sim->fi.f_share[f];
+            y->fprofit[sim->fi.f_country[f]][sim->fi.f_tech[f]] += sim->fi.f_profit[f];
+        }
 }
 
 /* Per-step observer of the run state, called after every step. */
@@ -1637,6 +1640,52 @@ static void test_entrants_can_survive(void **state)
 
 /* ---- C. determinism ---------------------------------------------------- */
 
+/* Profits: the year's profit of a country and technology is the sum of its
+ * firms' (where none exited, so that all of them are still in the state),
+ * and a dearer capacity (capacity_cost: capital and overhead) lowers it and
+ * leaves more firms in loss, over 4 seeds. */
+static void test_profit_accounts_and_fixed_costs(void **state)
+{
+    (void)state;
+    const char *lo_set[] = {"parameters.firms.capacity_cost=0.15"};
+    const char *hi_set[] = {"parameters.firms.capacity_cost=0.45"};
+    tr_scenario *lo = load2(MECH, NULL, lo_set, 1), *hi = load2(MECH, NULL, hi_set, 1);
+    fm_run *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    assert_true(a && b);
+    double p_lo = 0, p_hi = 0, l_lo = 0, l_hi = 0;
+    int checked = 0;
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        run_mech(lo, seed, a, NULL, NULL);
+        run_mech(hi, seed, b, NULL, NULL);
+        for (int y = 0; y < MY; y++)
+            for (int c = 0; c < MC; c++)
+                for (int k = 0; k < MK; k++) {
+                    const double *t = a->y[y].ct[c][k];
+                    if (t[T_EXIT] == 0 && t[T_PROD] > 0) {
+                        assert_true(fabs(t[T_PROFIT] - a->y[y].fprofit[c][k]) <= 1e-9 * t[T_PROD]);
+                        checked++;
+                    }
+                }
+        for (int c = 0; c < MC; c++)
+            for (int k = 0; k < MK; k++) {
+                p_lo += ct_sum(a, T_PROFIT, c, k, 0, MY - 1);
+                p_hi += ct_sum(b, T_PROFIT, c, k, 0, MY - 1);
+                l_lo += ct_sum(a, T_LOSS, c, k, 0, MY - 1);
+                l_hi += ct_sum(b, T_LOSS, c, k, 0, MY - 1);
+            }
+    }
+    print_message("profit: capacity_cost 0.15 -> 0.45: profits US$ %.3f -> %.3f bn, loss shares summed %.2f -> %.2f "
+                  "(%d country-technology-years checked against the firms)\n",
+                  p_lo, p_hi, l_lo, l_hi, checked);
+    assert_true(checked > MY);
+    assert_true(p_hi < p_lo);
+    assert_true(l_hi > l_lo);
+    free(a);
+    free(b);
+    tr_scenario_destroy(lo);
+    tr_scenario_destroy(hi);
+}
+
 static void test_firm_metrics_deterministic(void **state)
 {
     (void)state;
@@ -1698,6 +1747,7 @@ int main(void)
         cmocka_unit_test(test_guidance_fund_invested),
         cmocka_unit_test(test_lasting_lead_bounded_gain),
         cmocka_unit_test(test_entrants_can_survive),
+        cmocka_unit_test(test_profit_accounts_and_fixed_costs),
         cmocka_unit_test(test_firm_metrics_deterministic),
     };
     int rc = cmocka_run_group_tests_name("stylized facts", stylized, styl_setup, styl_teardown);
