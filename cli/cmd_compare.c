@@ -129,9 +129,14 @@ static int print_metric(sqlite3 *db, const char *metric, const int *years, int n
     return rc;
 }
 
-static int print_table(const char *path, const char *la, const char *lb, const char **metrics, int nm,
+/* The table of the metrics asked for, or of the headline metrics when none (nm == 0). */
+static int print_table(const char *path, const char *la, const char *lb, const char *const *metrics, int nm,
                        const int *years, int ny, int nc, uint32_t runs)
 {
+    if (nm == 0) {
+        metrics = headline;
+        nm = (int)(sizeof headline / sizeof headline[0]);
+    }
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         fprintf(stderr, "techrace compare: cannot read %s: %s\n", path, db ? sqlite3_errmsg(db) : "out of memory");
@@ -197,9 +202,6 @@ static int compare_databases(const char *pa, const char *pb, tr_experiment_optio
                 years[ny++] = 2023;
             years[ny++] = end;
         }
-        if (!nm)
-            for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++)
-                metrics[nm++] = headline[i];
         int prc = print_table(eo->out, pa, pb, metrics, nm, years, ny, nc, runs);
         status = prc == -2 ? EXIT_INPUT : prc ? EXIT_RUNTIME : EXIT_OK;
     }
@@ -215,10 +217,7 @@ int cmd_compare(int argc, char **argv)
                                    {"metric", 0, 1, O_METRIC}, {"year", 0, 1, O_YEAR},  {NULL, 0, 0, 0}};
     const char *prog = "techrace compare";
     size_t cap = (size_t)argc + 1;
-    /* metrics: the --metric options, or the headline list when there are none */
-    const size_t n_head = sizeof headline / sizeof headline[0];
-    const char **sa = calloc(cap, sizeof *sa), **sb = calloc(cap, sizeof *sb),
-               **metrics = calloc(cap > n_head ? cap : n_head, sizeof *metrics);
+    const char **sa = calloc(cap, sizeof *sa), **sb = calloc(cap, sizeof *sb), **metrics = calloc(cap, sizeof *metrics);
     const char **unused = calloc(cap, sizeof *unused);
     int *years = calloc(cap, sizeof *years);
     const char *ops[3] = {NULL, NULL, NULL};
@@ -357,9 +356,6 @@ int cmd_compare(int argc, char **argv)
             break;
         }
     if (status == EXIT_OK) {
-        if (!nm)
-            for (size_t i = 0; i < n_head; i++)
-                metrics[nm++] = headline[i];
         if (tr_mpi_rank() != 0)
             x.quiet = 1; /* rank 0 reports for all */
         cli_signals sig;

@@ -19,9 +19,10 @@ check() {
     while [ "$1" != "--" ]; do armb="$armb $1"; shift; done
     shift
     metric=$1 level=$2 country=$3 tech=$4 year=$5 sign=$6
-    db="$tmp/$(echo "$name" | tr -c 'a-z0-9' '_').db"
+    # one comparison per arm, year and run count: checks of the same arm share it
+    db="$tmp/$(echo "$armb $year $nruns" | cksum | cut -d' ' -f1).db"
     # shellcheck disable=SC2086
-    (cd "$src" && "$bin" compare default $armb --set calendar.end=$year --runs "$nruns" --keep all --out "$db" --quiet)
+    [ -f "$db" ] || (cd "$src" && "$bin" compare default $armb --set calendar.end=$year --runs "$nruns" --keep all --out "$db" --quiet)
     cq=$([ "$country" != - ] && echo "= '$country'" || echo "is null")
     tq=$([ "$tech" != - ] && echo "= '$tech'" || echo "is null")
     got=$(sq "$db" "select case when not distinguishable then 'noise' when diff > 0 then '+' else '-' end
