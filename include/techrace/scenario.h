@@ -212,13 +212,15 @@ typedef struct tr_params_firms {
     double markup_utilization;  /* `markup_utilization`: elasticity of the markup to capacity utilization */
     double cost_pass_through;   /* `cost_pass_through`: elasticity of a firm's price to its own unit cost */
     double capacity_cost;       /* `capacity_cost`: yearly cost of a unit of capacity as share of unit cost */
+    double overhead;            /* `overhead`: yearly overhead of a typical-sized firm, share of its revenue */
+    double overhead_elasticity; /* `overhead_elasticity`: of a firm's overhead to its size (0: fixed, 1: proportional) */
     double capex;               /* `capex`: cost of a new unit of capacity as multiple of unit cost */
     double capacity_depreciation; /* `capacity_depreciation`: per year */
     double target_utilization;  /* `target_utilization`: utilization firms invest toward */
     double investment_speed;    /* `investment_speed`: share of the capacity gap closed a year */
     double credit_limit;        /* `credit_limit`: most debt a private firm carries, in years of sales */
-    double entry_rate;          /* `entry_rate`: entrants a year per existing firm at zero margin */
-    double entry_margin;        /* `entry_margin`: rise of entry per unit of operating margin */
+    double entry_rate;          /* `entry_rate`: entrants a year per typical firm of the national industry at zero margin */
+    double entry_margin;        /* `entry_margin`: rise of entry per unit of profit margin */
     double entry_subsidy_effect;/* `entry_subsidy_effect`: rise of entry per US$ bn of entry subsidy */
     double exit_net_worth;      /* `exit_net_worth`: exit when net worth < -this x revenue */
     double exit_share;          /* `exit_share`: exit when share of the technology's world market falls below */

@@ -351,6 +351,13 @@ static const sc_field firms_fields[] = {
        "of a firm's price to its own unit cost; the rest follows the technology's average cost"),
     FP("capacity_cost", capacity_cost, 0, 0.1, 0, 10, "fraction",
        "yearly fixed cost of a unit of capacity (capital and overhead) as a share of unit cost"),
+    FP("overhead", overhead, 0, 0.07, 0, 10, "fraction",
+       "yearly overhead (headquarters, sales, fixed staff) of a firm of its national industry's typical size, as a "
+       "share of that firm's revenue; the typical size is the start-year average firm's revenue, grown with its "
+       "technology's world sales and its country's cost level"),
+    FP("overhead_elasticity", overhead_elasticity, 0, 0, 0, 1, "elasticity",
+       "of a firm's overhead to its size (revenue at target utilization): 0 a cost fixed per firm, 1 a cost "
+       "proportional to size; below 1, small firms carry more overhead per unit of sales"),
     FP("capex", capex, 0, 1.0, 0, 100, "multiple", "cost of a new unit of capacity as a multiple of unit cost"),
     FP("capacity_depreciation", capacity_depreciation, 0, 0.1, 0, 1, "per year", "capacity wear-out"),
     FP("target_utilization", target_utilization, SC_MIN_EXCL, 0.85, 0, 1, "fraction",
@@ -358,8 +365,11 @@ static const sc_field firms_fields[] = {
     FP("investment_speed", investment_speed, 0, 2.0, 0, 10, "per year", "share of the capacity gap closed a year"),
     FP("credit_limit", credit_limit, 0, 0.5, 0, 100, "years of sales",
        "most debt (capacity at cost beyond net worth) a private firm may carry to pay for capacity"),
-    FP("entry_rate", entry_rate, 0, 0.03, 0, 10, "per year", "entrants a year per existing firm at zero margin"),
-    FP("entry_margin", entry_margin, 0, 1.0, 0, 100, "per margin", "rise of entry per unit of operating margin"),
+    FP("entry_rate", entry_rate, 0, 0.03, 0, 10, "per year",
+       "entrants a year per typical firm of the national industry (its revenue over a typical full firm's; see "
+       "`overhead`) at zero profit margin"),
+    FP("entry_margin", entry_margin, 0, 1.0, 0, 100, "per margin",
+       "rise of entry per unit of the national industry's profit margin (profits after all costs over sales)"),
     FP("entry_subsidy_effect", entry_subsidy_effect, 0, 0.1, 0, 1000, "per US$ bn",
        "rise of the entry rate per US$ bn a year of entry subsidies"),
     FP("exit_net_worth", exit_net_worth, 0, 0.5, 0, 100, "fraction of revenue",

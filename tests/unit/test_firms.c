@@ -1,7 +1,7 @@
 /* test_firms.c — tests of the firms-and-markets layer.
  *
  * A. Stylized facts on a fixed-seed run of a small hand-made economy (2
- *    countries x 3 technologies, 350 firms, 18 years): firm sizes are right
+ *    countries x 3 technologies, 700 firms, 18 years, entry and exit): firm sizes are right
  *    skewed with a heavy upper tail, firm growth rates are fat tailed,
  *    productivity ranks persist, innovation is lumpy, and unit cost falls
  *    log-linearly in cumulative output at the technology's learning rate.
@@ -160,10 +160,10 @@ static const char *STYL =
     "countries:\n"
     "  - {id: AA, name: Aland, gdp: 2000, rd_intensity: 0.02, researchers: 100, diaspora: 20,\n"
     "     researcher_cost: 200, openness: 0.8, institutions: {count: 10},\n"
-    "     firms: {count: 200, soe_share: 0.2, foreign_share: 0.1, size_sigma: 0.2}}\n"
+    "     firms: {count: 400, soe_share: 0.2, foreign_share: 0.1, size_sigma: 0.2}}\n"
     "  - {id: BB, name: Bland, gdp: 1500, rd_intensity: 0.02, researchers: 100, diaspora: 20,\n"
     "     researcher_cost: 200, openness: 0.8, institutions: {count: 10},\n"
-    "     firms: {count: 150, soe_share: 0.05, foreign_share: 0.1, size_sigma: 0.2}}\n";
+    "     firms: {count: 300, soe_share: 0.05, foreign_share: 0.1, size_sigma: 0.2}}\n";
 
 #define STYL_SEED 1
 
@@ -258,7 +258,9 @@ static int styl_setup(void **state)
 {
     (void)state;
     if (!styl_ready) {
-        tr_scenario *s = load_text(STYL, NULL, 0);
+        /* the default scenario's entry rate: entrants replace the firms overheads sort out */
+        static const char *const styl_sets[] = {"parameters.firms.entry_rate=0.05"};
+        tr_scenario *s = load_text(STYL, styl_sets, 1);
         panel_run(s, STYL_SEED, &STYL_PANEL);
         tr_scenario_destroy(s);
         styl_ready = 1;
@@ -291,6 +293,7 @@ static void test_sizes_right_skewed(void **state)
         for (int f = 0; f < p->nm; f++)
             if (p->alive[(size_t)y * (size_t)p->nm + (size_t)f])
                 x[n++] = v[(size_t)y * (size_t)p->nm + (size_t)f];
+        print_message("sizes: %d firms alive in the last year (700 at the start; overheads sort out the weakest)\n", n);
         assert_true(n > 300);
         moments m = moments_of(x, n);
         int above = 0;
@@ -1170,9 +1173,11 @@ static void test_lasting_lead_bounded_gain(void **state)
     for (uint64_t seed = 1; seed <= 2; seed++) {
         double last[3], start = 0;
         for (int v = 0; v < 3; v++) {
+            /* no overhead: exit of the losers is another mechanism (test_overhead_*) */
             const char *sets[] = {"countries.AA.firms.productivity=1.3", "parameters.firms.replicator_speed=1",
-                                  "parameters.firms.innovation_rate=0", "parameters.firms.cost_pressure=0", sig[v]};
-            tr_scenario *s = alike(sets, 5);
+                                  "parameters.firms.innovation_rate=0", "parameters.firms.cost_pressure=0",
+                                  "parameters.firms.overhead=0", sig[v]};
+            tr_scenario *s = alike(sets, 6);
             run_mech(s, seed, r, NULL, NULL);
             double s06 = 0, s09 = 0;
             for (int k = 0; k < MK; k++) {
@@ -1670,8 +1675,13 @@ static void test_profit_accounts_and_fixed_costs(void **state)
             for (int k = 0; k < MK; k++) {
                 p_lo += ct_sum(a, T_PROFIT, c, k, 0, MY - 1);
                 p_hi += ct_sum(b, T_PROFIT, c, k, 0, MY - 1);
-                l_lo += ct_sum(a, T_LOSS, c, k, 0, MY - 1);
-                l_hi += ct_sum(b, T_LOSS, c, k, 0, MY - 1);
+                for (int y = 0; y < MY; y++) { /* years where both runs have firms left */
+                    double la = a->y[y].ct[c][k][T_LOSS], lb = b->y[y].ct[c][k][T_LOSS];
+                    if (!isnan(la) && !isnan(lb)) {
+                        l_lo += la;
+                        l_hi += lb;
+                    }
+                }
             }
     }
     print_message("profit: capacity_cost 0.15 -> 0.45: profits US$ %.3f -> %.3f bn, loss shares summed %.2f -> %.2f "
@@ -1684,6 +1694,59 @@ static void test_profit_accounts_and_fixed_costs(void **state)
     free(b);
     tr_scenario_destroy(lo);
     tr_scenario_destroy(hi);
+}
+
+/* Overheads: a firm pays `overhead` x a typical firm's revenue whatever its
+ * size, so small and weak firms make losses and exit, entrants replace them,
+ * and the population keeps turning over (entries and exits in the last
+ * years) instead of filling its slots and freezing. Over 4 seeds: overhead
+ * 0 -> 0.1 raises exits and the loss-making share; overhead_elasticity 0 -> 1
+ * (an overhead proportional to size) takes the small firms' handicap away
+ * and lowers exits again. */
+static void test_overhead_sorts_out_and_keeps_churn(void **state)
+{
+    (void)state;
+    const char *none[] = {"parameters.firms.entry_rate=0.05", "parameters.firms.overhead=0"};
+    const char *fixed[] = {"parameters.firms.entry_rate=0.05", "parameters.firms.overhead=0.1"};
+    const char *prop[] = {"parameters.firms.entry_rate=0.05", "parameters.firms.overhead=0.1",
+                          "parameters.firms.overhead_elasticity=1"};
+    tr_scenario *s0 = load2(MECH, NULL, none, 2), *s1 = load2(MECH, NULL, fixed, 2), *s2 = load2(MECH, NULL, prop, 3);
+    fm_run *a = malloc(sizeof *a), *b = malloc(sizeof *b), *c = malloc(sizeof *c);
+    assert_true(a && b && c);
+    double x0 = 0, x1 = 0, x2 = 0, l0 = 0, l1 = 0, late_in = 0, late_out = 0;
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        run_mech(s0, seed, a, NULL, NULL);
+        run_mech(s1, seed, b, NULL, NULL);
+        run_mech(s2, seed, c, NULL, NULL);
+        for (int cc = 0; cc < MC; cc++) {
+            x0 += c_sum(a, C_EXIT, cc, 0, MY - 1);
+            x1 += c_sum(b, C_EXIT, cc, 0, MY - 1);
+            x2 += c_sum(c, C_EXIT, cc, 0, MY - 1);
+            late_in += c_sum(b, C_ENTR, cc, MY - 3, MY - 1);
+            late_out += c_sum(b, C_EXIT, cc, MY - 3, MY - 1);
+            for (int k = 0; k < MK; k++)
+                for (int y = 0; y < MY; y++) {
+                    double la = a->y[y].ct[cc][k][T_LOSS], lb = b->y[y].ct[cc][k][T_LOSS];
+                    if (!isnan(la) && !isnan(lb)) {
+                        l0 += la;
+                        l1 += lb;
+                    }
+                }
+        }
+    }
+    print_message("overhead 0 -> 0.1: exits %.0f -> %.0f (proportional to size: %.0f), loss shares summed %.2f -> "
+                  "%.2f; last 3 years with overhead: %.0f entries, %.0f exits\n",
+                  x0, x1, x2, l0, l1, late_in, late_out);
+    assert_true(x1 > 2 * x0 + 10);
+    assert_true(l1 > l0);
+    assert_true(x2 < x1);
+    assert_true(late_in > 0 && late_out > 0);
+    free(a);
+    free(b);
+    free(c);
+    tr_scenario_destroy(s0);
+    tr_scenario_destroy(s1);
+    tr_scenario_destroy(s2);
 }
 
 static void test_firm_metrics_deterministic(void **state)
@@ -1748,6 +1811,7 @@ int main(void)
         cmocka_unit_test(test_lasting_lead_bounded_gain),
         cmocka_unit_test(test_entrants_can_survive),
         cmocka_unit_test(test_profit_accounts_and_fixed_costs),
+        cmocka_unit_test(test_overhead_sorts_out_and_keeps_churn),
         cmocka_unit_test(test_firm_metrics_deterministic),
     };
     int rc = cmocka_run_group_tests_name("stylized facts", stylized, styl_setup, styl_teardown);

@@ -1,9 +1,13 @@
 /* entry.c — process 8: entry and exit of firms, and the yearly firm metrics.
  *
  * Entry, each step, per country and technology: entrants ~ Poisson(dt x
- * entry_rate x max(1, firms) x max(0, 1 + entry_margin x operating margin) x
- * (1 + entry_subsidy_effect x entry subsidies in US$ bn a year)), where entry
- * subsidies are the local governments' entry budget plus `per_entrant`
+ * entry_rate x max(1, N) x max(0, 1 + entry_margin x profit margin) x
+ * (1 + entry_subsidy_effect x entry subsidies in US$ bn a year)), N the
+ * national industry's size in typical firms (its revenue over a typical full
+ * firm's, market_typical_revenue: potential entrants scale with the
+ * industry, not with how many small firms it counts) and the profit margin
+ * its firms' last step (after all costs), where entry subsidies are the
+ * local governments' entry budget plus `per_entrant`
  * subsidy events times the base entry. Entrants take free slots (none free:
  * no entry), start below the national average productivity with small
  * capacity, no experience of their own, and equity worth half their
@@ -12,10 +16,11 @@
  *
  * Exit, at the end of each year: a private, small or foreign-invested firm
  * exits when its net worth falls below -exit_net_worth x its revenue or its
- * share of its technology's world sales potential below exit_share. A
- * state-owned firm never exits: below -bailout_limit x revenue the state
- * recapitalises it to zero net worth (the soft budget constraint), and the
- * cost is recorded as a bail-out. */
+ * share of its technology's world sales potential below exit_share; the
+ * overhead every firm pays (market.c) makes small and weak firms lose money
+ * until they do. A state-owned firm never exits: below -bailout_limit x
+ * revenue the state recapitalises it to zero net worth (the soft budget
+ * constraint), and the cost is recorded as a bail-out. */
 #include <math.h>
 #include <string.h>
 
@@ -60,7 +65,12 @@ void entry_step(tr_firms *fi, tr_markets *mk, const sim_ctx *run, const tr_polic
         for (int k = 0; k < nk; k++) {
             const int i = c * nk + k;
             double n = fi->ct_n[i];
-            double base = P->entry_rate * (n > 1 ? n : 1);
+            /* Potential entrants scale with the national industry's size in
+             * typical firms (its revenue over a typical firm's), not with how
+             * many firms it counts: a fringe of small firms breeds no entry. */
+            double typical = market_typical_revenue(mk, c, k, i);
+            double size = typical > 0 ? mk->ct_revsum[i] / typical : n;
+            double base = P->entry_rate * (size > 1 ? size : 1);
             double subsidy_budget = lg->ct_local_entry[i] + pol->sub_entrant[i] * base;
             double lam = dt * base * fmax(0.0, 1 + P->entry_margin * mk->ct_margin[i]) *
                          (1 + P->entry_subsidy_effect * subsidy_budget);

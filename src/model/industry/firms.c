@@ -46,10 +46,10 @@
 #include "model/industry/market.h"
 
 /* Capacity of a firm of the initial population relative to the drawn size,
- * by type: small specialised firms are a fifth of the typical size,
- * state-owned ones twice it (fixed: the scenario's size and size_sigma set
- * the level and spread; the ratios are calibrated with them, docs/CALIBRATION.md). */
-#define FIRMS_INIT_SIZE_SME 0.2
+ * by type: small specialised firms are FIRMS_SIZE_SME (firms.h) of the
+ * typical size, state-owned ones twice it (fixed: the scenario's size and
+ * size_sigma set the level and spread; the ratios are calibrated with them,
+ * docs/CALIBRATION.md). */
 #define FIRMS_INIT_SIZE_SOE 2.0
 /* Spread (log sd) of an SME's R&D share around its country's path: the
  * scenario gives one path per country, SMEs scatter around it (fixed). */
@@ -352,7 +352,7 @@ int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_
         return TR_ERR_NOMEM;
     const double size_factor[TR_FIRM_TYPES] = {
         [TR_FIRM_SOE] = FIRMS_INIT_SIZE_SOE, [TR_FIRM_PRIVATE] = 1.0,
-        [TR_FIRM_SME] = FIRMS_INIT_SIZE_SME, [TR_FIRM_FOREIGN] = 1.0};
+        [TR_FIRM_SME] = FIRMS_SIZE_SME, [TR_FIRM_FOREIGN] = 1.0};
 
     /* Firms of a country are spread over technologies in proportion to its
      * industrial specialisation (`industry_strength`, from value-added data)

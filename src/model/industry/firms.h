@@ -11,6 +11,11 @@
 
 enum { TR_FIRM_SOE = 0, TR_FIRM_PRIVATE = 1, TR_FIRM_SME = 2, TR_FIRM_FOREIGN = 3, TR_FIRM_TYPES = 4 };
 
+/* Size of a small specialised firm (SME) against a full firm of its
+ * industry: the initial population's capacity ratio, and the share of a full
+ * firm's overhead an SME carries (a lean firm: market.c). Fixed. */
+#define FIRMS_SIZE_SME 0.2
+
 typedef struct tr_firms {
     int nf_max;                /* slots */
     int nf;                    /* slots ever used (high-water mark) */

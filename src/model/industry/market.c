@@ -40,8 +40,10 @@
  * subsidy) x (1 + markup), the markup squeezed by competition (1 - HHI) and by
  * low capacity utilization (overcapacity). Output is demand capped by
  * capacity; profit = revenue + subsidy - cost x output - capacity_cost x cost
- * x capacity - R&D; capacity moves toward demand / target_utilization
- * (lowered by half the capacity-subsidy rate: subsidised capacity is built
+ * x capacity - overhead - R&D, the overhead a cost of running the firm
+ * whatever its size (firm_overhead: a typical firm of its national industry
+ * pays `overhead` of its revenue, a smaller one a larger share); capacity
+ * moves toward demand / target_utilization (lowered by half the capacity-subsidy rate: subsidised capacity is built
  * ahead of demand). Net worth counts capacity at cost, so investing with own money leaves it
  * unchanged and capacity subsidies (events, local governments) add to it.
  * Bilateral trade: each country's revenue and output split over the markets
@@ -214,6 +216,74 @@ static void gdp_shares(tr_markets *mk, const sim_ctx *run, const tr_budgets *bud
         mk->gdp_share[c] = tot > 0 && bud->gdp[c] > 0 ? bud->gdp[c] / tot : 1.0 / run->nc;
 }
 
+/* Full firms' worth of overhead a firm carries: an SME FIRMS_SIZE_SME. */
+static double firm_overhead_units(const tr_firms *fi, int f)
+{
+    return fi->f_type[f] == TR_FIRM_SME ? FIRMS_SIZE_SME : 1.0;
+}
+
+/* A firm's overhead, US$ bn a year: overhead x units x typical^(1 - e) x
+ * (size / units)^e, typical the revenue of its industry's typical full firm,
+ * units its full firms' worth (firm_overhead_units), size its revenue at
+ * target utilization and e = overhead_elasticity: a typical-sized firm pays
+ * the share `overhead` of its revenue, a smaller one a larger share. */
+static double firm_overhead(const tr_params_firms *P, double typical, double units, double size)
+{
+    if (P->overhead <= 0 || typical <= 0)
+        return 0;
+    double base = P->overhead * units * typical;
+    if (P->overhead_elasticity <= 0)
+        return base;
+    return size > 0 ? base * pow(size / (units * typical), P->overhead_elasticity) : 0;
+}
+
+/* Typical firms at the start: the start-year revenue of country c's average
+ * full firm in technology k, an SME counting FIRMS_SIZE_SME of one (a
+ * country without firms in k: the world's average firm in k at c's cost
+ * level). World sales and cost levels at the start are the references a
+ * typical firm's revenue grows with. */
+static void start_typical_firms(tr_markets *mk, const tr_firms *fi, const sim_ctx *run)
+{
+    const tr_scenario *s = run->s;
+    const int nc = run->nc, nk = run->nk;
+    double *rev = mk->ct_revsum, *n = mk->ct_ysum; /* scratch until the first step */
+    memset(rev, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(n, 0, sizeof(double) * (size_t)(nc * nk));
+    for (int k = 0; k < nk; k++)
+        mk->k_sales0[k] = 0;
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int i = fi->f_country[f] * nk + fi->f_tech[f];
+        rev[i] += fi->f_rev_rate[f];
+        n[i] += firm_overhead_units(fi, f);
+        mk->k_sales0[fi->f_tech[f]] += fi->f_rev_rate[f];
+    }
+    for (int c = 0; c < nc; c++)
+        mk->c_cost0[c] = tr_path_at(&s->countries[c].firms.cost, s->start_year);
+    for (int i = 0; i < nc * nk; i++) {
+        const int c = i / nk, k = i % nk;
+        mk->ct_rev0[i] = n[i] > 0 ? rev[i] / n[i]
+                                  : (mk->k_nf[k] > 0 ? mk->k_sales0[k] / mk->k_nf[k] * mk->c_cost0[c] : 0);
+    }
+    for (int k = 0; k < nk; k++)
+        mk->k_sales[k] = mk->k_sales0[k];
+    memset(rev, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(n, 0, sizeof(double) * (size_t)(nc * nk));
+}
+
+double market_typical_revenue(const tr_markets *mk, int c, int k, int i)
+{
+    double r = mk->ct_rev0[i];
+    if (r <= 0)
+        return 0;
+    if (mk->k_sales0[k] > 0)
+        r *= mk->k_sales[k] / mk->k_sales0[k];
+    if (mk->c_cost0[c] > 0)
+        r *= mk->c_costlvl[c] / mk->c_cost0[c];
+    return r;
+}
+
 void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_budgets *bud)
 {
     const tr_scenario *s = run->s;
@@ -299,6 +369,7 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
         fi->f_E0[f] = experience(mk, fi, run, f);
         mk->k_nf[fi->f_tech[f]] += 1;
     }
+    start_typical_firms(mk, fi, run);
 }
 
 /* Self-sufficiency targets: the required share follows a straight path from
@@ -586,6 +657,8 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     memset(caps, 0, sizeof(double) * (size_t)(nc * nk));
     memset(revs, 0, sizeof(double) * (size_t)(nc * nk));
     memset(costs, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(mk->ct_profsum, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(mk->k_sales_acc, 0, sizeof(double) * (size_t)nk);
     memset(mk->ct_qsum, 0, sizeof(double) * (size_t)(nc * nk));
     memset(mk->ct_rd, 0, sizeof(double) * (size_t)(nc * nk));
     for (int f = 0; f < fi->nf; f++) {
@@ -607,12 +680,16 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         double sub = clampd(pol->sub_output[i] + mk->ss_sub[i], 0, MARKET_SUBSIDY_MAX);
         double subsidy = sub * cost * y;
         double rd = fi->f_rd_share[f] * R + fi->f_rd_equity[f]; /* own, and equity-financed */
-        double profit = R + subsidy - cost * y - P->capacity_cost * cost * fi->f_cap[f] - rd;
+        double overhead = firm_overhead(P, market_typical_revenue(mk, c, k, i), firm_overhead_units(fi, f),
+                                        p * fi->f_cap[f] * P->target_utilization);
+        double profit = R + subsidy - cost * y - P->capacity_cost * cost * fi->f_cap[f] - rd - overhead;
+        mk->k_sales_acc[k] += R;
         fi->f_rev_rate[f] = R;
         fi->f_W[f] += profit * dt;
         fi->f_rev[f] += R * dt;
         fi->f_profit[f] += profit * dt;
         mk->yr_profit[i] += profit * dt;
+        mk->ct_profsum[i] += profit;
         fi->f_cum[f] += y * dt;
         mk->ct_cum[i] += y * dt;
         mk->k_cum[k] += y * dt;
@@ -673,9 +750,10 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         }
         fi->f_cap[f] -= P->capacity_depreciation * fi->f_cap[f] * dt;
     }
+    memcpy(mk->k_sales, mk->k_sales_acc, sizeof(double) * (size_t)nk);
     for (int i = 0; i < nc * nk; i++) {
         mk->ct_util[i] = caps[i] > 0 ? ys[i] / caps[i] : P->target_utilization;
-        mk->ct_margin[i] = revs[i] > 0 ? (revs[i] - costs[i]) / revs[i] : 0;
+        mk->ct_margin[i] = revs[i] > 0 ? mk->ct_profsum[i] / revs[i] : 0;
         /* yearly sums */
         mk->yr_y[i] += ys[i] * dt;
         mk->yr_cap[i] += caps[i] * dt;
@@ -789,7 +867,7 @@ void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year)
 }
 
 /* Arrays of the market state by dimension. */
-enum { MARKET_CK_ARRAYS = 42, MARKET_K_ARRAYS = 13, MARKET_C_ARRAYS = 3, MARKET_CCK_ARRAYS = 3 };
+enum { MARKET_CK_ARRAYS = 44, MARKET_K_ARRAYS = 16, MARKET_C_ARRAYS = 4, MARKET_CCK_ARRAYS = 3 };
 
 size_t market_bytes(const tr_scenario *s)
 {
@@ -816,9 +894,10 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
                      &mk->yr_y,        &mk->yr_cap,      &mk->yr_rev,       &mk->yr_cost,     &mk->yr_sub,
                      &mk->yr_sub_local, &mk->yr_cons,    &mk->yr_cons_u,    &mk->yr_dom_u,    &mk->yr_entries,
                      &mk->yr_exits,    &mk->yr_bailouts, &mk->yr_grants,    &mk->ct_pbuy,     &mk->yr_imports,
-                     &mk->yr_pbuy,     &mk->yr_profit};
+                     &mk->yr_pbuy,     &mk->yr_profit,   &mk->ct_rev0,      &mk->ct_profsum};
     double **kk[] = {&mk->k_price0, &mk->k_q0,   &mk->k_price, &mk->k_hhi, &mk->k_capsum, &mk->k_nf,
-                     &mk->k_b,     &mk->k_xsum, &mk->k_xn, &mk->k_cbar, &mk->k_cbar_w, &mk->k_cum, &mk->k_pbuy0};
+                     &mk->k_b,     &mk->k_xsum, &mk->k_xn, &mk->k_cbar, &mk->k_cbar_w, &mk->k_cum, &mk->k_pbuy0,
+                     &mk->k_sales0, &mk->k_sales, &mk->k_sales_acc};
     _Static_assert(sizeof ck / sizeof ck[0] == MARKET_CK_ARRAYS, "market_bytes counts the [nc*nk] arrays");
     _Static_assert(sizeof kk / sizeof kk[0] == MARKET_K_ARRAYS, "market_bytes counts the [nk] arrays");
     for (size_t j = 0; j < sizeof ck / sizeof ck[0]; j++)
@@ -831,5 +910,6 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, mk->gdp_share, nc);
     TR_ALLOC(A, mk->c_costlvl, nc);
     TR_ALLOC(A, mk->c_spec0, nc);
+    TR_ALLOC(A, mk->c_cost0, nc);
     return TR_OK;
 }

@@ -14,7 +14,8 @@ struct tr_markets {
     double *ct_cum;            /* national cumulative output, units */
     double *ct_S;              /* sum of shares of the country's firms */
     double *ct_util;           /* utilization last step */
-    double *ct_margin;         /* operating margin last step */
+    double *ct_margin;         /* profit margin last step: profits (after all costs) over revenue */
+    double *ct_profsum;        /* this step: profits of the country's firms, US$ bn a year */
     double *ct_prod_prev;      /* production the year before last, US$ bn, for growth */
     double *ct_prod_last;      /* production last year, US$ bn */
     double *ct_capex;          /* capex spent this year, US$ bn */
@@ -32,6 +33,7 @@ struct tr_markets {
     double *ct_xsum;           /* sum of firms' learning factors this step */
     double *ct_qsum;           /* sum of productivity of live firms, this step */
     double *ct_pbuy;           /* delivered price index of the market this step (over k_pbuy0) */
+    double *ct_rev0;           /* the country's average firm's revenue at the start, US$ bn a year */
     /* per technology [nk] */
     double *k_price0;          /* average price at start */
     double *k_q0;              /* world demand in units at start */
@@ -44,10 +46,14 @@ struct tr_markets {
     double *k_cum;             /* world cumulative output, units */
     double *k_cbar, *k_cbar_w; /* share-weighted (geometric) average unit cost, and its weight */
     double *k_pbuy0;           /* reference delivered price: GDP-weighted mean over markets, first step */
+    double *k_sales0;          /* world sales at the start, US$ bn a year */
+    double *k_sales;           /* world sales last step, US$ bn a year (overheads grow with it) */
+    double *k_sales_acc;       /* world sales this step, being summed */
     /* per country [nc] */
     double *gdp_share;         /* demand shares */
     double *c_costlvl;         /* producers' cost level this step: input path x factor-market pressure */
     double *c_spec0;           /* first step's share of world real output over share of world GDP */
+    double *c_cost0;           /* producers' cost level at the start (overheads grow with the cost level) */
     /* yearly accounts [nc*nk], US$ bn (units where _u) */
     double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons, *yr_cons_u,
         *yr_dom_u;
@@ -75,6 +81,12 @@ size_t market_scratch_bytes(const tr_scenario *s, size_t nf);
 void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_budgets *bud);
 int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_policy *pol, const tr_budgets *bud,
                 const tr_localgov *lg, tr_arena *scratch, double year);
+/* Revenue of a typical firm of country c in technology k (i = c*nk + k)
+ * this step, US$ bn a year: its national industry's average firm's at the
+ * start, grown with the technology's world sales (last step) and the
+ * country's cost level. A firm's overhead is `overhead` times it; entry
+ * scales with the national industry's revenue over it (entry.c). */
+double market_typical_revenue(const tr_markets *mk, int c, int k, int i);
 /* An entrant's market state: experience, learning-curve origin, cost, price,
  * net worth and share. m: live firms of its country and technology before
  * this step's entry; capref x fac: its capacity; paid: subsidy it receives. */
