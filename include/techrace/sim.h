@@ -93,7 +93,7 @@ typedef struct tr_ct_year {
     double price_cost;      /* average price over unit cost (output-weighted) */
     double unit_cost;       /* average unit cost, index (1 = frontier at start) */
     double loss_share;      /* share of its firms making losses this year */
-    double profit;          /* US$ bn: its firms' profits this year (after capacity costs and R&D; output subsidies included) */
+    double profit;          /* US$ bn: its firms' profits this year (after capacity costs, overheads and R&D; output subsidies included) */
     double subsidies;       /* US$ bn paid to its firms in this technology */
     double subsidy_per_unit;/* subsidies over production */
     double commercialization_gap; /* hi_share - world_share */

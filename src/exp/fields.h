@@ -72,7 +72,7 @@
     X(price_cost, "ratio", 1, "average price over unit cost")                                  \
     X(unit_cost, "index", 0, "average unit cost (1 = frontier at start)")                      \
     X(loss_share, "share", 1, "share of its firms making losses")                              \
-    X(profit, "US$ bn", 0, "after capacity costs and R&D, output subsidies included")          \
+    X(profit, "US$ bn", 0, "after capacity costs, overheads and R&D, output subsidies incl.")  \
     X(subsidies, "US$ bn", 1, "paid to its firms in this technology")                          \
     X(subsidy_per_unit, "ratio", 0, "subsidies over production")                               \
     X(commercialization_gap, "share", 0, "hi_share - world_share")                             \

@@ -350,11 +350,12 @@ static const sc_field firms_fields[] = {
     FP("cost_pass_through", cost_pass_through, 0, 0.65, 0, 1, "elasticity",
        "of a firm's price to its own unit cost; the rest follows the technology's average cost"),
     FP("capacity_cost", capacity_cost, 0, 0.1, 0, 10, "fraction",
-       "yearly fixed cost of a unit of capacity (capital and overhead) as a share of unit cost"),
+       "yearly fixed cost of a unit of capacity (capital and the overhead that grows with plant size) as a share of "
+       "unit cost; the cost of running a firm whatever its size is `overhead`"),
     FP("overhead", overhead, 0, 0.07, 0, 10, "fraction",
-       "yearly overhead (headquarters, sales, fixed staff) of a firm of its national industry's typical size, as a "
-       "share of that firm's revenue; the typical size is the start-year average firm's revenue, grown with its "
-       "technology's world sales and its country's cost level"),
+       "yearly overhead (headquarters, sales, fixed staff) of a typical full firm of its national industry, as a "
+       "share of that firm's revenue; the typical full firm's revenue is the start-year revenue per full firm (an "
+       "SME counting a fifth), grown with its technology's world sales and its country's cost level"),
     FP("overhead_elasticity", overhead_elasticity, 0, 0, 0, 1, "elasticity",
        "of a firm's overhead to its size (revenue at target utilization): 0 a cost fixed per firm, 1 a cost "
        "proportional to size; below 1, small firms carry more overhead per unit of sales"),

@@ -27,7 +27,6 @@ run strong --set 'countries.US.strength={ict: 2, ai: 2}'
 run alpha --set parameters.research.critical_share=0.4
 run focus --set 'countries.US.strength={T43: 5}'
 run ind --set 'countries.CN.industry_strength={T43: 5}'
-run rs --set 'countries.CN.strength={T43: 5}'
 # Placement alone: without entry and overheads no firm enters or exits in the first year, so the year's
 # count is the initial population's (otherwise research reaches profits within the year, and with them
 # entry and exit).

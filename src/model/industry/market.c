@@ -237,39 +237,51 @@ static double firm_overhead(const tr_params_firms *P, double typical, double uni
     return size > 0 ? base * pow(size / (units * typical), P->overhead_elasticity) : 0;
 }
 
-/* Typical firms at the start: the start-year revenue of country c's average
- * full firm in technology k, an SME counting FIRMS_SIZE_SME of one (a
- * country without firms in k: the world's average firm in k at c's cost
- * level). World sales and cost levels at the start are the references a
- * typical firm's revenue grows with. */
+/* Typical firms at the start: the start-year revenue per full firm of
+ * country c in technology k, an SME counting FIRMS_SIZE_SME of one. Where c
+ * has no firms in k: the world's revenue per full firm in k, moved from the
+ * revenue-weighted cost level of k's producers to c's. World sales and cost
+ * levels at the start are the references a typical firm's revenue grows
+ * with. Scratch: ct_revsum and ct_ysum (revenue and units per market),
+ * k_xsum and k_xn (units and revenue x cost level per technology), all
+ * zeroed again before the first step. */
 static void start_typical_firms(tr_markets *mk, const tr_firms *fi, const sim_ctx *run)
 {
     const tr_scenario *s = run->s;
     const int nc = run->nc, nk = run->nk;
-    double *rev = mk->ct_revsum, *n = mk->ct_ysum; /* scratch until the first step */
+    double *rev = mk->ct_revsum, *units = mk->ct_ysum, *k_units = mk->k_xsum, *k_revcost = mk->k_xn;
     memset(rev, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(n, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(units, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(k_units, 0, sizeof(double) * (size_t)nk);
+    memset(k_revcost, 0, sizeof(double) * (size_t)nk);
+    for (int c = 0; c < nc; c++)
+        mk->c_cost0[c] = tr_path_at(&s->countries[c].firms.cost, s->start_year);
     for (int k = 0; k < nk; k++)
         mk->k_sales0[k] = 0;
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
             continue;
-        const int i = fi->f_country[f] * nk + fi->f_tech[f];
-        rev[i] += fi->f_rev_rate[f];
-        n[i] += firm_overhead_units(fi, f);
-        mk->k_sales0[fi->f_tech[f]] += fi->f_rev_rate[f];
+        const int c = fi->f_country[f], k = fi->f_tech[f], i = c * nk + k;
+        const double u = firm_overhead_units(fi, f), r = fi->f_rev_rate[f];
+        rev[i] += r;
+        units[i] += u;
+        mk->k_sales0[k] += r;
+        k_units[k] += u;
+        k_revcost[k] += r * mk->c_cost0[c];
     }
-    for (int c = 0; c < nc; c++)
-        mk->c_cost0[c] = tr_path_at(&s->countries[c].firms.cost, s->start_year);
     for (int i = 0; i < nc * nk; i++) {
         const int c = i / nk, k = i % nk;
-        mk->ct_rev0[i] = n[i] > 0 ? rev[i] / n[i]
-                                  : (mk->k_nf[k] > 0 ? mk->k_sales0[k] / mk->k_nf[k] * mk->c_cost0[c] : 0);
+        double world = k_units[k] > 0 && k_revcost[k] > 0
+                           ? mk->k_sales0[k] / k_units[k] * mk->c_cost0[c] / (k_revcost[k] / mk->k_sales0[k])
+                           : 0;
+        mk->ct_rev0[i] = units[i] > 0 ? rev[i] / units[i] : world;
     }
     for (int k = 0; k < nk; k++)
         mk->k_sales[k] = mk->k_sales0[k];
     memset(rev, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(n, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(units, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(k_units, 0, sizeof(double) * (size_t)nk);
+    memset(k_revcost, 0, sizeof(double) * (size_t)nk);
 }
 
 double market_typical_revenue(const tr_markets *mk, int c, int k, int i)
@@ -907,9 +919,9 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, mk->tr_value, (size_t)nck * (size_t)nc);
     TR_ALLOC(A, mk->tr_value_buyer, (size_t)nck * (size_t)nc);
     TR_ALLOC(A, mk->tr_units, (size_t)nck * (size_t)nc);
-    TR_ALLOC(A, mk->gdp_share, nc);
-    TR_ALLOC(A, mk->c_costlvl, nc);
-    TR_ALLOC(A, mk->c_spec0, nc);
-    TR_ALLOC(A, mk->c_cost0, nc);
+    double **cc[] = {&mk->gdp_share, &mk->c_costlvl, &mk->c_spec0, &mk->c_cost0};
+    _Static_assert(sizeof cc / sizeof cc[0] == MARKET_C_ARRAYS, "market_bytes counts the [nc] arrays");
+    for (size_t j = 0; j < sizeof cc / sizeof cc[0]; j++)
+        TR_ALLOC(A, *cc[j], nc);
     return TR_OK;
 }

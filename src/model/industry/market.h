@@ -33,7 +33,7 @@ struct tr_markets {
     double *ct_xsum;           /* sum of firms' learning factors this step */
     double *ct_qsum;           /* sum of productivity of live firms, this step */
     double *ct_pbuy;           /* delivered price index of the market this step (over k_pbuy0) */
-    double *ct_rev0;           /* the country's average firm's revenue at the start, US$ bn a year */
+    double *ct_rev0;           /* a typical full firm's revenue at the start (per full firm, an SME a fifth), US$ bn a year */
     /* per technology [nk] */
     double *k_price0;          /* average price at start */
     double *k_q0;              /* world demand in units at start */
