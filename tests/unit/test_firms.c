@@ -1643,6 +1643,20 @@ static void test_entrants_can_survive(void **state)
     assert_true(w.survivors > 0);
 }
 
+/* Adds country c's loss-making shares in technology k over the years to *la
+ * (run a) and *lb (run b), in the years where both runs have firms left (the
+ * share is NaN without firms). */
+static void add_loss_shares(const fm_run *a, const fm_run *b, int c, int k, double *la, double *lb)
+{
+    for (int y = 0; y < MY; y++) {
+        double x = a->y[y].ct[c][k][T_LOSS], z = b->y[y].ct[c][k][T_LOSS];
+        if (!isnan(x) && !isnan(z)) {
+            *la += x;
+            *lb += z;
+        }
+    }
+}
+
 /* ---- C. determinism ---------------------------------------------------- */
 
 /* Profits: the year's profit of a country and technology is the sum of its
@@ -1675,13 +1689,7 @@ static void test_profit_accounts_and_fixed_costs(void **state)
             for (int k = 0; k < MK; k++) {
                 p_lo += ct_sum(a, T_PROFIT, c, k, 0, MY - 1);
                 p_hi += ct_sum(b, T_PROFIT, c, k, 0, MY - 1);
-                for (int y = 0; y < MY; y++) { /* years where both runs have firms left */
-                    double la = a->y[y].ct[c][k][T_LOSS], lb = b->y[y].ct[c][k][T_LOSS];
-                    if (!isnan(la) && !isnan(lb)) {
-                        l_lo += la;
-                        l_hi += lb;
-                    }
-                }
+                add_loss_shares(a, b, c, k, &l_lo, &l_hi);
             }
     }
     print_message("profit: capacity_cost 0.15 -> 0.45: profits US$ %.3f -> %.3f bn, loss shares summed %.2f -> %.2f "
@@ -1726,13 +1734,7 @@ static void test_overhead_sorts_out_and_keeps_churn(void **state)
             late_out += c_sum(b, C_EXIT, cc, MY - 3, MY - 1);
             late_out0 += c_sum(a, C_EXIT, cc, MY - 3, MY - 1);
             for (int k = 0; k < MK; k++)
-                for (int y = 0; y < MY; y++) {
-                    double la = a->y[y].ct[cc][k][T_LOSS], lb = b->y[y].ct[cc][k][T_LOSS];
-                    if (!isnan(la) && !isnan(lb)) {
-                        l0 += la;
-                        l1 += lb;
-                    }
-                }
+                add_loss_shares(a, b, cc, k, &l0, &l1);
         }
     }
     print_message("overhead 0 -> 0.1: exits %.0f -> %.0f (proportional to size: %.0f), loss shares summed %.2f -> "
