@@ -43,8 +43,9 @@
  * x capacity - overhead - R&D, the overhead a cost of running the firm
  * whatever its size (firm_overhead: a typical firm of its national industry
  * pays `overhead` of its revenue, a smaller one a larger share); capacity
- * moves toward demand / target_utilization (lowered by half the capacity-subsidy rate: subsidised capacity is built
- * ahead of demand). Net worth counts capacity at cost, so investing with own money leaves it
+ * moves toward demand / target_utilization (lowered by half the
+ * capacity-subsidy rate: subsidised capacity is built ahead of demand).
+ * Net worth counts capacity at cost, so investing with own money leaves it
  * unchanged and capacity subsidies (events, local governments) add to it.
  * Bilateral trade: each country's revenue and output split over the markets
  * in proportion to the demand each addressed to its firms; the yearly table
@@ -237,6 +238,15 @@ static double firm_overhead(const tr_params_firms *P, double typical, double uni
     return size > 0 ? base * pow(size / (units * typical), P->overhead_elasticity) : 0;
 }
 
+/* Zeroes the step sums start_typical_firms borrows as scratch. */
+static void typical_scratch_clear(tr_markets *mk, int nc, int nk)
+{
+    memset(mk->ct_revsum, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(mk->ct_ysum, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(mk->k_xsum, 0, sizeof(double) * (size_t)nk);
+    memset(mk->k_xn, 0, sizeof(double) * (size_t)nk);
+}
+
 /* Typical firms at the start: the start-year revenue per full firm of
  * country c in technology k, an SME counting FIRMS_SIZE_SME of one. Where c
  * has no firms in k: the world's revenue per full firm in k, moved from the
@@ -250,10 +260,7 @@ static void start_typical_firms(tr_markets *mk, const tr_firms *fi, const sim_ct
     const tr_scenario *s = run->s;
     const int nc = run->nc, nk = run->nk;
     double *rev = mk->ct_revsum, *units = mk->ct_ysum, *k_units = mk->k_xsum, *k_revcost = mk->k_xn;
-    memset(rev, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(units, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(k_units, 0, sizeof(double) * (size_t)nk);
-    memset(k_revcost, 0, sizeof(double) * (size_t)nk);
+    typical_scratch_clear(mk, nc, nk);
     for (int c = 0; c < nc; c++)
         mk->c_cost0[c] = tr_path_at(&s->countries[c].firms.cost, s->start_year);
     for (int k = 0; k < nk; k++)
@@ -276,12 +283,8 @@ static void start_typical_firms(tr_markets *mk, const tr_firms *fi, const sim_ct
                            : 0;
         mk->ct_rev0[i] = units[i] > 0 ? rev[i] / units[i] : world;
     }
-    for (int k = 0; k < nk; k++)
-        mk->k_sales[k] = mk->k_sales0[k];
-    memset(rev, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(units, 0, sizeof(double) * (size_t)(nc * nk));
-    memset(k_units, 0, sizeof(double) * (size_t)nk);
-    memset(k_revcost, 0, sizeof(double) * (size_t)nk);
+    memcpy(mk->k_sales, mk->k_sales0, sizeof(double) * (size_t)nk);
+    typical_scratch_clear(mk, nc, nk);
 }
 
 double market_typical_revenue(const tr_markets *mk, int c, int k, int i)

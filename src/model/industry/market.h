@@ -81,10 +81,10 @@ size_t market_scratch_bytes(const tr_scenario *s, size_t nf);
 void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_budgets *bud);
 int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_policy *pol, const tr_budgets *bud,
                 const tr_localgov *lg, tr_arena *scratch, double year);
-/* Revenue of a typical firm of country c in technology k (i = c*nk + k)
- * this step, US$ bn a year: its national industry's average firm's at the
- * start, grown with the technology's world sales (last step) and the
- * country's cost level. A firm's overhead is `overhead` times it; entry
+/* Revenue of a typical full firm of country c in technology k (i = c*nk + k)
+ * this step, US$ bn a year: its national industry's revenue per full firm at
+ * the start (an SME counting FIRMS_SIZE_SME), grown with the technology's
+ * world sales (last step) and the country's cost level. A firm's overhead is `overhead` times it; entry
  * scales with the national industry's revenue over it (entry.c). */
 double market_typical_revenue(const tr_markets *mk, int c, int k, int i);
 /* An entrant's market state: experience, learning-curve origin, cost, price,
