@@ -218,13 +218,14 @@ int cmd_compare(int argc, char **argv)
     const char *prog = "techrace compare";
     size_t cap = (size_t)argc + 1;
     const char **sa = calloc(cap, sizeof *sa), **sb = calloc(cap, sizeof *sb), **metrics = calloc(cap, sizeof *metrics);
+    const char **oa = calloc(cap, sizeof *oa), **ob = calloc(cap, sizeof *ob); /* the option giving each */
     const char **unused = calloc(cap, sizeof *unused);
     int *years = calloc(cap, sizeof *years);
     const char *ops[3] = {NULL, NULL, NULL};
     int na = 0, nb = 0, nm = 0, ny = 0, n_ops = 0, bad = 0, c;
-    if (!sa || !sb || !metrics || !years || !unused) {
+    if (!sa || !sb || !oa || !ob || !metrics || !years || !unused) {
         fprintf(stderr, "%s: out of memory\n", prog);
-        free(sa), free(sb), free(metrics), free(years), free(unused);
+        free(sa), free(sb), free(oa), free(ob), free(metrics), free(years), free(unused);
         return EXIT_RUNTIME;
     }
     cli_exp x;
@@ -242,15 +243,18 @@ int cmd_compare(int argc, char **argv)
         case CLI_EXP_SET: /* both arms */
         case O_SETA:
         case O_SETB:
+        {
+            const char *opt = c == O_SETA ? "--set-a" : c == O_SETB ? "--set-b" : "--set";
             if (!strchr(val, '=')) {
-                bad = cli_usage_error(prog, "--set needs KEY=VALUE, got '%s'", val);
+                bad = cli_usage_error(prog, "%s needs KEY=VALUE, got '%s'", opt, val);
                 break;
             }
             if (c != O_SETB)
-                sa[na++] = val;
+                oa[na] = opt, sa[na++] = val;
             if (c != O_SETA)
-                sb[nb++] = val;
+                ob[nb] = opt, sb[nb++] = val;
             break;
+        }
         case O_METRIC: metrics[nm++] = val; break;
         case O_YEAR: {
             char *end = NULL;
@@ -263,7 +267,7 @@ int cmd_compare(int argc, char **argv)
         }
         case CLI_HELP:
             cmp_usage(stdout);
-            free(sa), free(sb), free(metrics), free(years), free(unused);
+            free(sa), free(sb), free(oa), free(ob), free(metrics), free(years), free(unused);
             return EXIT_OK;
         default: {
             int h = cli_exp_option(&x, prog, c, val);
@@ -282,7 +286,7 @@ int cmd_compare(int argc, char **argv)
         bad = cli_exp_check(&x, prog);
     free(unused);
     if (bad) {
-        free(sa), free(sb), free(metrics), free(years);
+        free(sa), free(sb), free(oa), free(ob), free(metrics), free(years);
         return EXIT_INPUT;
     }
     tr_experiment_options *eo = &x.eo;
@@ -292,7 +296,7 @@ int cmd_compare(int argc, char **argv)
         if (!tr_metric_exists(metrics[i], "country", TR_KEEP_COMPACT)) {
             int st = cli_usage_error(prog, "no country metric '%s' (docs/EXPERIMENTS.md; the table metrics of "
                                            "an experiment database lists them)", metrics[i]);
-            free(sa), free(sb), free(metrics), free(years);
+            free(sa), free(sb), free(oa), free(ob), free(metrics), free(years);
             return st;
         }
     int da = is_sqlite(pa), db = is_sqlite(pb);
@@ -308,7 +312,7 @@ int cmd_compare(int argc, char **argv)
                 why = not_here[i];
         if (!why && (na || nb))
             why = "--set";
-        free(sa), free(sb);
+        free(sa), free(sb), free(oa), free(ob);
         if (why) {
             free(metrics), free(years);
             if (why[0] == '-')
@@ -322,14 +326,14 @@ int cmd_compare(int argc, char **argv)
     tr_diag d;
     tr_diag_init(&d);
     tr_scenario *A = NULL, *B = NULL;
-    int rc = cli_load_scenario(pa, sa, na, &A, &d);
-    int rcb = cli_load_scenario(pb, sb, nb, &B, &d);
+    int rc = cli_load_scenario(pa, sa, oa, na, &A, &d);
+    int rcb = cli_load_scenario(pb, sb, ob, nb, &B, &d);
     if (rc != TR_OK || rcb != TR_OK) {
         cli_diag_print(&d);
         tr_diag_free(&d);
         tr_scenario_destroy(A);
         tr_scenario_destroy(B);
-        free(sa), free(sb), free(metrics), free(years);
+        free(sa), free(sb), free(oa), free(ob), free(metrics), free(years);
         return (rc == TR_ERR_INPUT || rcb == TR_ERR_INPUT) ? EXIT_INPUT : EXIT_RUNTIME;
     }
     eo->seed = x.have_seed ? x.seed : A->seed;
@@ -384,6 +388,6 @@ int cmd_compare(int argc, char **argv)
     tr_diag_free(&d);
     tr_scenario_destroy(A);
     tr_scenario_destroy(B);
-    free(sa), free(sb), free(metrics), free(years);
+    free(sa), free(sb), free(oa), free(ob), free(metrics), free(years);
     return status;
 }

@@ -91,7 +91,7 @@ int cmd_ensemble(int argc, char **argv)
     tr_diag d;
     tr_diag_init(&d);
     tr_scenario *s = NULL;
-    int rc = cli_load_scenario(ops[0], sets, x.n_sets, &s, &d);
+    int rc = cli_load_scenario(ops[0], sets, NULL, x.n_sets, &s, &d);
     if (rc != TR_OK) {
         cli_diag_print(&d);
         tr_diag_free(&d);

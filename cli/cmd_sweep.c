@@ -350,7 +350,7 @@ static int sweep_main(int argc, char **argv, int sensitivity)
         eo->seed = x.seed;
     } else {
         tr_scenario *s0 = NULL;
-        int lrc = cli_load_scenario(ops[0], sets, x.n_sets, &s0, &d);
+        int lrc = cli_load_scenario(ops[0], sets, NULL, x.n_sets, &s0, &d);
         if (lrc != TR_OK) {
             cli_diag_print(&d);
             tr_diag_free(&d);

@@ -352,15 +352,20 @@ int cli_exp_check(const cli_exp *x, const char *prog)
     return 0;
 }
 
-int cli_load_scenario(const char *path, const char *const *sets, int n_sets, tr_scenario **out, tr_diag *d)
+int cli_load_scenario(const char *path, const char *const *sets, const char *const *set_options, int n_sets,
+                      tr_scenario **out, tr_diag *d)
 {
-    if (!path || strcmp(path, "default") == 0)
-        return tr_scenario_load_default(out, sets, n_sets, d);
     tr_scenario_source src;
     memset(&src, 0, sizeof src);
-    src.path = path;
+    if (!path || strcmp(path, "default") == 0) {
+        src.text = tr_scenario_default_text();
+        src.text_name = "default";
+    } else {
+        src.path = path;
+    }
     src.overrides = sets;
     src.n_overrides = n_sets;
+    src.override_options = set_options;
     return tr_scenario_load(out, &src, d);
 }
 

@@ -118,7 +118,9 @@ void cli_diag_print(const tr_diag *d);
 
 /* Load a scenario file, or the embedded default (path NULL or "default"),
  * with overrides. */
-int cli_load_scenario(const char *path, const char *const *sets, int n_sets, tr_scenario **out, tr_diag *d);
+/* set_options (may be NULL): the option that gave each of sets, as errors name it ("--set-b"). */
+int cli_load_scenario(const char *path, const char *const *sets, const char *const *set_options, int n_sets,
+                      tr_scenario **out, tr_diag *d);
 /* The exit status of an experiment's return code, with a message for an
  * interruption (how to resume) or a failure. */
 int cli_exp_status(const char *prog, int rc, const char *out);

@@ -58,7 +58,10 @@ TR_API void tr_diag_add(tr_diag *d, tr_diag_level level, const char *file, int l
     __attribute__((format(printf, 6, 7)));
 TR_API void tr_diag_vadd(tr_diag *d, tr_diag_level level, const char *file, int line,
                   int col, const char *fmt, va_list ap);
-/* Print every message as "file:line:col: error: text", one per line. */
+/* Print every message as "file:line:col: error: text", one per line, in the
+ * order of the files' text (files in the order first named, messages without
+ * a file or line after those with one), each note after the message it
+ * belongs to. */
 TR_API void tr_diag_print(const tr_diag *d, FILE *out);
 TR_API const char *tr_strerror(int status);
 

@@ -355,6 +355,9 @@ typedef struct tr_scenario_source {
     const char *text_name;   /* name shown in diagnostics for text, e.g. "default" */
     const char *const *overrides; /* "a.b.c=value" strings, may be NULL */
     int n_overrides;
+    /* Optional, [n_overrides]: the option that gave each override, as its
+     * error messages name it (e.g. "--set-b"); NULL (or a NULL entry): "--set". */
+    const char *const *override_options;
     /* Optional: how files are read (path itself when text is NULL, and every
      * `include:`d file), e.g. from memory. Called with the path as joined
      * (the including file's directory + the include entry) and normalized

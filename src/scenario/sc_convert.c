@@ -620,7 +620,6 @@ static int is_container(sc_ftype t)
     return t == SC_F_LIST || t == SC_F_SUB || t == SC_F_REFLIST || t == SC_F_TECHLIST || t == SC_F_STRENGTH ||
            t == SC_F_SPILL;
 }
-
 void sc_convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *map)
 {
     int saved_kind = c->kind;
@@ -659,7 +658,9 @@ void sc_convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *m
             if (f->type == SC_F_LIST && (f->flags & SC_REQ))
                 c->poisoned[f->ref] = 1;
             if (f->flags & SC_REQ) {
-                sc_error(c, map, "missing required key '%s' in %s", f->key, item_label(sch, map, label, sizeof label));
+                if (!sc_misspelled_key(map, sch, f->key)) /* else the unknown key's error names it */
+                    sc_error(c, map, "missing required key '%s' in %s", f->key,
+                             item_label(sch, map, label, sizeof label));
             } else if (c->kind >= 0 && (f->req_kinds & K(c->kind))) {
                 sc_error(c, map, "missing key '%s' in %s (required for events of type '%s')", f->key,
                          item_label(sch, map, label, sizeof label), sc_kind_names[c->kind]);

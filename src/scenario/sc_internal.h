@@ -67,6 +67,7 @@ typedef struct sc_ctx {
     /* overrides */
     const char *const *overrides;
     int n_overrides;
+    const char *const *override_options; /* [n_overrides] or NULL: the option naming each */
     const char *set_file;    /* interned "--set": node->file == set_file marks override positions */
     int pos_line;            /* when parsing an override value: line to use (0 = none) */
     int pos_col_off;         /* ... and column offset on its first line */
@@ -199,6 +200,9 @@ const char *sc_id_of_item(const sc_node *item);
 const sc_field *sc_find_field(const sc_schema *sch, const char *key);
 /* "unknown key ... (did you mean ...)" */
 void sc_unknown_key(sc_ctx *c, const sc_node *at, const char *key, const sc_schema *sch);
+/* Whether an unknown key of map is a misspelling of key (the did-you-mean
+ * of its unknown-key error names key): its missing-key error would repeat it. */
+int sc_misspelled_key(const sc_node *map, const sc_schema *sch, const char *key);
 const char *sc_fmt_num(char *buf, size_t n, double v);
 /* true or false; reports and returns -1 otherwise. */
 int sc_get_bool(sc_ctx *c, const char *key, const sc_node *v);

@@ -117,6 +117,7 @@ int tr_scenario_load(tr_scenario **out, const tr_scenario_source *src, tr_diag *
     tr_arena_init(&c->tmp, alloc);
     c->overrides = src->n_overrides > 0 ? src->overrides : NULL;
     c->n_overrides = c->overrides ? src->n_overrides : 0;
+    c->override_options = c->overrides ? src->override_options : NULL;
     c->set_file = "--set";
     int rc = load_guarded(c, src);
     if (c->event_live)

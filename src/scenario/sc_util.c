@@ -42,17 +42,36 @@ const sc_field *sc_find_field(const sc_schema *sch, const char *key)
     return NULL;
 }
 
+/* The keys of a schema as did-you-mean candidates; their number. */
+static int field_keys(const sc_schema *sch, const char **cands, int max)
+{
+    int n = 0;
+    for (int i = 0; i < sch->n_fields && n < max; i++)
+        cands[n++] = sch->fields[i].key;
+    return n;
+}
+
 void sc_unknown_key(sc_ctx *c, const sc_node *at, const char *key, const sc_schema *sch)
 {
     const char *cands[64];
-    int n = 0;
-    for (int i = 0; i < sch->n_fields && n < 64; i++)
-        cands[n++] = sch->fields[i].key;
-    const char *s = sc_suggest(key, cands, n);
+    const char *s = sc_suggest(key, cands, field_keys(sch, cands, 64));
     if (s)
         sc_error(c, at, "unknown key '%s' in %s (did you mean '%s'?)", sc_clip(c, key), sch->name, sc_clip(c, s));
     else
         sc_error(c, at, "unknown key '%s' in %s", sc_clip(c, key), sch->name);
+}
+
+int sc_misspelled_key(const sc_node *map, const sc_schema *sch, const char *key)
+{
+    const char *cands[64];
+    int n = field_keys(sch, cands, 64);
+    for (int i = 0; i < map->n; i++) {
+        const char *k = map->keys[i]->str;
+        const char *s = sc_find_field(sch, k) ? NULL : sc_suggest(k, cands, n);
+        if (s && !strcmp(s, key))
+            return 1;
+    }
+    return 0;
 }
 
 /* did-you-mean over the ids of a reference kind (technology lookups also

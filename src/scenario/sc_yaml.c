@@ -49,7 +49,9 @@ static void vreport(sc_ctx *c, tr_diag_level level, const sc_node *at, const cha
     int line = at ? at->line : 0, col = at ? at->col : 0;
     if (at && c->set_file && at->file == c->set_file && line >= 1 && line <= c->n_overrides) {
         size_t n = strlen(buf);
-        snprintf(buf + n, sizeof buf - n, " [--set %s]", sc_clip(c, c->overrides[line - 1]));
+        const char *opt = c->override_options && c->override_options[line - 1] ? c->override_options[line - 1]
+                                                                                : "--set";
+        snprintf(buf + n, sizeof buf - n, " [%s %s]", opt, sc_clip(c, c->overrides[line - 1]));
     }
     if (level == TR_DIAG_ERROR)
         c->nerr++;

@@ -84,17 +84,71 @@ static const char *level_name(tr_diag_level l)
     }
 }
 
+static void print_msg(const tr_diag_msg *m, FILE *out)
+{
+    if (m->file && m->line > 0)
+        fprintf(out, "%s:%d:%d: %s: %s\n", m->file, m->line, m->col > 0 ? m->col : 1, level_name(m->level), m->text);
+    else if (m->file)
+        fprintf(out, "%s: %s: %s\n", m->file, level_name(m->level), m->text);
+    else
+        fprintf(out, "techrace: %s: %s\n", level_name(m->level), m->text);
+}
+
+/* A message and the notes that follow it, and where it points: the rank of
+ * its file among the files named (first named first; none last), its line
+ * and column (none last), its place in the list. */
+typedef struct diag_group {
+    size_t first, n, file_rank, order;
+    int line, col;
+} diag_group;
+
+static int group_cmp(const void *pa, const void *pb)
+{
+    const diag_group *a = pa, *b = pb;
+    if (a->file_rank != b->file_rank)
+        return a->file_rank < b->file_rank ? -1 : 1;
+    unsigned la = a->line > 0 ? (unsigned)a->line : ~0u, lb = b->line > 0 ? (unsigned)b->line : ~0u;
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    return a->order < b->order ? -1 : (a->order > b->order);
+}
+
 void tr_diag_print(const tr_diag *d, FILE *out)
 {
-    for (size_t i = 0; i < d->count; i++) {
+    /* In the order of the files' text (checks run in passes, each finding
+     * what it finds in its own order), each note after its message. */
+    diag_group *g = d->count ? malloc(d->count * sizeof *g) : NULL;
+    size_t ng = 0;
+    for (size_t i = 0; g && i < d->count; i++) {
         const tr_diag_msg *m = &d->msgs[i];
-        if (m->file && m->line > 0)
-            fprintf(out, "%s:%d:%d: %s: %s\n", m->file, m->line, m->col > 0 ? m->col : 1,
-                    level_name(m->level), m->text);
-        else if (m->file)
-            fprintf(out, "%s: %s: %s\n", m->file, level_name(m->level), m->text);
-        else
-            fprintf(out, "techrace: %s: %s\n", level_name(m->level), m->text);
+        if (m->level == TR_DIAG_NOTE && ng > 0) {
+            g[ng - 1].n++;
+            continue;
+        }
+        size_t rank = d->count; /* no file: after every file */
+        if (m->file)
+            for (size_t j = 0; j < ng; j++) {
+                const tr_diag_msg *h = &d->msgs[g[j].first];
+                if (h->file && !strcmp(h->file, m->file)) {
+                    rank = g[j].file_rank;
+                    break;
+                }
+            }
+        if (m->file && rank == d->count)
+            rank = i;
+        g[ng++] = (diag_group){i, 1, rank, i, m->line, m->col};
+    }
+    if (g) {
+        qsort(g, ng, sizeof *g, group_cmp);
+        for (size_t j = 0; j < ng; j++)
+            for (size_t i = g[j].first; i < g[j].first + g[j].n; i++)
+                print_msg(&d->msgs[i], out);
+        free(g);
+    } else {
+        for (size_t i = 0; i < d->count; i++) /* out of memory: as collected */
+            print_msg(&d->msgs[i], out);
     }
     size_t max = d->max_errors ? d->max_errors : 100;
     if (d->errors > max)

@@ -961,6 +961,75 @@ static void test_diagnostics(void **state)
                  NULL, 0, "expected a list of ids for 'countries', got nothing");
 }
 
+/* tr_diag_print: messages in the order of the text, each note after its
+ * error, whatever order the checking passes found them in; an override's
+ * error names the option that gave it; a missing required key that an
+ * unknown key misspells is reported once, as the misspelling. */
+static void test_diag_print_order(void **state)
+{
+    (void)state;
+    static const char bad[] = "include: [default]\n"
+                              "calendar: {start: 2000, end: 1990}\n"                  /* line 2: cross-field pass */
+                              "parameters: {firms: {markup: -3, bogus: 1}}\n"         /* line 3: range, unknown */
+                              "countries:\n"
+                              "  - {id: US, name: a, gdp: 1, rd_intensity: 0.02}\n"   /* line 5 */
+                              "  - {id: US, name: b, gdp: 1, rd_intensity: 0.02}\n"; /* line 6: duplicate id */
+    tr_scenario *s = NULL;
+    tr_diag d;
+    tr_diag_init(&d);
+    assert_int_equal(load_text(&s, bad, NULL, 0, &d), TR_ERR_INPUT);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    tr_diag_print(&d, f);
+    fclose(f);
+    int last = 0, n = 0, notes = 0;
+    for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+        int line = 0, col = 0;
+        char kind[16] = "";
+        assert_int_equal(sscanf(p, "test.yaml:%d:%d: %15[a-z]", &line, &col, kind), 3);
+        if (!strcmp(kind, "note")) { /* "'US' first defined here": line 5, right after the duplicate */
+            assert_int_equal(line, 5);
+            assert_int_equal(last, 6);
+            notes++;
+            continue;
+        }
+        assert_true(line >= last);
+        last = line;
+        n++;
+    }
+    assert_true(n >= 4);
+    assert_int_equal(notes, 1);
+    free(text);
+    tr_diag_free(&d);
+
+    /* the option that gave an override */
+    tr_scenario_source src = {0};
+    const char *sets[] = {"seed=2", "parameters.firms.markup=abc"};
+    const char *opts[] = {"--set", "--set-b"};
+    src.text = good_yaml;
+    src.text_name = "test.yaml";
+    src.overrides = sets;
+    src.n_overrides = 2;
+    src.override_options = opts;
+    tr_diag_init(&d);
+    assert_int_equal(tr_scenario_load(&s, &src, &d), TR_ERR_INPUT);
+    assert_int_equal(d.count, 1);
+    assert_non_null(strstr(d.msgs[0].text, "[--set-b parameters.firms.markup=abc]"));
+    tr_diag_free(&d);
+
+    /* a misspelled required key: one error, the misspelling's */
+    static const char typo[] = "include: [default]\n"
+                               "countries:\n"
+                               "  - {id: US, name: a, gdp: 1, rd_intensty: 0.02}\n";
+    tr_diag_init(&d);
+    assert_int_equal(load_text(&s, typo, NULL, 0, &d), TR_ERR_INPUT);
+    assert_int_equal(d.errors, 1);
+    assert_non_null(strstr(d.msgs[0].text, "did you mean 'rd_intensity'"));
+    tr_diag_free(&d);
+}
+
 static void test_flatten(void **state)
 {
     (void)state;
@@ -1570,6 +1639,7 @@ int main(void)
         cmocka_unit_test(test_overrides_bad),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_diagnostics),
+        cmocka_unit_test(test_diag_print_order),
         cmocka_unit_test(test_flatten),
         cmocka_unit_test(test_canonical_text),
         cmocka_unit_test(test_default),
