@@ -49,6 +49,11 @@ static uint32_t inst_key(int country, int listed, int j)
     return ((uint32_t)country << 20) | ((uint32_t)(listed != 0) << 19) | (uint32_t)j;
 }
 
+static int inst_listed(uint32_t key)
+{
+    return (int)((key >> 19) & 1u);
+}
+
 /* Paper draws: one stream per (step, institution, technology); the
  * technology goes into the purpose word (at most 1000 technologies). */
 static uint32_t papers_purpose(int k)
@@ -79,7 +84,7 @@ size_t research_bytes(const tr_scenario *s)
     const size_t ni = (size_t)n_institutions(s);
     size_t b = 2 * tr_alloc_bytes(ni, sizeof(int)) + 3 * tr_alloc_bytes(ni, d) + tr_alloc_bytes(ni, sizeof(char *)) +
                tr_alloc_bytes(ni, sizeof(uint32_t)) + tr_alloc_bytes(nc + 1, sizeof(int)) +
-               2 * tr_alloc_bytes(ni * nk, d) + 3 * tr_alloc_bytes(nc * nk, d) + tr_alloc_bytes(nc, d);
+               2 * tr_alloc_bytes(ni * nk, d) + 4 * tr_alloc_bytes(nc * nk, d) + tr_alloc_bytes(nc, d);
     for (int c = 0; c < s->n_countries; c++) {
         const tr_country *C = &s->countries[c];
         /* names grow by a digit at 10, 100, ...: count the longest for all */
@@ -108,6 +113,7 @@ int research_init(tr_research *res, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, res->papers_step, nc * nk);
     TR_ALLOC(A, res->hi_step, nc * nk);
     TR_ALLOC(A, res->quality_c, nc * nk);
+    TR_ALLOC(A, res->gen_qnorm, nc * nk);
     TR_ALLOC(A, res->staffing, nc);
     for (int i = 0; i < ni; i++)
         res->inst_noise[i] = 1.0; /* no shock until the first year draws one */
@@ -193,6 +199,21 @@ int research_init(tr_research *res, const sim_ctx *run, tr_arena *A)
             for (int j = lo; j < hi; j++)
                 res->inst_share[(size_t)j * (size_t)nk + (size_t)k] /= sum;
         }
+        /* The generated institutions' quality is dispersion about the
+         * country's, not a draw of it: their mean in each technology,
+         * weighted by the funding they get there, is 1 (a heavy-tailed
+         * population would otherwise hand one run's country a star and its
+         * lead in the field). */
+        for (int k = 0; k < nk; k++) {
+            double w = 0, wq = 0;
+            for (int j = lo; j < hi; j++)
+                if (!inst_listed(res->inst_key[j])) {
+                    double sh = res->inst_share[(size_t)j * (size_t)nk + (size_t)k];
+                    w += sh;
+                    wq += sh * res->inst_quality[j];
+                }
+            res->gen_qnorm[c * nk + k] = w > 0 && wq > 0 ? wq / w : 1.0;
+        }
     }
     return TR_OK;
 }
@@ -249,7 +270,8 @@ static void produce(tr_research *res, const sim_ctx *run, const tr_budgets *bud,
                  * does not depend on the step length. */
                 double real = bud->rbudget[c * nk + k] * share[k] / s->techs[k].paper_cost;
                 double papers = dt * pscale * (P->scale_elasticity == 1.0 ? real : pow(real, P->scale_elasticity));
-                double rate = P->hi_base * res->inst_quality[i] * res->quality_c[c * nk + k];
+                double q = res->inst_quality[i] / (inst_listed(res->inst_key[i]) ? 1.0 : res->gen_qnorm[c * nk + k]);
+                double rate = P->hi_base * q * res->quality_c[c * nk + k];
                 if (rate > P->hi_cap)
                     rate = P->hi_cap;
                 double hi = papers * rate;

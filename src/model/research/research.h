@@ -21,6 +21,7 @@ typedef struct tr_research {
     double *hi_step;           /* [nc*nk] expected high-impact papers this step */
     double *staffing;          /* [nc] researchers available / researchers funded, capped at 1 */
     double *quality_c;         /* [nc*nk] country-level quality factor this step (without institution) */
+    double *gen_qnorm;         /* [nc*nk] divides generated institutions' quality: their funding-weighted mean in k */
 } tr_research;
 
 /* Institutions of the scenario (listed and generated). */
