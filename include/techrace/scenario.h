@@ -202,6 +202,7 @@ typedef struct tr_params_firms {
     double learning_spill;      /* `learning_spill`: weight of the national industry's experience in a firm's own */
     double learning_spill_foreign; /* `learning_spill_foreign`: weight of foreign industries' experience, relative */
     double replicator_speed;    /* `replicator_speed`: of shares toward their competitive target, per year */
+    double appeal_adjust;       /* `appeal_adjust`: speed of a variety's appeal toward its share of sales, per year */
     double share_elasticity;    /* `share_elasticity`: of a firm's target share to its competitiveness (CES) */
     double price_weight;        /* `price_weight`: exponent of price in competitiveness */
     double quality_weight;      /* `quality_weight`: exponent of productivity (quality) in competitiveness */

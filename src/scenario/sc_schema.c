@@ -333,6 +333,9 @@ static const sc_field firms_fields[] = {
        "weight of other countries' cumulative output in a firm's experience, relative to `learning_spill`"),
     FP("replicator_speed", replicator_speed, 0, 0.1, 0, 100, "per year",
        "speed at which shares move toward the share their competitiveness commands (share of the gap closed a year)"),
+    FP("appeal_adjust", appeal_adjust, 0, 0, 0, 10, "per year",
+       "speed at which a variety's appeal (its customer base) moves toward its share of the technology's sales "
+       "(share of the gap closed a year; 0: the appeal stays at the share it entered with)"),
     FP("share_elasticity", share_elasticity, 0, 4.0, 0, 50, "elasticity",
        "of a firm's target share of its technology to its competitiveness relative to its rivals' (elasticity of "
        "substitution between suppliers' varieties)"),

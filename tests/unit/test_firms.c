@@ -1153,7 +1153,7 @@ static void test_cost_pressure_limits_growth(void **state)
 
 /* Mean competitiveness q^0.5 / price of AA's and BB's firms in T1 after
  * the first step (the default weights). */
-/* Selection is bounded: AA's firms start 30% more productive than
+/* Selection is bounded: with appeals fixed (appeal_adjust 0), AA's firms start 30% more productive than
  * competitiveness parity (innovation, imitation, entry and cost pressure
  * off), so they are lastingly more competitive. AA's share of the units sold
  * rises toward the CES target share and settles there (it gains less in the
@@ -1176,8 +1176,8 @@ static void test_lasting_lead_bounded_gain(void **state)
             /* no overhead: exit of the losers is another mechanism (test_overhead_*) */
             const char *sets[] = {"countries.AA.firms.productivity=1.3", "parameters.firms.replicator_speed=1",
                                   "parameters.firms.innovation_rate=0", "parameters.firms.cost_pressure=0",
-                                  "parameters.firms.overhead=0", sig[v]};
-            tr_scenario *s = alike(sets, 6);
+                                  "parameters.firms.overhead=0", "parameters.firms.appeal_adjust=0", sig[v]};
+            tr_scenario *s = alike(sets, 7);
             run_mech(s, seed, r, NULL, NULL);
             double s06 = 0, s09 = 0;
             for (int k = 0; k < MK; k++) {
@@ -1194,6 +1194,39 @@ static void test_lasting_lead_bounded_gain(void **state)
             tr_scenario_destroy(s);
         }
         assert_true(last[0] < last[1] && last[1] < last[2]);
+    }
+    free(r);
+}
+
+/* Customer base: with the same lasting lead as above, a variety whose
+ * appeal follows its sales (appeal_adjust 0.3 a year) compounds its gain:
+ * AA's unit share in 2009 is higher than with fixed appeals, and still
+ * rising, on each of two seeds. */
+static void test_customer_base_compounds_lead(void **state)
+{
+    (void)state;
+    fm_run *r = malloc(sizeof *r);
+    assert_non_null(r);
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        double s09[2], s06[2];
+        for (int v = 0; v < 2; v++) {
+            const char *sets[] = {"countries.AA.firms.productivity=1.3", "parameters.firms.replicator_speed=1",
+                                  "parameters.firms.innovation_rate=0", "parameters.firms.cost_pressure=0",
+                                  "parameters.firms.overhead=0",
+                                  v ? "parameters.firms.appeal_adjust=0.3" : "parameters.firms.appeal_adjust=0"};
+            tr_scenario *s = alike(sets, 6);
+            run_mech(s, seed, r, NULL, NULL);
+            s06[v] = s09[v] = 0;
+            for (int k = 0; k < MK; k++) {
+                s06[v] += r->y[6].ushare[0][k] / MK;
+                s09[v] += r->y[MY - 1].ushare[0][k] / MK;
+            }
+            print_message("customer base, seed %d, appeal_adjust %s: AA's unit share 2006 %.3f, 2009 %.3f\n", (int)seed,
+                          v ? "0.3" : "0", s06[v], s09[v]);
+            tr_scenario_destroy(s);
+        }
+        assert_true(s09[1] > s09[0] + 0.02);
+        assert_true(s09[1] - s06[1] > s09[0] - s06[0]);
     }
     free(r);
 }
@@ -1813,6 +1846,7 @@ int main(void)
         cmocka_unit_test(test_self_sufficiency_target_raises_domestic_share),
         cmocka_unit_test(test_guidance_fund_invested),
         cmocka_unit_test(test_lasting_lead_bounded_gain),
+        cmocka_unit_test(test_customer_base_compounds_lead),
         cmocka_unit_test(test_entrants_can_survive),
         cmocka_unit_test(test_profit_accounts_and_fixed_costs),
         cmocka_unit_test(test_overhead_sorts_out_and_keeps_churn),

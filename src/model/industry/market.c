@@ -6,7 +6,8 @@
  * among differentiated varieties (CES, elasticity share_elasticity):
  *     s <- s + replicator_speed * dt * (a E^sigma / sum a' E'^sigma - s),
  * the appeal a of each firm's variety its share when it first takes part
- * (a firm as competitive as the average keeps its share).
+ * (a firm as competitive as the average keeps its share), then moving toward
+ * its share of sales at appeal_adjust a year (its customer base).
  * A market m buys from a country c's firms in proportion to their summed
  * shares times an access factor: 1 + home_bias + buy_domestic preference (+
  * self-sufficiency push) for its own firms, and 1 / (1 + trade_cost +
@@ -577,15 +578,29 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         if (fi->f_alive[f])
             ssum[fi->f_tech[f]] += fi->f_share[f];
     memset(mk->ct_S, 0, sizeof(double) * (size_t)(nc * nk));
+    for (int k = 0; k < nk; k++)
+        attr[k] = 0;
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
             continue;
         int k = fi->f_tech[f];
         fi->f_share[f] = ssum[k] > 0 ? fi->f_share[f] / ssum[k] : 0;
+        attr[k] += fi->f_appeal[f];
         mk->ct_S[fi->f_country[f] * nk + k] += fi->f_share[f];
         psum[fi->f_country[f] * nk + k] += fi->f_share[f] * fi->f_price[f];
         pbar[k] += fi->f_share[f] * fi->f_price[f];
     }
+
+    /* Customer base: each variety's appeal moves toward its share of sales
+     * (of the technology's total appeal), a_f <- a_f + h (s_f A - a_f),
+     * h = min(1, appeal_adjust x dt), A = sum_g a_g (kept): a firm that
+     * sells more builds its customer base and keeps it (Foster, Haltiwanger
+     * & Syverson 2016: demand accumulates with past sales). */
+    const double h = clampd(P->appeal_adjust * dt, 0, 1);
+    if (h > 0)
+        for (int f = 0; f < fi->nf; f++)
+            if (fi->f_alive[f])
+                fi->f_appeal[f] += h * (fi->f_share[f] * attr[fi->f_tech[f]] - fi->f_appeal[f]);
 
     /* Demand of each market at the delivered price its buyers pay, demand
      * per unit of share for each country's firms, and the domestic share of
