@@ -208,9 +208,11 @@ typedef struct tr_params_firms {
     double quality_weight;      /* `quality_weight`: exponent of productivity (quality) in competitiveness */
     double trade_cost;          /* `trade_cost`: ad-valorem cost of selling abroad */
     double cost_pressure;       /* `cost_pressure`: elasticity of the cost level to the industry's size against the economy */
+    double cost_adjust;         /* `cost_adjust`: speed of the cost level toward that pressure, per year */
     double markup;              /* `markup`: price over unit cost in a concentrated market at full utilization */
     double markup_competition;  /* `markup_competition`: how much competition (1 - HHI) squeezes the markup */
     double markup_utilization;  /* `markup_utilization`: elasticity of the markup to capacity utilization */
+    double markup_adjust;       /* `markup_adjust`: speed of the utilization markups respond to, per year */
     double cost_pass_through;   /* `cost_pass_through`: elasticity of a firm's price to its own unit cost */
     double capacity_cost;       /* `capacity_cost`: yearly cost of a unit of capacity as share of unit cost */
     double overhead;            /* `overhead`: yearly overhead of a typical-sized firm, share of its revenue */

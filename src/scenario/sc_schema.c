@@ -345,11 +345,17 @@ static const sc_field firms_fields[] = {
     FP("cost_pressure", cost_pressure, 0, 0, 0, 5, "elasticity",
        "of a country's producer cost level to its share of world real output (units at start-year prices) over its "
        "share of world GDP, against the start"),
+    FP("cost_adjust", cost_adjust, SC_MIN_EXCL, 1.0, 0, 100, "per year",
+       "speed at which a country's factor-market pressure (cost_pressure) follows its industry's size (share of the "
+       "gap closed a year): wages and input prices follow over a year or two, not every step"),
     FP("markup", markup, 0, 0.6, 0, 10, "fraction", "price over unit cost in a concentrated market at full use"),
     FP("markup_competition", markup_competition, 0, 0.5, 0, 1, "fraction",
        "how much competition (1 - HHI) squeezes the markup"),
     FP("markup_utilization", markup_utilization, 0, 1.0, 0, 10, "elasticity",
        "of the markup to capacity utilization (overcapacity squeezes margins)"),
+    FP("markup_adjust", markup_adjust, SC_MIN_EXCL, 1.0, 0, 100, "per year",
+       "speed at which the utilization that markups respond to follows each step's (share of the gap closed a "
+       "year): prices are revised about once a year, not every step"),
     FP("cost_pass_through", cost_pass_through, 0, 0.65, 0, 1, "elasticity",
        "of a firm's price to its own unit cost; the rest follows the technology's average cost"),
     FP("capacity_cost", capacity_cost, 0, 0.1, 0, 10, "fraction",

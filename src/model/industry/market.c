@@ -184,12 +184,17 @@ static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx
  * its economy bids up wages and inputs (upward-sloping factor supply), one
  * that shrinks relative to it releases them. It moves relative costs, not
  * the world's level as such (shares, not levels; exactly neutral only at
- * cost_pressure 1). */
+ * cost_pressure 1). The pressure follows the industry's size gradually:
+ * its log moves toward log(spec / spec_0) by min(1, cost_adjust x dt) of the
+ * gap a step (wages and input prices are reset about once a year). At once,
+ * a step's high output raised the next step's costs enough to cut output
+ * below the level that set them: a two-step cycle of the cost level. */
 static void cost_levels(tr_markets *mk, const sim_ctx *run, double year)
 {
     const tr_scenario *s = run->s;
     const int nc = run->nc, nk = run->nk;
     const double eta = s->params.firms.cost_pressure;
+    const double h = clampd(s->params.firms.cost_adjust * run->dt, 0, 1);
     double world = 0;
     for (int i = 0; i < nc * nk; i++)
         world += mk->ct_ysum[i] * mk->k_price0[i % nk];
@@ -199,12 +204,18 @@ static void cost_levels(tr_markets *mk, const sim_ctx *run, double year)
         for (int k = 0; k < nk; k++)
             real += mk->ct_ysum[c * nk + k] * mk->k_price0[k];
         double spec = world > 0 && mk->gdp_share[c] > 0 ? real / world / mk->gdp_share[c] : 0;
-        if (spec > 0 && isnan(mk->c_spec0[c]))
+        if (spec > 0 && isnan(mk->c_spec0[c])) {
             mk->c_spec0[c] = spec;
-        /* once set, an industry that stopped producing is at the lower
-         * bound, not back at its input path */
-        if (eta != 0 && mk->c_spec0[c] > 0)
-            lvl *= exp(eta * log(clampd(spec / mk->c_spec0[c], MARKET_PRESSURE_MIN, MARKET_PRESSURE_MAX)));
+            mk->c_press[c] = 0;
+        }
+        /* once set, an industry that stopped producing moves toward the
+         * lower bound, not back to its input path */
+        if (mk->c_spec0[c] > 0) {
+            double z = log(clampd(spec / mk->c_spec0[c], MARKET_PRESSURE_MIN, MARKET_PRESSURE_MAX));
+            mk->c_press[c] += h * (z - mk->c_press[c]);
+            if (eta != 0)
+                lvl *= exp(eta * mk->c_press[c]);
+        }
         mk->c_costlvl[c] = lvl;
     }
 }
@@ -317,8 +328,10 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
         mk->k_capsum[k] = 0;
         mk->k_pbuy0[k] = NAN; /* set by the first step */
     }
-    for (int c = 0; c < nc; c++)
+    for (int c = 0; c < nc; c++) {
         mk->c_spec0[c] = NAN; /* set by the first step with output */
+        mk->c_press[c] = 0;
+    }
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
             continue;
@@ -781,8 +794,15 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         fi->f_cap[f] -= P->capacity_depreciation * fi->f_cap[f] * dt;
     }
     memcpy(mk->k_sales, mk->k_sales_acc, sizeof(double) * (size_t)nk);
+    /* Markups respond to utilization as prices are revised, about once a
+     * year: the utilization they see closes min(1, markup_adjust x dt) of its
+     * gap to this step's. At once, a step's high use raised the next step's
+     * markups, which cost share (share_elasticity) and use, which cut the
+     * markups again: a two-step cycle of use, markups and shares. */
+    const double hu = clampd(P->markup_adjust * dt, 0, 1);
     for (int i = 0; i < nc * nk; i++) {
-        mk->ct_util[i] = caps[i] > 0 ? ys[i] / caps[i] : P->target_utilization;
+        double u = caps[i] > 0 ? ys[i] / caps[i] : P->target_utilization;
+        mk->ct_util[i] += hu * (u - mk->ct_util[i]);
         mk->ct_margin[i] = revs[i] > 0 ? mk->ct_profsum[i] / revs[i] : 0;
         /* yearly sums */
         mk->yr_y[i] += ys[i] * dt;
@@ -897,7 +917,7 @@ void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year)
 }
 
 /* Arrays of the market state by dimension. */
-enum { MARKET_CK_ARRAYS = 44, MARKET_K_ARRAYS = 16, MARKET_C_ARRAYS = 4, MARKET_CCK_ARRAYS = 3 };
+enum { MARKET_CK_ARRAYS = 44, MARKET_K_ARRAYS = 16, MARKET_C_ARRAYS = 5, MARKET_CCK_ARRAYS = 3 };
 
 size_t market_bytes(const tr_scenario *s)
 {
@@ -937,7 +957,7 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, mk->tr_value, (size_t)nck * (size_t)nc);
     TR_ALLOC(A, mk->tr_value_buyer, (size_t)nck * (size_t)nc);
     TR_ALLOC(A, mk->tr_units, (size_t)nck * (size_t)nc);
-    double **cc[] = {&mk->gdp_share, &mk->c_costlvl, &mk->c_spec0, &mk->c_cost0};
+    double **cc[] = {&mk->gdp_share, &mk->c_costlvl, &mk->c_spec0, &mk->c_cost0, &mk->c_press};
     _Static_assert(sizeof cc / sizeof cc[0] == MARKET_C_ARRAYS, "market_bytes counts the [nc] arrays");
     for (size_t j = 0; j < sizeof cc / sizeof cc[0]; j++)
         TR_ALLOC(A, *cc[j], nc);

@@ -13,7 +13,7 @@ struct tr_markets {
     /* per country x technology [nc*nk] */
     double *ct_cum;            /* national cumulative output, units */
     double *ct_S;              /* sum of shares of the country's firms */
-    double *ct_util;           /* utilization last step */
+    double *ct_util;           /* utilization the markup responds to: follows each step's at markup_adjust */
     double *ct_margin;         /* profit margin last step: profits (after all costs) over revenue */
     double *ct_profsum;        /* this step: profits of the country's firms, US$ bn a year */
     double *ct_prod_prev;      /* production the year before last, US$ bn, for growth */
@@ -53,6 +53,7 @@ struct tr_markets {
     double *gdp_share;         /* demand shares */
     double *c_costlvl;         /* producers' cost level this step: input path x factor-market pressure */
     double *c_spec0;           /* first step's share of world real output over share of world GDP */
+    double *c_press;           /* log of the factor-market pressure, following log(spec / spec0) at cost_adjust */
     double *c_cost0;           /* producers' cost level at the start (overheads grow with the cost level) */
     /* yearly accounts [nc*nk], US$ bn (units where _u) */
     double *yr_rd, *yr_exports, *yr_y, *yr_cap, *yr_rev, *yr_cost, *yr_sub, *yr_sub_local, *yr_cons, *yr_cons_u,
