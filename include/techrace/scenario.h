@@ -171,6 +171,7 @@ typedef struct tr_params_research {
 
 typedef struct tr_params_talent {
     double opportunity_elasticity; /* `opportunity_elasticity`: of flows to relative R&D per researcher */
+    double standing_elasticity;  /* `standing_elasticity`: of opportunity to research standing (high-impact papers per researcher) */
     double intake_rate;         /* `intake_rate`: new researchers per year as share of stock at target */
     double attrition;           /* `attrition`: retirement and exit per year */
     double returnee_quality;    /* `returnee_quality`: quality of returnees relative to stay-at-home researchers */

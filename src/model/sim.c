@@ -238,7 +238,7 @@ static int run_processes(tr_sim *sim, double year)
     if ((rc = knowledge_step(&sim->kn, run, &sim->res, &sim->bud, &sim->pol, scratch, &sim->tal,
                              sim->mk.ct_rd)) != TR_OK)
         return rc;
-    if ((rc = talent_step(&sim->tal, run, &sim->bud, &sim->pol, year, scratch)) != TR_OK)
+    if ((rc = talent_step(&sim->tal, run, &sim->bud, &sim->pol, sim->res.hi_step, year, scratch)) != TR_OK)
         return rc;
     firms_innovate(&sim->fi, run, &sim->kn, &sim->bud, &sim->pol, &sim->mk, year);
     if ((rc = market_step(&sim->mk, &sim->fi, run, &sim->pol, &sim->bud, &sim->lg, scratch, year)) != TR_OK)

@@ -270,6 +270,9 @@ static const sc_schema research_schema = {"parameters.research", sizeof(tr_param
 static const sc_field talent_fields[] = {
     TP("opportunity_elasticity", opportunity_elasticity, 0, 1.0, 0, 10, "elasticity",
        "of talent flows to relative R&D spending per researcher"),
+    TP("standing_elasticity", standing_elasticity, 0, 0, 0, 5, "elasticity",
+       "of a country's opportunity for researchers to its research standing: its high-impact papers per "
+       "researcher over the world's (0: R&D money per researcher alone)"),
     TP("intake_rate", intake_rate, 0, 0.15, 0, 1, "per year",
        "new researchers per year as a share of the stock at target"),
     TP("attrition", attrition, 0, 0.03, 0, 1, "per year", "retirement and exit"),

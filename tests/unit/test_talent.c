@@ -303,6 +303,43 @@ static void test_restriction_pushes_returns(void **state)
     tr_scenario_destroy(a1);
 }
 
+/* (f) Research standing draws researchers home: BB's researchers are of
+ * higher quality (talent_quality 2), so BB writes more high-impact papers
+ * per researcher than the others with the same R&D money per researcher.
+ * With standing_elasticity 2 its diaspora returns more than with 0 (money
+ * alone): about 9% more, 13 standard errors over 8 seeds. */
+static void test_standing_draws_returns(void **state)
+{
+    (void)state;
+    const char *off[] = {"countries.BB.talent_quality=2", "parameters.talent.standing_elasticity=0"};
+    const char *on[] = {"countries.BB.talent_quality=2", "parameters.talent.standing_elasticity=2"};
+    tr_scenario *a0 = load(NULL, off, 2), *a1 = load(NULL, on, 2);
+    collected *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    assert_true(a && b);
+    double d[NSEEDS], base = 0, hi_ratio = 0;
+    for (int r = 0; r < NSEEDS; r++) {
+        run_collect(a0, 400 + (uint64_t)r, a);
+        run_collect(a1, 400 + (uint64_t)r, b);
+        d[r] = 0;
+        for (int y = 2; y <= 8; y++) {
+            d[r] += b->returnees[y][1] - a->returnees[y][1];
+            base += a->returnees[y][1] / NSEEDS;
+        }
+        hi_ratio += (a->hi[5][1] / a->researchers[5][1]) / (a->hi[5][0] / a->researchers[5][0]) / NSEEDS;
+    }
+    double m, se;
+    mean_se(d, NSEEDS, &m, &se);
+    print_message("standing: BB's high-impact papers per researcher %.2fx AA's; BB's returnees 2002-2008 %+.3f [se %.3f] "
+                  "(thousands; %.3f with money alone)\n", hi_ratio, m, se, base);
+    assert_true(hi_ratio > 1.2);
+    assert_true(m > 0 && m - 2 * se > 0);
+    assert_true(m > 0.05 * base);
+    free(a);
+    free(b);
+    tr_scenario_destroy(a0);
+    tr_scenario_destroy(a1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_people_flow_needs_migrants),
         cmocka_unit_test(test_returnees_bring_knowledge),
         cmocka_unit_test(test_restriction_pushes_returns),
+        cmocka_unit_test(test_standing_draws_returns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -558,6 +558,11 @@ class Search:
             d = len(self.params)
             h = 1.0 / (2.0 * max(n_lhs, 1) ** (1.0 / d))
             self.step0 = h
+            if best["x"] is None:
+                # the scenario's point, with parameters it leaves at built-in defaults: start from the best
+                # point whose coordinates are known (not from the middle of the cube)
+                placed = [pt for pt in self.points if pt.get("x") is not None]
+                best = min(placed, key=lambda pt: pt["objective"]) if placed else best
             x = best["x"] if best["x"] is not None else [0.5] * d
             x = [min(1.0, max(0.0, xi)) for xi in x]
             cur = best
@@ -999,6 +1004,11 @@ def main(argv):
                     raise InputError(f"{a.params}: parameter {p['path']}={fmt_value(v)}: {err.strip()}")
         defaults = [get_path(scen, p["path"]) if scen else None for p in params]
         defaults = [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in defaults]
+        missing = [p["path"] for p, v in zip(params, defaults) if scen and v is None]
+        if missing:
+            log(f"warning: not set in the scenario (it uses the built-in default): {', '.join(missing)}; the "
+                "scenario's point has no place in the search's cube, so the compass search cannot start from it: "
+                "give each a value in the scenario file")
         end_year = max(b[4] for t in targets for b in bases(t["tree"]))
         cal = scen.get("calendar", {}) if scen else {}
         if isinstance(cal, dict) and isinstance(cal.get("end"), int) and cal["end"] < end_year:

@@ -46,6 +46,12 @@
 /* Fewest researchers a country keeps, thousands: a numerical floor so that
  * averages stay defined. */
 #define TALENT_H_MIN 1e-6
+/* Range of a country's research standing (high-impact papers per
+ * researcher over the world's) that moves its opportunity: a country that
+ * publishes nothing cited offers a twentieth of the money-only opportunity
+ * at standing_elasticity 1, not none (fixed: standing_elasticity is the lever). */
+#define TALENT_STANDING_MIN 0.05
+#define TALENT_STANDING_MAX 20.0
 
 static double minf(double a, double b)
 {
@@ -71,11 +77,35 @@ static double hiring_demand(const tr_params_talent *P, double H, double funded)
     return D > 0 ? D : 0;
 }
 
-static void set_attract(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol)
+/* Opportunity a country offers researchers: R&D money per researcher
+ * times its research standing^standing_elasticity, the standing its
+ * high-impact papers per researcher over the world's this step (hi; 1 at
+ * the start, before any research: NULL), kept within TALENT_STANDING_MIN..
+ * MAX (where cited work is done: returnees weigh the research environment at
+ * home, Zweig & Wang 2013), times a talent programme's attraction boost. */
+static void set_attract(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol,
+                        const double *hi)
 {
-    for (int c = 0; c < run->nc; c++) {
+    const int nc = run->nc, nk = run->nk;
+    const double th = run->s->params.talent.standing_elasticity;
+    double world = 0, Hw = 0;
+    if (hi && th != 0)
+        for (int c = 0; c < nc; c++) {
+            for (int k = 0; k < nk; k++)
+                world += hi[c * nk + k];
+            Hw += tal->H[c];
+        }
+    for (int c = 0; c < nc; c++) {
         double per = tal->H[c] > 0 ? bud->gerd[c] * 1e3 / tal->H[c] : 0; /* US$ k per researcher */
-        tal->attract[c] = per * (1.0 + pol->attract_boost[c]);
+        double st = 1.0;
+        if (world > 0 && Hw > 0 && tal->H[c] > 0) {
+            double own = 0;
+            for (int k = 0; k < nk; k++)
+                own += hi[c * nk + k];
+            double r = own / tal->H[c] / (world / Hw);
+            st = pow(r < TALENT_STANDING_MIN ? TALENT_STANDING_MIN : (r > TALENT_STANDING_MAX ? TALENT_STANDING_MAX : r), th);
+        }
+        tal->attract[c] = per * st * (1.0 + pol->attract_boost[c]);
     }
 }
 
@@ -120,7 +150,7 @@ void talent_start(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, con
         double floor = s->params.talent.attrition * tal->H[c];
         tal->pipeline[c] = D > floor ? D : floor;
     }
-    set_attract(tal, run, bud, pol);
+    set_attract(tal, run, bud, pol, NULL);
     /* The initial diaspora sits where opportunity times size is largest. It
      * is part of its hosts' researchers, so no host can hold more foreign
      * researchers than half its stock: larger diasporas are scaled down. */
@@ -150,8 +180,8 @@ static double moved(double rate, double dt)
     return rate > 0 ? 1.0 - exp(-rate * dt) : 0.0;
 }
 
-int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol, double year,
-                tr_arena *scratch)
+int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol, const double *hi,
+                double year, tr_arena *scratch)
 {
     const tr_scenario *s = run->s;
     const tr_params_talent *P = &s->params.talent;
@@ -166,7 +196,7 @@ int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const
     if (!O || !R || !in || !q)
         return TR_ERR_NOMEM;
 
-    set_attract(tal, run, bud, pol);
+    set_attract(tal, run, bud, pol, hi);
     for (int c = 0; c < nc; c++)
         q[c] = tal->H[c] > 0 ? tal->Hq[c] / tal->H[c] : tr_path_at(&s->countries[c].talent_quality, year);
 

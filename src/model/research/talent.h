@@ -10,7 +10,7 @@
  * quality-weighted sum; M[c*nc+d] people of origin c working in d (d != c). */
 struct tr_talent {
     double *H, *Hq, *M;
-    double *attract;              /* [nc] opportunity index, US$ k per researcher */
+    double *attract;              /* [nc] opportunity index: US$ k per researcher x research standing^standing_elasticity */
     double *out_y, *ret_y, *in_y; /* [nc] flows this year, thousands */
     double *pipeline;             /* [nc] domestic graduates available to research, thousands a year */
     double *ret_step;             /* [c*nc+d] people of origin c who returned from d in the last step, thousands */
@@ -21,7 +21,9 @@ size_t talent_bytes(const tr_scenario *s);
 /* Initial stocks (needs the first step's budgets). */
 void talent_start(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol);
 void talent_year_start(tr_talent *tal, const sim_ctx *run);
-int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol, double year,
-                tr_arena *scratch);
+/* hi: this step's expected high-impact papers [nc*nk] (research.c), for
+ * each country's research standing. */
+int talent_step(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol, const double *hi,
+                double year, tr_arena *scratch);
 
 #endif
