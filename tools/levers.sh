@@ -104,16 +104,24 @@ done
         db="$tmp/rd$fac.db"
         r16=$(sq "$db" "select printf('%.4g', mean_b), printf('%.4g [%.4g, %.4g]', diff, lo, hi) from comparisons_named
                         where metric = 'sales_share' and level = 'country' and year = 2016 and country = 'US'")
-        r35=$(sq "$db" "select printf('%.4g', mean_b), printf('%.4g [%.4g, %.4g]', diff, lo, hi), mean_b, mean_a
+        r35=$(sq "$db" "select printf('%.4g', mean_b), printf('%.4g [%.4g, %.4g]', diff, lo, hi), mean_b, mean_a, lo, hi
                         from comparisons_named where metric = 'sales_share' and level = 'country' and year = 2035 and country = 'US'")
         echo "| $fac | $(echo "$r16" | cut -f1) | $(echo "$r16" | cut -f2) | $(echo "$r35" | cut -f1) | $(echo "$r35" | cut -f2) |"
         mb=$(echo "$r35" | cut -f3); ma=$(echo "$r35" | cut -f4)
-        [ -n "$bestv" ] || { bestv=$ma; best=1; }
-        if awk -v a="$mb" -v b="$bestv" 'BEGIN { exit !(a > b) }'; then bestv=$mb; best=$fac; fi
+        [ -n "$bestv" ] || { bestv=$ma; best=1; bestlo=0; besthi=0; }
+        if awk -v a="$mb" -v b="$bestv" 'BEGIN { exit !(a > b) }'; then
+            bestv=$mb; best=$fac; bestlo=$(echo "$r35" | cut -f5); besthi=$(echo "$r35" | cut -f6)
+        fi
     done
     echo
     echo "Of the factors measured (and 1, the default), the US share of world sales in 2035 is highest at $best x the"
-    echo "default R&D share path (US firms spend 7% of sales in 2000)."
+    if [ "$best" != 1 ] && awk -v lo="$bestlo" -v hi="$besthi" 'BEGIN { exit !(lo <= 0 && hi >= 0) }'; then
+        echo "default R&D share path (US firms spend 7% of sales in 2000) in the mean, but its 95% interval against the"
+        echo "default includes 0: the optimum lies between the factors on either side of $best, and the default is"
+        echo "not distinguishable from it."
+    else
+        echo "default R&D share path (US firms spend 7% of sales in 2000)."
+    fi
     echo
     echo "Regenerate after a model change: \`make levers\` (several minutes on two cores; \`LEVER_RUNS=8\` for a quick look)."
 } > "$out"
