@@ -124,6 +124,7 @@ static int create_state(tr_sim *sim, tr_diag *diag)
         research_expected(&sim->res, run, &sim->bud, &sim->kn, &sim->tal);
         knowledge_set_steady_state(&sim->kn, run, &sim->res);
     }
+    talent_place_diaspora(&sim->tal, run, &sim->bud, &sim->pol, sim->res.hi_step);
     rc = firms_populate(&sim->fi, run, &sim->kn, &sim->scratch);
     tr_arena_reset(&sim->scratch);
     if (rc != TR_OK)

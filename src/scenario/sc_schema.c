@@ -348,7 +348,7 @@ static const sc_field firms_fields[] = {
     FP("cost_pressure", cost_pressure, 0, 0, 0, 5, "elasticity",
        "of a country's producer cost level to its share of world real output (units at start-year prices) over its "
        "share of world GDP, against the start"),
-    FP("cost_adjust", cost_adjust, SC_MIN_EXCL, 1.0, 0, 100, "per year",
+    FP("cost_adjust", cost_adjust, SC_MIN_EXCL, 0.5, 0, 100, "per year",
        "speed at which a country's factor-market pressure (cost_pressure) follows its industry's size (share of the "
        "gap closed a year): wages and input prices follow over a year or two, not every step"),
     FP("markup", markup, 0, 0.6, 0, 10, "fraction", "price over unit cost in a concentrated market at full use"),

@@ -1156,10 +1156,9 @@ static void test_cost_pressure_limits_growth(void **state)
 /* Selection is bounded: with appeals fixed (appeal_adjust 0), AA's firms start 30% more productive than
  * competitiveness parity (innovation, imitation, entry and cost pressure
  * off), so they are lastingly more competitive. AA's share of the units sold
- * rises toward the CES target share and settles there (it gains less in the
- * last three years than half of what it gained in the six before: a slower
- * pace; at share_elasticity 8, where the target share is largest, capacity growth paces
- * the approach),
+ * rises toward the CES target share and settles there (it gains less in
+ * 2006-09 than in 2003-06; at share_elasticity 8, where the target share is
+ * largest, capacity growth paces the approach),
  * well short of the whole market;
  * the higher the elasticity of substitution (share_elasticity 2, 4, 8), the
  * larger the share the same lead commands. Two seeds, each in the same
@@ -1192,7 +1191,7 @@ static void test_lasting_lead_bounded_gain(void **state)
                           (int)seed, sig[v] + strlen("parameters.firms."), start, s03, s06, s09);
             assert_true(s09 > start + 0.02);   /* the lead wins share */
             assert_true(s09 < 0.95);           /* but not the market */
-            assert_true(s09 - s06 < 0.5 * (s06 - start)); /* and settles: its gains slow down */
+            assert_true(s09 - s06 < s06 - s03); /* and settles: it gains less in each three years than in the three before */
             last[v] = s09;
             tr_scenario_destroy(s);
         }
@@ -1239,7 +1238,7 @@ static void test_customer_base_compounds_lead(void **state)
  * steps on which that change reverses sign (for the country with the most
  * reversals), and the share of the country x technology utilization series
  * that cycle (the change reverses on more than half the steps and averages
- * over 1% in log). */
+ * over 1% in log; utilization is each step's output over capacity). */
 typedef struct step_cycles {
     double cost_max, cost_rev, util_cycling;
 } step_cycles;
@@ -1265,7 +1264,10 @@ static step_cycles default_cycles(const char *set)
         const tr_year_report *rep = NULL;
         tr_sim_step(sim, &rep);
         for (int j = 0; j < nc + n; j++) {
-            double v = j < nc ? sim->mk.c_costlvl[j] : sim->mk.ct_util[j - nc];
+            /* this step's utilization (output over capacity), not the smoothed one markups see */
+            const int i = j - nc;
+            double v = j < nc ? sim->mk.c_costlvl[j]
+                              : (sim->mk.ct_capsum[i] > 0 ? sim->mk.ct_ysum[i] / sim->mk.ct_capsum[i] : 0);
             double l = v > 0 ? log(v) : 0;
             if (st >= SKIP) {
                 double dl = l - prev[j];
@@ -1299,7 +1301,9 @@ static step_cycles default_cycles(const char *set)
  * level -> shares -> output; utilization -> markup -> shares -> utilization)
  * turns into a two-step cycle: cost levels swing by tens of per cent from
  * one quarter to the next and reverse almost every step, and most markets'
- * utilization cycles. */
+ * utilization (output over capacity each step) cycles: its change reverses
+ * on more than half the steps (69% of the series at once, 9% at the
+ * default markup_adjust). */
 static void test_prices_follow_without_cycles(void **state)
 {
     (void)state;
@@ -1312,7 +1316,7 @@ static void test_prices_follow_without_cycles(void **state)
                   cost_now.cost_max, cost_now.cost_rev, markup_now.util_cycling);
     assert_true(dflt.cost_max < 0.05);
     assert_true(dflt.cost_rev < 0.3);
-    assert_true(dflt.util_cycling < 0.02);
+    assert_true(dflt.util_cycling < 0.2);
     assert_true(cost_now.cost_max > 0.2);
     assert_true(cost_now.cost_rev > 0.5);
     assert_true(markup_now.util_cycling > 0.3);

@@ -307,7 +307,8 @@ static void test_restriction_pushes_returns(void **state)
  * higher quality (talent_quality 2), so BB writes more high-impact papers
  * per researcher than the others with the same R&D money per researcher.
  * With standing_elasticity 2 its diaspora returns more than with 0 (money
- * alone): about 9% more, 13 standard errors over 8 seeds. */
+ * alone): about 4% more, 5 standard errors over 8 seeds (9% when the
+ * initial diasporas were still placed by money alone). */
 static void test_standing_draws_returns(void **state)
 {
     (void)state;
@@ -333,7 +334,7 @@ static void test_standing_draws_returns(void **state)
                   "(thousands; %.3f with money alone)\n", hi_ratio, m, se, base);
     assert_true(hi_ratio > 1.2);
     assert_true(m > 0 && m - 2 * se > 0);
-    assert_true(m > 0.05 * base);
+    assert_true(m > 0.02 * base);
     free(a);
     free(b);
     tr_scenario_destroy(a0);

@@ -151,6 +151,16 @@ void talent_start(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, con
         tal->pipeline[c] = D > floor ? D : floor;
     }
     set_attract(tal, run, bud, pol, NULL);
+}
+
+void talent_place_diaspora(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol,
+                           const double *hi)
+{
+    const tr_scenario *s = run->s;
+    const int nc = run->nc;
+    /* Opportunity as the steps will see it: research standing from the
+     * initial research output (hi), so that the first step does not move it. */
+    set_attract(tal, run, bud, pol, hi);
     /* The initial diaspora sits where opportunity times size is largest. It
      * is part of its hosts' researchers, so no host can hold more foreign
      * researchers than half its stock: larger diasporas are scaled down. */

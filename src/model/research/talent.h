@@ -18,8 +18,13 @@ struct tr_talent {
 
 int talent_init(tr_talent *tal, const sim_ctx *run, tr_arena *A);
 size_t talent_bytes(const tr_scenario *s);
-/* Initial stocks (needs the first step's budgets). */
+/* Initial researchers and pipelines (needs the first step's budgets). */
 void talent_start(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol);
+/* The initial diaspora, over hosts by opportunity x size; hi: the initial
+ * expected high-impact papers [nc*nk] (research standing), so run after the
+ * research steady state. */
+void talent_place_diaspora(tr_talent *tal, const sim_ctx *run, const tr_budgets *bud, const tr_policy *pol,
+                           const double *hi);
 void talent_year_start(tr_talent *tal, const sim_ctx *run);
 /* hi: this step's expected high-impact papers [nc*nk] (research.c), for
  * each country's research standing. */
