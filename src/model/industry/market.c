@@ -204,10 +204,8 @@ static void cost_levels(tr_markets *mk, const sim_ctx *run, double year)
         for (int k = 0; k < nk; k++)
             real += mk->ct_ysum[c * nk + k] * mk->k_price0[k];
         double spec = world > 0 && mk->gdp_share[c] > 0 ? real / world / mk->gdp_share[c] : 0;
-        if (spec > 0 && isnan(mk->c_spec0[c])) {
-            mk->c_spec0[c] = spec;
-            mk->c_press[c] = 0;
-        }
+        if (spec > 0 && isnan(mk->c_spec0[c]))
+            mk->c_spec0[c] = spec; /* c_press is 0 from market_start: the pressure starts at 1 */
         /* once set, an industry that stopped producing moves toward the
          * lower bound, not back to its input path */
         if (mk->c_spec0[c] > 0) {

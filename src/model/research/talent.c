@@ -58,6 +58,11 @@ static double minf(double a, double b)
     return a < b ? a : b;
 }
 
+static double clampf(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
 /* Funded researcher posts of c at `year`, thousands: GERD over the cost of
  * a researcher-year (none when the cost is not positive). */
 static double funded_posts(const tr_scenario *s, const tr_budgets *bud, int c, double year)
@@ -88,7 +93,7 @@ static void set_attract(tr_talent *tal, const sim_ctx *run, const tr_budgets *bu
 {
     const int nc = run->nc, nk = run->nk;
     const double th = run->s->params.talent.standing_elasticity;
-    double world = 0, Hw = 0;
+    double world = 0, Hw = 0; /* papers and researchers of the world */
     if (hi && th != 0)
         for (int c = 0; c < nc; c++) {
             for (int k = 0; k < nk; k++)
@@ -103,7 +108,7 @@ static void set_attract(tr_talent *tal, const sim_ctx *run, const tr_budgets *bu
             for (int k = 0; k < nk; k++)
                 own += hi[c * nk + k];
             double r = own / tal->H[c] / (world / Hw);
-            st = pow(r < TALENT_STANDING_MIN ? TALENT_STANDING_MIN : (r > TALENT_STANDING_MAX ? TALENT_STANDING_MAX : r), th);
+            st = pow(clampf(r, TALENT_STANDING_MIN, TALENT_STANDING_MAX), th);
         }
         tal->attract[c] = per * st * (1.0 + pol->attract_boost[c]);
     }
