@@ -347,6 +347,29 @@ static void convert_list(sc_ctx *c, const sc_field *f, char *obj, const sc_node 
     }
 }
 
+/* Drop from strength mapping v each technology key that a category key
+ * of a later layer covers, and put what remains in one layer. */
+static void collapse_layers(sc_ctx *c, sc_node *v)
+{
+    int n = 0;
+    for (int i = 0; i < v->n; i++) {
+        const int t = sc_ref_lookup(c, SC_REF_TECH, v->keys[i]->str);
+        int covered = 0;
+        for (int j = 0; t >= 0 && t < c->s->n_tech && j < v->n && !covered; j++)
+            covered = v->keys[j]->layer > v->keys[i]->layer &&
+                      sc_ref_lookup(c, SC_REF_CATEGORY, v->keys[j]->str) == c->s->techs[t].category &&
+                      sc_ref_lookup(c, SC_REF_TECH, v->keys[j]->str) < 0;
+        if (covered)
+            continue;
+        v->keys[n] = v->keys[i];
+        v->vals[n] = v->vals[i];
+        n++;
+    }
+    v->n = n;
+    for (int i = 0; i < n; i++)
+        v->keys[i]->layer = 0;
+}
+
 static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node *v)
 {
     char *p = obj + f->off;
@@ -505,20 +528,27 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
         }
         double *arr = *(double **)(void *)p;
         const tr_scenario *s = c->s;
-        /* categories first, then technologies override */
-        for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < v->n; i++) { /* every key once: known, a number, in range */
+            const sc_node *k = v->keys[i];
+            if (sc_ref_lookup(c, SC_REF_TECH, k->str) < 0 && sc_ref_lookup(c, SC_REF_CATEGORY, k->str) < 0)
+                unknown_ref(c, k, SC_REF_TECH, 1, k->str);
+            else if (get_number(c, f->key, v->vals[i], &d))
+                check_range(c, f, v->vals[i], d);
+        }
+        /* Layers (the file lowest in the include chain first, --set last;
+         * sc_merge.c): a category written in a later layer replaces the
+         * technology keys of that category written in earlier ones, so
+         * those are dropped from the tree (which the resolved text is
+         * emitted from: it must read back to the same values); then, in
+         * what remains, categories first and technologies override. */
+        collapse_layers(c, (sc_node *)v);
+        for (int pass = 0; pass < 2; pass++)
             for (int i = 0; i < v->n; i++) {
                 const sc_node *k = v->keys[i];
-                int t = sc_ref_lookup(c, SC_REF_TECH, k->str);
-                int cat = t < 0 ? sc_ref_lookup(c, SC_REF_CATEGORY, k->str) : -1;
-                if (pass == 0) {
-                    if (t < 0 && cat < 0)
-                        unknown_ref(c, k, SC_REF_TECH, 1, k->str);
-                    else if (get_number(c, f->key, v->vals[i], &d))
-                        check_range(c, f, v->vals[i], d);
-                }
                 if (!arr || !get_number_quiet(v->vals[i], &d) || !in_range(f, d))
                     continue;
+                int t = sc_ref_lookup(c, SC_REF_TECH, k->str);
+                int cat = t < 0 ? sc_ref_lookup(c, SC_REF_CATEGORY, k->str) : -1;
                 if (pass == 0 && cat >= 0) {
                     for (int j = 0; j < s->n_tech; j++)
                         if (s->techs[j].category == cat)
@@ -527,7 +557,6 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
                     arr[t] = d;
                 }
             }
-        }
         return;
     }
     case SC_F_SPILL: {

@@ -32,6 +32,9 @@ struct sc_node {
     const char *file;   /* display name, as given (or "--set") */
     int line, col;      /* 1-based */
     int quoted;         /* scalar written quoted or as a block: always a string */
+    int layer;          /* key of a strength mapping: how many files or overrides above the first one
+                           wrote it (0: the lowest); a later layer's category key replaces an earlier
+                           layer's technology keys, within a layer technology keys win */
     char *str;          /* scalar text, NUL-terminated */
     int n, cap;         /* map: pairs; seq: items */
     sc_node **keys;     /* map keys (scalars) */
@@ -231,6 +234,8 @@ void sc_note(sc_ctx *c, const sc_node *at, const char *fmt, ...)
 sc_node *sc_new_node(sc_ctx *c, sc_nkind kind, const char *file, int line, int col);
 sc_node *sc_new_scalar(sc_ctx *c, const char *file, int line, int col, const char *s, int quoted);
 void sc_map_add(sc_ctx *c, sc_node *map, sc_node *key, sc_node *val);
+/* The layer above every key of a strength mapping (sc_merge.c). */
+int sc_next_layer(const sc_node *m);
 void sc_seq_add(sc_ctx *c, sc_node *seq, sc_node *item);
 int sc_map_find(const sc_node *map, const char *key);
 sc_node *sc_map_get(const sc_node *map, const char *key);

@@ -99,6 +99,38 @@ static sc_node *merge_idseq(sc_ctx *c, sc_node *base, sc_node *over, const sc_sc
     return res;
 }
 
+/* The layer above every key of strength mapping m (0 for none). */
+int sc_next_layer(const sc_node *m)
+{
+    int top = -1;
+    for (int i = 0; m && m->kind == SC_MAP && i < m->n; i++)
+        top = m->keys[i]->layer > top ? m->keys[i]->layer : top;
+    return top + 1;
+}
+
+/* A strength mapping `over` on top of `base`: key by key, each of over's
+ * keys (replacing base's key node too) one layer above all of base's, so
+ * that conversion applies a category written later after the technology
+ * keys written before (sc_convert.c). */
+static sc_node *merge_layered(sc_ctx *c, sc_node *base, sc_node *over)
+{
+    if (!base || base->kind != SC_MAP || over->kind != SC_MAP)
+        return over;
+    const int layer = sc_next_layer(base);
+    for (int i = 0; i < over->n; i++) {
+        sc_node *k = over->keys[i];
+        k->layer = layer;
+        int j = sc_map_find(base, k->str);
+        if (j >= 0) {
+            base->keys[j] = k;
+            base->vals[j] = over->vals[i];
+        } else {
+            sc_map_add(c, base, k, over->vals[i]);
+        }
+    }
+    return base;
+}
+
 /* Merge `over` on top of `base` (which may be NULL); may reuse both. sch is
  * the schema of the mapping `over` is (or of the items of the list it is). */
 sc_node *sc_merge(sc_ctx *c, sc_node *base, sc_node *over, const sc_schema *sch)
@@ -112,7 +144,10 @@ sc_node *sc_merge(sc_ctx *c, sc_node *base, sc_node *over, const sc_schema *sch)
             const sc_schema *sub = child_schema(sch, over->keys[i]->str, &replace);
             int j = sc_map_find(m, over->keys[i]->str);
             sc_node *v = over->vals[i];
-            if (j >= 0)
+            const sc_field *f = sch ? sc_find_field(sch, over->keys[i]->str) : NULL;
+            if (j >= 0 && f && f->type == SC_F_STRENGTH)
+                m->vals[j] = merge_layered(c, m->vals[j], v);
+            else if (j >= 0)
                 m->vals[j] = replace ? v : sc_merge(c, m->vals[j], v, sub);
             else
                 sc_map_add(c, m, over->keys[i], replace ? v : sc_merge(c, NULL, v, sub));

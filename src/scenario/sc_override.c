@@ -12,10 +12,14 @@
 
 /* ---- overrides --------------------------------------------------------- */
 
-static void map_set(sc_ctx *c, sc_node *map, sc_node *key, sc_node *val, int sorted_years)
+static void map_set(sc_ctx *c, sc_node *map, sc_node *key, sc_node *val, int sorted_years, int layered)
 {
+    if (layered) /* a strength key set by an override is above everything written before */
+        key->layer = sc_next_layer(map);
     int i = sc_map_find(map, key->str);
     if (i >= 0) {
+        if (layered)
+            map->keys[i] = key;
         map->vals[i] = val;
         return;
     }
@@ -117,7 +121,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
 
     const sc_schema *sch = &sc_schema_scenario;
     sc_node *cur = root;
-    int free_map = 0, path_map = 0;
+    int free_map = 0, path_map = 0, strength_map = 0;
     const char *p = txt;
     while (p < kend) {
         const char *end = p;
@@ -156,7 +160,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
                 if (!val)
                     return;
             }
-            map_set(c, cur, key, val, path_map);
+            map_set(c, cur, key, val, path_map, strength_map);
             return;
         }
         const sc_field *f = sc_find_field(sch, seg);
@@ -194,11 +198,11 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
                 if (!val)
                     return;
             }
-            map_set(c, cur, key, val, 0);
+            map_set(c, cur, key, val, 0, 0);
             return;
         }
         if (last) {
-            map_set(c, cur, key, val, 0);
+            map_set(c, cur, key, val, 0, 0);
             return;
         }
         sc_node *child = sc_map_get(cur, seg);
@@ -273,6 +277,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
             cur = child;
             free_map = 1;
             path_map = f->type == SC_F_PATH;
+            strength_map = f->type == SC_F_STRENGTH;
             break;
         default:
             sc_error(c, &at, "'%s' is a single value and has no keys below it", sc_clip(c, seg));

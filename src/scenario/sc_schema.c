@@ -184,7 +184,9 @@ static const sc_field country_fields[] = {
     {"strength", SC_F_STRENGTH, offsetof(tr_country, strength), 0, SC_MIN_EXCL, 1, 0, 1000, 0, 0, 0, NULL,
      "relative",
      "category or technology id -> relative field strength (e.g. the activity index of its "
-     "publications, 1 = world average); technology keys override their category's; unlisted = 1"},
+     "publications, 1 = world average); technology keys override their category's written in the same file, and "
+     "a category written later (in an including file or by --set) replaces its technologies' keys written "
+     "before; unlisted = 1"},
     {"industry_strength", SC_F_STRENGTH, offsetof(tr_country, industry), 0, SC_MIN_EXCL, 1, 0, 1000, 0, 0, 0, NULL,
      "relative",
      "category or technology id -> industrial specialisation (e.g. value-added share relative to the "

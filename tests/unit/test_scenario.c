@@ -436,6 +436,73 @@ static int load_path(tr_scenario **s, const char *path, tr_diag *d)
 /* Each file is included once per resolution: a chain of files that each
  * include the next twice, a diamond, and a thousand `default`s load fast and
  * merge as if each file came once (where it first comes). */
+/* A category key written in a later layer (an including file, --set)
+ * replaces the technology keys of that category written before it; within
+ * one layer technology keys win; the resolved text reads back to the same
+ * values. */
+static void test_strength_category_layers(void **state)
+{
+    (void)state;
+    char dir[512];
+    const char *tmpdir = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/tr_strength_XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "base.yaml",
+               "calendar: {start: 2000, end: 2005}\n"
+               "categories: [{id: c, name: C}, {id: e, name: E}]\n"
+               "technologies: [{id: T1, name: A, category: c}, {id: T2, name: B, category: c},\n"
+               "               {id: T3, name: D, category: e}]\n"
+               "countries: [{id: A, name: A, gdp: {2000: 1}, rd_intensity: 0.01,\n"
+               "             strength: {T1: 2, T2: 3, T3: 4}}]\n");
+    write_file(dir, "cat.yaml", "include: base.yaml\ncountries: [{id: A, strength: {c: 5}}]\n");
+    write_file(dir, "both.yaml", "include: base.yaml\ncountries: [{id: A, strength: {c: 5, T2: 6}}]\n");
+    char p[700];
+    tr_diag d;
+    tr_diag_init(&d);
+    tr_scenario_source src = {0};
+    src.path = p;
+    struct {
+        const char *file, *set;
+        double want[3];
+    } cases[] = {
+        {"base.yaml", NULL, {2, 3, 4}},
+        {"cat.yaml", NULL, {5, 5, 4}},   /* the later category replaces both technologies */
+        {"both.yaml", NULL, {5, 6, 4}},  /* within one layer the technology wins */
+        {"base.yaml", "countries.A.strength.c=7", {7, 7, 4}},
+        {"both.yaml", "countries.A.strength.e=8", {5, 6, 8}},
+    };
+    for (size_t n = 0; n < sizeof cases / sizeof cases[0]; n++) {
+        snprintf(p, sizeof p, "%s/%s", dir, cases[n].file);
+        const char *sets[1] = {cases[n].set};
+        src.overrides = cases[n].set ? sets : NULL;
+        src.n_overrides = cases[n].set ? 1 : 0;
+        tr_scenario *s = NULL;
+        int rc = tr_scenario_load(&s, &src, &d);
+        if (rc)
+            print_diag(&d);
+        assert_int_equal(rc, 0);
+        for (int t = 0; t < 3; t++)
+            assert_true(s->countries[0].strength[t] == cases[n].want[t]);
+        /* the resolved text, loaded as one file, gives the same strengths */
+        tr_scenario_source again = {0};
+        again.text = s->resolved_text;
+        again.text_name = "resolved";
+        tr_scenario *r = NULL;
+        assert_int_equal(tr_scenario_load(&r, &again, &d), 0);
+        for (int t = 0; t < 3; t++)
+            assert_true(r->countries[0].strength[t] == cases[n].want[t]);
+        tr_scenario_destroy(r);
+        tr_scenario_destroy(s);
+    }
+    tr_diag_free(&d);
+    const char *names[] = {"base.yaml", "cat.yaml", "both.yaml"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        remove(p);
+    }
+    rmdir(dir);
+}
+
 static void test_includes_once(void **state)
 {
     (void)state;
@@ -1631,6 +1698,7 @@ int main(void)
         cmocka_unit_test(test_path_at),
         cmocka_unit_test(test_includes_and_merge),
         cmocka_unit_test(test_includes_tmp),
+        cmocka_unit_test(test_strength_category_layers),
         cmocka_unit_test(test_includes_once),
         cmocka_unit_test(test_non_regular),
         cmocka_unit_test(test_read_callback),
