@@ -43,7 +43,7 @@ static void cmp_usage(FILE *out)
           "  --year Y         year to print (repeatable; default 2023 when in the calendar, and the last)\n"
           "  --keep WHAT      per-run data kept: compact (default), all, aggregates\n"
           "  --resume         continue an interrupted comparison in FILE\n"
-          "  --force          replace FILE if it exists\n"
+          "  --force          replace FILE if it is an experiment database (or an empty file)\n"
           CLI_MAX_MEMORY_HELP
           "  --quiet          print nothing but errors\n"
           "  -h, --help       show this help\n"
@@ -334,7 +334,8 @@ int cmd_compare(int argc, char **argv)
         tr_scenario_destroy(A);
         tr_scenario_destroy(B);
         free(sa), free(sb), free(oa), free(ob), free(metrics), free(years);
-        return (rc == TR_ERR_INPUT || rcb == TR_ERR_INPUT) ? EXIT_INPUT : EXIT_RUNTIME;
+        /* one of them failed: 1 when either ran out of memory, else 2 */
+        return cli_load_status(rc) == EXIT_RUNTIME ? EXIT_RUNTIME : cli_load_status(rcb);
     }
     eo->seed = x.have_seed ? x.seed : A->seed;
     /* Labels: the file and the arm's own overrides. */

@@ -34,7 +34,7 @@ static void ens_usage(FILE *out)
           "  --set K=V        override a scenario value (repeatable)\n"
           "  --keep WHAT      per-run data kept: compact (default), all, aggregates\n"
           "  --resume         continue an interrupted ensemble in FILE (same scenario, seed and options)\n"
-          "  --force          replace FILE if it exists\n"
+          "  --force          replace FILE if it is an experiment database (or an empty file)\n"
           CLI_MAX_MEMORY_HELP
           "  --quiet          print nothing but errors\n"
           "  -h, --help       show this help\n"
@@ -96,7 +96,7 @@ int cmd_ensemble(int argc, char **argv)
         cli_diag_print(&d);
         tr_diag_free(&d);
         free(sets);
-        return rc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
+        return cli_load_status(rc);
     }
     tr_experiment_options *eo = &x.eo;
     eo->seed = x.have_seed ? x.seed : s->seed;

@@ -345,21 +345,18 @@ static int sweep_main(int argc, char **argv, int sensitivity)
     sp.n_boot = (uint32_t)boot;
     tr_experiment_options *eo = &x.eo;
 
-    /* The seed: --seed, else the base scenario's. */
-    if (x.have_seed) {
-        eo->seed = x.seed;
-    } else {
-        tr_scenario *s0 = NULL;
-        int lrc = cli_load_scenario(ops[0], sets, NULL, x.n_sets, &s0, &d);
-        if (lrc != TR_OK) {
-            cli_diag_print(&d);
-            tr_diag_free(&d);
-            free(params), free(sets), free(metrics);
-            return lrc == TR_ERR_INPUT ? EXIT_INPUT : EXIT_RUNTIME;
-        }
-        eo->seed = s0->seed;
-        tr_scenario_destroy(s0);
+    /* The seed: --seed, else the base scenario's. The base scenario is loaded
+     * either way, so that one that cannot be read is bad input (2) here. */
+    tr_scenario *s0 = NULL;
+    int lrc = cli_load_scenario(ops[0], sets, NULL, x.n_sets, &s0, &d);
+    if (lrc != TR_OK) {
+        cli_diag_print(&d);
+        tr_diag_free(&d);
+        free(params), free(sets), free(metrics);
+        return cli_load_status(lrc);
     }
+    eo->seed = x.have_seed ? x.seed : s0->seed;
+    tr_scenario_destroy(s0);
     if (tr_mpi_rank() != 0)
         x.quiet = 1; /* rank 0 reports for all */
     cli_signals sig;

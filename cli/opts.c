@@ -369,6 +369,11 @@ int cli_load_scenario(const char *path, const char *const *sets, const char *con
     return tr_scenario_load(out, &src, d);
 }
 
+int cli_load_status(int rc)
+{
+    return rc == TR_ERR_NOMEM || rc == TR_ERR_INTERNAL ? EXIT_RUNTIME : EXIT_INPUT;
+}
+
 int cli_exp_status(const char *prog, int rc, const char *out)
 {
     switch (rc) {

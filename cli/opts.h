@@ -121,6 +121,11 @@ void cli_diag_print(const tr_diag *d);
 /* set_options (may be NULL): the option that gave each of sets, as errors name it ("--set-b"). */
 int cli_load_scenario(const char *path, const char *const *sets, const char *const *set_options, int n_sets,
                       tr_scenario **out, tr_diag *d);
+/* The exit status of a scenario that did not load: bad input (2), as for
+ * `run` and `scenario check`, whether a value was wrong or the file cannot be
+ * read (a missing file is the user's to fix); 1 only for running out of
+ * memory or an internal error. */
+int cli_load_status(int rc);
 /* The exit status of an experiment's return code, with a message for an
  * interruption (how to resume) or a failure. */
 int cli_exp_status(const char *prog, int rc, const char *out);

@@ -659,6 +659,51 @@ static int file_error(const char *path, const char *what, tr_diag *diag)
                : TR_ERR_IO;
 }
 
+/* What --force may replace: an experiment database of techrace (its
+ * application id) or an empty file. Anything else (another program's
+ * database, a run's results database, a scenario) is someone's data: refused
+ * and left as it was. fd is the open, locked file. The id is read from the
+ * file's header; only when a -wal file lies beside it (a killed experiment
+ * has its id there) through SQLite, read-only: SQLite would otherwise leave
+ * -wal and -shm files beside a WAL database it only read. */
+static int check_replaceable(const char *path, int fd, tr_diag *diag)
+{
+    struct stat sb;
+    if (fstat(fd, &sb) == 0 && sb.st_size == 0)
+        return TR_OK;
+    unsigned char head[100];
+    int is_db = pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head && !memcmp(head, "SQLite format 3", 16);
+    uint32_t app = is_db ? (uint32_t)head[68] << 24 | (uint32_t)head[69] << 16 | (uint32_t)head[70] << 8 | head[71] : 0;
+    char wal[4096];
+    if (is_db && app != EXP_APPLICATION_ID && (size_t)snprintf(wal, sizeof wal, "%s-wal", path) < sizeof wal &&
+        access(wal, F_OK) == 0) {
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            app = (uint32_t)sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
+    if (is_db && app == EXP_APPLICATION_ID)
+        return TR_OK;
+    char what[96];
+    if (is_db && app == TR_RESULTS_APPLICATION_ID)
+        snprintf(what, sizeof what, "a run's results database (techrace run --out), not an experiment database");
+    else if (is_db && app)
+        snprintf(what, sizeof what, "another program's SQLite database (application_id 0x%08x)", (unsigned)app);
+    else if (is_db)
+        snprintf(what, sizeof what, "another program's SQLite database");
+    else
+        snprintf(what, sizeof what, "not an SQLite database");
+    tr_diag_add(diag, TR_DIAG_ERROR, path, 0, 0,
+                "is %s: --force replaces only an experiment database of techrace or an empty file; choose "
+                "another --out (the file was left unchanged)",
+                what);
+    return TR_ERR_INPUT;
+}
+
 static int remove_db_files(const char *path, tr_diag *diag)
 {
     static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
@@ -766,7 +811,9 @@ int expdb_open(exp_db **out, const char *path, const exp_header *h, int force, i
             return TR_ERR_INPUT;
         }
         if (force) {
-            int rc = remove_db_files(path, diag);
+            int rc = check_replaceable(path, lock, diag);
+            if (rc == TR_OK)
+                rc = remove_db_files(path, diag);
             close(lock);
             lock = -1;
             if (rc != TR_OK)

@@ -223,8 +223,8 @@ static int check_metrics(const tr_sweep_spec *sp, const tr_scenario *s, tr_keep 
             }
         if (!expdb_metric_aggregated(m->name, metric_level(m), keep)) {
             tr_diag_add(diag, TR_DIAG_ERROR, "--metric", 0, 0,
-                        "'%s': no %s-level metric '%s' with aggregates (docs/EXPERIMENTS.md lists them; "
-                        "country-technology metrics not kept compact need --keep all)",
+                        "'%s': no %s-level metric '%s' with aggregates (docs/EXPERIMENTS.md, \"What is kept per "
+                        "run\", lists them; country-technology metrics not kept compact need --keep all)",
                         sp->metrics[i], metric_level(m), m->name);
             bad = 1;
         }
@@ -500,9 +500,35 @@ static int build_labels(sweep *w)
     return TR_OK;
 }
 
-/* Every parameter names a numeric key of the base scenario (tried as
- * PATH*=1: an unknown key, or one that is not a number or a time path, is an
- * error here, before anything runs), once; an ignored :N is a warning. */
+/* The base scenario with the base overrides and `extra`; loaded only to see
+ * whether it loads (its errors go to diag). */
+static int probe_load(const tr_sweep_spec *sp, const tr_experiment_options *o, const char *extra, tr_diag *diag)
+{
+    const char **ov = tr_mem_calloc(o->alloc, (size_t)sp->n_overrides + 2, sizeof *ov);
+    if (!ov)
+        return TR_ERR_NOMEM;
+    for (int i = 0; i < sp->n_overrides; i++)
+        ov[i] = sp->overrides[i];
+    ov[sp->n_overrides] = extra;
+    tr_scenario_source src;
+    base_source(sp, &src);
+    src.overrides = ov;
+    src.n_overrides = sp->n_overrides + 1;
+    src.alloc = o->alloc;
+    tr_scenario *s = NULL;
+    int rc = tr_scenario_load(&s, &src, diag);
+    tr_scenario_destroy(s);
+    tr_mem_free(o->alloc, ov);
+    return rc;
+}
+
+/* Every parameter names a numeric key of the base scenario, once: an unknown
+ * key, or one that is not a number or a time path, is an error here, before
+ * anything runs; an ignored :N is a warning. A parameter is tried as the user
+ * wrote it (PATH=LO, PATH*=1, PATH+=0: the note on an error shows that
+ * override); PATH=LO would also set a text key such as a name, so a `=`
+ * parameter is then tried as PATH*=1 too, which only a number or a time path
+ * accepts. */
 static int check_params(const tr_sweep_spec *sp, const tr_experiment_options *o, tr_diag *diag)
 {
     int rc = TR_OK;
@@ -518,29 +544,34 @@ static int check_params(const tr_sweep_spec *sp, const tr_experiment_options *o,
                         "'%s': the number of values (:%d) is ignored by this design (%s)", p->path, p->levels,
                         sp->design == TR_DESIGN_LHS ? "a Latin hypercube" : "sensitivity");
         char probe[300];
-        snprintf(probe, sizeof probe, "%s*=1", p->path);
-        const char **ov = tr_mem_calloc(o->alloc, (size_t)sp->n_overrides + 2, sizeof *ov);
-        if (!ov)
-            return TR_ERR_NOMEM;
-        for (int i = 0; i < sp->n_overrides; i++)
-            ov[i] = sp->overrides[i];
-        ov[sp->n_overrides] = probe;
-        tr_scenario_source src;
-        base_source(sp, &src);
-        src.overrides = ov;
-        src.n_overrides = sp->n_overrides + 1;
-        src.alloc = o->alloc;
-        tr_scenario *s = NULL;
+        if (p->op == '=')
+            format_override(probe, sizeof probe, p, p->lo);
+        else
+            snprintf(probe, sizeof probe, "%s%s", p->path, p->op == '*' ? "*=1" : "+=0");
         size_t errors = diag->errors;
-        int lrc = tr_scenario_load(&s, &src, diag);
-        tr_scenario_destroy(s);
-        tr_mem_free(o->alloc, ov);
+        int lrc = probe_load(sp, o, probe, diag);
         if (lrc != TR_OK) {
             if (diag->errors > errors)
                 tr_diag_add(diag, TR_DIAG_NOTE, "--param", 0, 0,
                             "the error above is about --param %d ('%s'), tried as --set %s on the base scenario",
                             j + 1, p->path, probe);
             rc = lrc;
+            continue;
+        }
+        if (p->op != '=')
+            continue;
+        tr_diag quiet; /* its message would name an override the user did not write */
+        tr_diag_init(&quiet);
+        snprintf(probe, sizeof probe, "%s*=1", p->path);
+        lrc = probe_load(sp, o, probe, &quiet);
+        tr_diag_free(&quiet);
+        if (lrc == TR_ERR_NOMEM)
+            return lrc;
+        if (lrc != TR_OK) {
+            tr_diag_add(diag, TR_DIAG_ERROR, "--param", 0, 0,
+                        "'%s' (--param %d) is not a number or a time path, which is all a sweep can vary", p->path,
+                        j + 1);
+            rc = TR_ERR_INPUT;
         }
     }
     return rc;

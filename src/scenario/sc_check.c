@@ -119,8 +119,15 @@ void sc_check_event(sc_ctx *c, void *obj, const sc_node *map)
     }
     if (e->kind == TR_EV_SELF_SUFFICIENCY && e->start >= 1900 && e->by <= e->start) {
         const sc_node *bn = sc_map_get(map, "by");
-        sc_error(c, bn ? bn : map, "a self-sufficiency target must be for a year after the event starts: 'by' is %s, "
-                 "'start' %s", sc_fmt_num(a, sizeof a, e->by), sc_fmt_num(b, sizeof b, e->start));
+        /* Without `by` the year is the schema's default: say so, or the
+         * message names a value the user never wrote. */
+        if (bn)
+            sc_error(c, bn, "a self-sufficiency target must be for a year after the event starts: 'by' is %s, "
+                     "'start' %s", sc_fmt_num(a, sizeof a, e->by), sc_fmt_num(b, sizeof b, e->start));
+        else
+            sc_error(c, map, "a self-sufficiency target must be for a year after the event starts: 'by' is not "
+                     "given and defaults to %s, 'start' is %s: set 'by' to a later year",
+                     sc_fmt_num(a, sizeof a, e->by), sc_fmt_num(b, sizeof b, e->start));
     }
     if (e->actor >= 0)
         for (int i = 0; i < e->n_countries; i++)

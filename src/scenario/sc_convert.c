@@ -233,7 +233,10 @@ static void convert_path(sc_ctx *c, const sc_field *f, tr_path *out, const sc_no
         const sc_node *k = v->keys[i];
         double y;
         if (!sc_parse_year(k, &y)) {
-            sc_error(c, k, "expected a year as key of '%s', got '%s'", f->key, sc_clip(c, k->str));
+            if (k->quoted) /* "2000": a string, not the year it spells */
+                sc_error(c, k, "expected a year as key of '%s', got the string \"%s\"", f->key, sc_clip(c, k->str));
+            else
+                sc_error(c, k, "expected a year as key of '%s', got '%s'", f->key, sc_clip(c, k->str));
             ok = 0;
             continue;
         }
@@ -438,7 +441,11 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
         return;
     case SC_F_YEAR:
         if (!sc_parse_year(v, &d)) {
-            if (v->kind == SC_SCALAR && !sc_is_null(v))
+            if (v->kind == SC_SCALAR && v->quoted) /* "2006": a string, not the year it spells */
+                sc_error(c, v,
+                         "expected a year (2006, 2006.5) or a quarter (\"2006Q2\") for '%s', got the string \"%s\"",
+                         f->key, sc_clip(c, v->str));
+            else if (v->kind == SC_SCALAR && !sc_is_null(v))
                 sc_error(c, v, "expected a year (2006, 2006.5) or a quarter (\"2006Q2\") for '%s', got '%s'",
                          f->key, sc_clip(c, v->str));
             else

@@ -1540,7 +1540,14 @@ static void doc_row(const sc_field *f, char *buf, size_t n)
         case SC_F_U64:
         case SC_F_PATH:
         case SC_F_STRENGTH: snprintf(def, sizeof def, "%.10g", f->def); break;
-        case SC_F_YEAR: snprintf(def, sizeof def, (f->flags & SC_DEF_INF) ? "never" : "-"); break;
+        case SC_F_YEAR: /* a year with a default (an event's `by`) shows it */
+            if (f->flags & SC_DEF_INF)
+                snprintf(def, sizeof def, "never");
+            else if (f->def != 0)
+                snprintf(def, sizeof def, "%.10g", f->def);
+            else
+                snprintf(def, sizeof def, "-");
+            break;
         case SC_F_SPILL: snprintf(def, sizeof def, "none"); break;
         case SC_F_SUB: snprintf(def, sizeof def, "all defaults"); break;
         case SC_F_LIST: snprintf(def, sizeof def, "empty"); break;
