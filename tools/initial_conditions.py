@@ -11,6 +11,9 @@ Prints, per bloc, the values that scenarios/default.yaml carries (docs/DATA.md, 
   industry_strength  the bloc's specialisation in 2002 in the ISIC industry each technology is mapped to:
                   (bloc's share of its value added in that industry) / (world's share), shares of the sum of the
                   table's industries; from data/industry/value_added_by_industry_sei2024_2002.csv. No data = 1.
+                  Where data/industry/start_production_shares.csv gives the bloc's share of world production of the
+                  technology itself around the start (an industry such as C26 mixes chips with assembly), that
+                  replaces the industry's: (share of world production) / (bloc's share of the table's value added).
   firms.cost      producers' cost level = 1 - LABOUR * (1 - wage) - LOCAL * (1 - price), wage = compensation per worker
                   at market exchange rates (PWT labsh x cgdpo x pl_gdpo / emp) and price = GDP price level (pl_gdpo),
                   both relative to the US; from data/macro/pwt101_labour_prices.csv.
@@ -64,6 +67,7 @@ def main():
         if r["industry"] not in ("all_industries", "KTI_manufacturing_industries", "M72_scientific_RD"):
             va[(r["country_or_bloc"], r["industry"])] = float(r["value"])
     inds = sorted({i for (_, i) in va})
+    direct = read("data/industry/start_production_shares.csv")
     for i in inds:  # ROW = world minus the listed economies (Taiwan is not listed, so it is inside ROW here)
         va[("ROW", i)] = va[("WORLD", i)] - sum(va[(b, i)] for b in ("US", "CN", "EU27", "JP", "KR", "IN"))
 
@@ -96,6 +100,10 @@ def main():
         r["critical_share"] = sum(pubs[(b, f)] for f in critical) / pubs[(b, "all_fields")]
         r["strength"] = {t["tech"]: ai(bloc, t["sei_fields"].split(";")) for t in techs}
         ind = {t["tech"]: rca(bloc, t["isic_industry"]) for t in techs}
+        size = sum(va[(b, i)] for i in inds) / sum(va[("WORLD", i)] for i in inds)
+        for row in direct:
+            if row["bloc"] == bloc and size > 0:
+                ind[row["tech"]] = float(row["share_of_world_production"]) / size
         r["industry_strength"] = {t: v for t, v in ind.items() if v is not None}
         r["cost"] = {}
         for y in COST_YEARS:

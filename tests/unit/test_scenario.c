@@ -444,9 +444,7 @@ static void test_strength_category_layers(void **state)
 {
     (void)state;
     char dir[512];
-    const char *tmpdir = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/tr_strength_XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    assert_non_null(mkdtemp(dir));
+    make_tmpdir(dir, sizeof dir);
     write_file(dir, "base.yaml",
                "calendar: {start: 2000, end: 2005}\n"
                "categories: [{id: c, name: C}, {id: e, name: E}]\n"
