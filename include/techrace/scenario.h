@@ -271,7 +271,9 @@ typedef struct tr_params {
     X(TR_EV_BUY_DOMESTIC, "buy_domestic", \
       "the actor's buyers prefer domestic products in `technologies` by an extra `preference` (0.5 = +50%), on top of the country's `home_bias`") \
     X(TR_EV_INVESTMENT_SCREENING, "investment_screening", \
-      "blocks the share `severity` of foreign-invested entry into the actor's `technologies`")
+      "blocks the share `severity` of foreign-invested entry into the actor's `technologies`") \
+    X(TR_EV_GUIDANCE_FUND, "guidance_fund", \
+      "a guidance fund dedicated to `technologies` (e.g. China's IC Big Fund): `budget` US$ bn a year of equity, split evenly over them and invested each year-end in the largest firms of the actor there, on top of the country's `guidance_fund` money; the equity pays for R&D over `parameters.firms.fund_horizon` years")
 
 typedef enum tr_event_kind {
 #define TR_EVENT_KIND_ENUM_(e, name, doc) e,
@@ -298,7 +300,7 @@ typedef struct tr_event {
     double basic_share_add;    /* `basic_share_add`: added to basic share (default 0) */
     double gov_share_add;      /* `gov_share_add`: added to government share (default 0) */
     /* megaproject */
-    double budget;          /* `budget`: US$ bn per year, split evenly over `technologies` */
+    double budget;          /* `budget`: US$ bn per year, split evenly over `technologies` (megaproject, guidance_fund) */
     double firm_share;      /* `firm_share`: share of the budget given to the actor's firms as R&D grants (default 0) */
     /* priority_list */
     double weight;          /* `weight`: multiplier of research funding weight of listed technologies (default 1.5) */

@@ -432,6 +432,7 @@ static const sc_schema params_schema = {"parameters", sizeof(tr_params), params_
 #define EV_TARIFF K(TR_EV_TARIFF)
 #define EV_BUY K(TR_EV_BUY_DOMESTIC)
 #define EV_SCREEN K(TR_EV_INVESTMENT_SCREENING)
+#define EV_FUND K(TR_EV_GUIDANCE_FUND)
 #define KIND_QUOTED_(e, name, doc) "`" name "`, "
 #define EVNUM(key, mem, fl, d, lo, hi, kinds, unit, doc) ENUM(tr_event, key, mem, fl, d, lo, hi, kinds, unit, doc)
 
@@ -451,18 +452,18 @@ static const sc_field event_fields[] = {
      "country ids: the targets (visa_restriction; tariff, where none = every other country) or partners "
      "(joint_research); not the actor"},
     {"technologies", SC_F_TECHLIST, offsetof(tr_event, techs), offsetof(tr_event, n_techs), SC_DEF_ALL, 0, 1, 10000,
-     SC_REF_TECH, EV_MEGA | EV_PRIO | EV_JOINT | EV_SUB | EV_SS | EV_TARIFF | EV_BUY | EV_SCREEN,
-     EV_MEGA | EV_PRIO | EV_SS, NULL, "-",
+     SC_REF_TECH, EV_MEGA | EV_PRIO | EV_JOINT | EV_SUB | EV_SS | EV_TARIFF | EV_BUY | EV_SCREEN | EV_FUND,
+     EV_MEGA | EV_PRIO | EV_SS | EV_FUND, NULL, "-",
      "technology ids, category ids (all their technologies) or `all`; required for megaproject, "
-     "priority_list and self_sufficiency_target, default all for the others"},
+     "priority_list, self_sufficiency_target and guidance_fund, default all for the others"},
     EVNUM("rd_intensity_scale", rd_intensity_scale, SC_MIN_EXCL, 1, 0, 10, EV_RD, "factor",
           "multiplies the actor's R&D intensity"),
     EVNUM("basic_share_add", basic_share_add, 0, 0, -1, 1, EV_RD, "fraction",
           "added to the actor's basic-research share (result clamped to 0..1 by the model)"),
     EVNUM("gov_share_add", gov_share_add, 0, 0, -1, 1, EV_RD, "fraction",
           "added to the actor's government-funded share (result clamped to 0..1 by the model)"),
-    EVNUM("budget", budget, 0, 0, 0, 1e4, EV_MEGA, "US$ bn / year",
-          "extra funding, split evenly over `technologies`"),
+    EVNUM("budget", budget, 0, 0, 0, 1e4, EV_MEGA | EV_FUND, "US$ bn / year",
+          "megaproject: extra funding; guidance_fund: equity invested; split evenly over `technologies`"),
     EVNUM("firm_share", firm_share, 0, 0, 0, 1, EV_MEGA, "fraction",
           "share of the budget given to the actor's firms in `technologies` as R&D grants (in proportion to "
           "their sales); the rest funds research institutions"),

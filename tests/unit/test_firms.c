@@ -1674,6 +1674,49 @@ static void test_guidance_fund_invested(void **state)
     tr_scenario_destroy(noprio);
 }
 
+/* A dedicated guidance fund (a guidance_fund event, like China's IC Big
+ * Fund): its budget goes into the named technology's firms, in proportion
+ * to the part of each year it is in force, with no `guidance_fund` money of
+ * the country; the R&D the equity pays for wins AA share of T1's units over
+ * an ensemble of seeds. */
+static void test_guidance_fund_event(void **state)
+{
+    (void)state;
+    const char *sets[] = {"parameters.firms.fund_horizon=3", "countries.AA.firms.count=100"};
+    tr_scenario *base = load2(MECH, NULL, sets, 2);
+    tr_scenario *fund = load2(MECH,
+                              "events:\n"
+                              "  - {id: bf, type: guidance_fund, actor: AA, start: \"2000Q3\", end: 2006,\n"
+                              "     technologies: [T1], budget: 0.5}\n",
+                              sets, 2);
+    fm_run *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    assert_true(a && b);
+    enum { SEEDS = 6 };
+    double ua = 0, ub = 0, rda = 0, rdb = 0;
+    for (int r = 0; r < SEEDS; r++) {
+        run_mech(base, 21 + (uint64_t)r, a, NULL, NULL);
+        run_mech(fund, 21 + (uint64_t)r, b, NULL, NULL);
+        for (int y = 0; y < MY; y++) {
+            const double want = y == 0 ? 0.25 : (y < 6 ? 0.5 : 0.0);
+            assert_true(fabs(b->y[y].c[0][C_FUNDIN] - want) < 1e-9);
+            assert_true(a->y[y].c[0][C_FUNDIN] == 0 && b->y[y].c[1][C_FUNDIN] == 0);
+        }
+        ua += a->y[MY - 1].ushare[0][0] / SEEDS;
+        ub += b->y[MY - 1].ushare[0][0] / SEEDS;
+        rda += a->y[3].c[0][C_RD] / SEEDS;
+        rdb += b->y[3].c[0][C_RD] / SEEDS;
+    }
+    print_message("guidance_fund event: AA firm R&D 2003 %.3f (base %.3f); AA's share of T1 units 2009 %.4f (base %.4f)\n",
+                  rdb, rda, ub, ua);
+    /* three stakes' worth a year spent over three years: ~0.5 a year more R&D */
+    assert_true(rdb > rda + 0.3);
+    assert_true(ub > ua + 0.005);
+    free(a);
+    free(b);
+    tr_scenario_destroy(base);
+    tr_scenario_destroy(fund);
+}
+
 /* Entrants: at entry a firm's share of its technology's sales potential is
  * half its share of capacity (entry.c: 0.5 x f_cap / k_capsum), so a
  * private entrant in a growing, profitable market is not wiped out by the
@@ -1936,6 +1979,7 @@ int main(void)
         cmocka_unit_test(test_investment_screening_blocks_foreign_entry),
         cmocka_unit_test(test_self_sufficiency_target_raises_domestic_share),
         cmocka_unit_test(test_guidance_fund_invested),
+        cmocka_unit_test(test_guidance_fund_event),
         cmocka_unit_test(test_lasting_lead_bounded_gain),
         cmocka_unit_test(test_customer_base_compounds_lead),
         cmocka_unit_test(test_prices_follow_without_cycles),

@@ -1493,7 +1493,7 @@ static void kinds_text(unsigned mask, char *buf, size_t n)
 
 static void doc_row(const sc_field *f, char *buf, size_t n)
 {
-    char def[64], range[96], req[160], lo[32], hi[32];
+    char def[64], range[96], req[320], lo[32], hi[32];
     snprintf(lo, sizeof lo, "%.10g", f->min);
     snprintf(hi, sizeof hi, "%.10g", f->max);
     range[0] = 0;
@@ -1557,15 +1557,15 @@ static void doc_row(const sc_field *f, char *buf, size_t n)
     if (f->flags & SC_REQ) {
         snprintf(req, sizeof req, "yes");
     } else if (f->req_kinds) {
-        char k[128];
+        char k[288];
         kinds_text(f->req_kinds, k, sizeof k);
         snprintf(req, sizeof req, "for %s", k);
     } else {
         snprintf(req, sizeof req, "no");
     }
-    char applies[160] = "";
+    char applies[320] = "";
     if (f->kinds) {
-        char k[128];
+        char k[288];
         kinds_text(f->kinds, k, sizeof k);
         snprintf(applies, sizeof applies, " Only for %s.", k);
     }
@@ -1577,7 +1577,7 @@ typedef void (*row_fn)(const char *section, const char *row, void *ctx);
 
 static void walk_schema(const sc_schema *sch, const char *section, row_fn fn, void *ctx)
 {
-    char row[1200];
+    char row[2048];
     fn(section, NULL, ctx);
     for (int i = 0; i < sch->n_fields; i++) {
         doc_row(&sch->fields[i], row, sizeof row);

@@ -14,14 +14,18 @@
  * growth make localities pile into the same sectors: champions and
  * overcapacity.
  *
- * Guidance funds: each year a country's `guidance_fund` money buys equity in
- * the most productive private firms without a stake in technologies that
- * localities back or that are on a priority list, those short of finance
- * first (investment cut by market.c's finance rule last step), up to 20
- * firms a year, equal amounts, as equity for research (seed 003: guidance
- * funds are a source of R&D funding for high-tech firms): the money raises
- * their net worth and they spend it on R&D over the fund's horizon, on top
- * of their own (firms_innovate: more innovation and imitation draws). After `fund_horizon` years the fund exits; the
+ * Guidance funds: each year-end a country's `guidance_fund` money goes to
+ * the technologies its policy targets, in proportion to their targeting
+ * weight (the priority lists' extra weight plus the share of localities
+ * backing them; seed 003), and the money of dedicated funds (`guidance_fund`
+ * events, e.g. the IC Big Fund) to their technologies. In each technology it
+ * buys equity in the largest firms without a stake, up to 20 stakes a year
+ * over all technologies in proportion to their money, equal amounts within a
+ * technology, as equity for research (seed 003: guidance funds are a source
+ * of R&D funding for high-tech firms): the money raises their net worth and
+ * they spend it on R&D over the fund's horizon, on top of their own
+ * (firms_innovate: more innovation and imitation draws). After
+ * `fund_horizon` years the fund exits; the
  * stake's value follows the firm's net worth, and the yearly return is
  * recorded (a firm that exits is a total loss). */
 #include <math.h>
@@ -34,11 +38,6 @@
  * capex): it co-invests, the firm pays the rest (fixed: the capacity budget
  * is the lever). */
 #define LOCALGOV_CAP_RATE_MAX 0.8
-/* Guidance funds take stakes in at most this many firms per country and year
- * (the most productive eligible ones, equal amounts; fixed: fund_budget is
- * the lever, this spreads it as real funds do over a portfolio). */
-#define FUNDS_PER_YEAR 20
-
 /* Smallest net worth, US$ bn, a stake's value is measured against (a
  * numerical floor). */
 #define FUNDS_W0_MIN 1e-12
@@ -180,9 +179,10 @@ size_t funds_bytes(const tr_scenario *s)
     size_t n = 0;
     for (int c = 0; c < s->n_countries; c++)
         n += (size_t)firms_slots(s, c);
-    const size_t nc = (size_t)s->n_countries;
+    const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech;
     return 2 * tr_alloc_bytes(n, sizeof(double)) + tr_alloc_bytes(n, sizeof(int)) +
-           3 * tr_alloc_bytes(nc, sizeof(double));
+           3 * tr_alloc_bytes(nc, sizeof(double)) + 2 * tr_alloc_bytes(nk, sizeof(double)) +
+           2 * tr_alloc_bytes(nk, sizeof(int)) + tr_alloc_bytes(nk * FUNDS_PER_YEAR, sizeof(int));
 }
 
 int funds_init(tr_funds *fund, const sim_ctx *run, int nf_max, tr_arena *A)
@@ -193,6 +193,11 @@ int funds_init(tr_funds *fund, const sim_ctx *run, int nf_max, tr_arena *A)
     TR_ALLOC(A, fund->yr_fund_in, run->nc);
     TR_ALLOC(A, fund->yr_fund_ret, run->nc);
     TR_ALLOC(A, fund->yr_fund_exits, run->nc);
+    TR_ALLOC(A, fund->k_money, run->nk);
+    TR_ALLOC(A, fund->k_dedic, run->nk);
+    TR_ALLOC(A, fund->k_want, run->nk);
+    TR_ALLOC(A, fund->k_got, run->nk);
+    TR_ALLOC(A, fund->k_best, run->nk * FUNDS_PER_YEAR);
     return TR_OK;
 }
 
@@ -212,13 +217,104 @@ void funds_firm_exited(tr_funds *fund, int f, int c)
     }
 }
 
-/* The funds' order: firms short of finance before the others, then higher
- * productivity; 1 when firm a comes strictly before firm b. */
+/* The funds' order within a technology: larger sales first (guidance funds
+ * back a technology's established producers, as the IC Big Fund backed
+ * SMIC, YMTC and Hua Hong); 1 when firm a comes strictly before firm b. */
 static int fund_prefers(const tr_firms *fi, int a, int b)
 {
-    if (fi->f_short[a] != fi->f_short[b])
-        return fi->f_short[a] > fi->f_short[b];
-    return fi->f_q[a] > fi->f_q[b];
+    return fi->f_rev_rate[a] > fi->f_rev_rate[b];
+}
+
+/* Firm f can take a new stake from country c's funds. */
+static int fund_eligible(const tr_funds *fund, const tr_firms *fi, int f, int c)
+{
+    return fi->f_alive[f] && fi->f_country[f] == c && fund->f_stake[f] <= 0;
+}
+
+/* Targeting weight of technology k for country c's general funds (its
+ * `guidance_fund` money): the priority lists' extra weight plus the share
+ * of its local governments backing it (seed 003: local funding "almost
+ * exclusively follows centrally-decided targets"); 0 where nobody targets. */
+static double funds_weight(const tr_scenario *s, const tr_policy *pol, const tr_localgov *lg, int c, int k)
+{
+    const int i = c * s->n_tech + k;
+    const int count = s->countries[c].local.count;
+    const double w = fmax(0.0, pol->priority[i] - 1.0) + (count > 0 ? lg->ct_backers[i] / count : 0.0);
+    return w > 0 ? w : 0.0;
+}
+
+/* Place country c's money of year yr: the general `budget` over the
+ * targeted technologies that have an eligible firm, in proportion to their
+ * weight (funds_weight), plus the dedicated funds' money of each technology
+ * (policy_fund_year). A technology's money m_k is split equally over its
+ * ceil(FUNDS_PER_YEAR x m_k / sum m) largest eligible firms (fewer if it has
+ * fewer; firms are compared within a technology only). Returns what was put
+ * in: money for a technology without an eligible firm is not spent. */
+static double funds_place(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_policy *pol,
+                          const tr_localgov *lg, int c, double budget, int yr)
+{
+    const tr_scenario *s = run->s;
+    const int nk = run->nk, lo = fi->c_first[c], hi = fi->c_first[c + 1] < fi->nf ? fi->c_first[c + 1] : fi->nf;
+    memset(fund->k_got, 0, sizeof(int) * (size_t)nk);
+    for (int f = lo; f < hi; f++) /* k_got: 1 where the technology has an eligible firm */
+        if (fund_eligible(fund, fi, f, c))
+            fund->k_got[fi->f_tech[f]] = 1;
+    double wsum = 0;
+    for (int k = 0; k < nk; k++) {
+        fund->k_want[k] = 0;
+        fund->k_money[k] = budget > 0 && fund->k_got[k] ? funds_weight(s, pol, lg, c, k) : 0;
+        wsum += fund->k_money[k];
+    }
+    /* k_dedic: the dedicated funds' money of each technology */
+    policy_fund_year(run, c, yr, fund->k_dedic);
+    double total = 0;
+    for (int k = 0; k < nk; k++) {
+        fund->k_money[k] = (wsum > 0 ? budget * fund->k_money[k] / wsum : 0) + (fund->k_got[k] ? fund->k_dedic[k] : 0);
+        total += fund->k_money[k];
+    }
+    if (total <= 0)
+        return 0;
+    for (int k = 0; k < nk; k++) {
+        const double w = fund->k_money[k] / total;
+        fund->k_want[k] = w > 0 ? (int)ceil(FUNDS_PER_YEAR * w - FUNDS_YEAR_EPS) : 0;
+        if (w > 0 && fund->k_want[k] < 1)
+            fund->k_want[k] = 1;
+        fund->k_got[k] = 0;
+    }
+    for (int f = lo; f < hi; f++) {
+        if (!fund_eligible(fund, fi, f, c))
+            continue;
+        const int k = fi->f_tech[f], want = fund->k_want[k];
+        if (want == 0)
+            continue;
+        int *best = fund->k_best + k * FUNDS_PER_YEAR;
+        int n = fund->k_got[k];
+        if (n == want && !fund_prefers(fi, f, best[want - 1]))
+            continue;
+        int p = n < want ? n++ : want - 1;
+        while (p > 0 && fund_prefers(fi, f, best[p - 1])) {
+            best[p] = best[p - 1];
+            p--;
+        }
+        best[p] = f;
+        fund->k_got[k] = n;
+    }
+    double placed = 0;
+    for (int k = 0; k < nk; k++) {
+        const int n = fund->k_got[k];
+        if (n == 0)
+            continue;
+        const double each = fund->k_money[k] / n;
+        for (int j = 0; j < n; j++) {
+            const int f = fund->k_best[k * FUNDS_PER_YEAR + j];
+            const double W = firms_invest_rd_equity(fi, f, each, s->params.firms.fund_horizon);
+            fund->f_stake[f] = each;
+            fund->f_stake_W0[f] = W > FUNDS_W0_MIN ? W : FUNDS_W0_MIN;
+            fund->f_stake_year[f] = yr;
+        }
+        placed += fund->k_money[k];
+    }
+    return placed;
 }
 
 void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_policy *pol, const tr_localgov *lg,
@@ -226,7 +322,6 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
 {
     const tr_scenario *s = run->s;
     const tr_params_firms *P = &s->params.firms;
-    const int nk = run->nk;
     const int yr = (int)floor(year + FUNDS_YEAR_EPS);
 
     /* Exits first. */
@@ -243,42 +338,11 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
         fund->f_stake[f] = 0;
         firms_end_rd_equity(fi, f);
     }
-    /* New stakes: the FUNDS_PER_YEAR most productive eligible firms of each country. */
-    enum { PER_YEAR = FUNDS_PER_YEAR };
+    /* New stakes: each country's money goes to the technologies it targets,
+     * in proportion to their targeting weight (funds_weights), and within a
+     * technology to its best eligible firms. */
     for (int c = 0; c < run->nc; c++) {
         double budget = tr_path_at(&s->countries[c].fund_budget, year);
-        if (budget <= 0)
-            continue;
-        int best[PER_YEAR];
-        int n = 0;
-        for (int f = 0; f < fi->nf; f++) {
-            if (!fi->f_alive[f] || fi->f_country[f] != c || fund->f_stake[f] > 0)
-                continue;
-            int i = c * nk + fi->f_tech[f];
-            if (lg->ct_backers[i] <= 0 && pol->priority[i] <= 1.0)
-                continue;
-            /* Firms short of finance first (their investment was cut by
-             * their liquid funds and credit last step, market.c); among
-             * them, and then among the rest, the most productive. */
-            if (n == PER_YEAR && !fund_prefers(fi, f, best[PER_YEAR - 1]))
-                continue;
-            int p = n < PER_YEAR ? n++ : PER_YEAR - 1;
-            while (p > 0 && fund_prefers(fi, f, best[p - 1])) {
-                best[p] = best[p - 1];
-                p--;
-            }
-            best[p] = f;
-        }
-        if (n == 0)
-            continue;
-        double each = budget / n;
-        for (int j = 0; j < n; j++) {
-            int f = best[j];
-            const double W = firms_invest_rd_equity(fi, f, each, P->fund_horizon);
-            fund->f_stake[f] = each;
-            fund->f_stake_W0[f] = W > FUNDS_W0_MIN ? W : FUNDS_W0_MIN;
-            fund->f_stake_year[f] = yr;
-        }
-        fund->yr_fund_in[c] += budget;
+        fund->yr_fund_in[c] += funds_place(fund, fi, run, pol, lg, c, budget > 0 ? budget : 0, yr);
     }
 }

@@ -17,6 +17,10 @@ typedef struct tr_localgov {
     double *ct_local_cap_rate; /* [nc*nk] share of capex paid by local governments */
 } tr_localgov;
 
+/* Guidance funds take at most this many new stakes per country and year
+ * (fixed: fund_budget is the lever, this spreads it over a portfolio). */
+#define FUNDS_PER_YEAR 20
+
 typedef struct tr_funds {
     double *f_stake;           /* [nf_max] guidance-fund equity, US$ bn (0 = none) */
     double *f_stake_W0;        /* [nf_max] net worth when the stake was taken */
@@ -24,6 +28,12 @@ typedef struct tr_funds {
     double *yr_fund_in;        /* [nc] equity put in this year, US$ bn */
     double *yr_fund_ret;       /* [nc] sum of yearly returns of stakes exited this year */
     double *yr_fund_exits;     /* [nc] stakes exited this year */
+    /* the year's allocation by technology (scratch of funds_year) */
+    double *k_money;           /* [nk] US$ bn for the technology's new stakes */
+    double *k_dedic;           /* [nk] of which from dedicated funds (guidance_fund events) */
+    int *k_want;               /* [nk] stakes the technology gets (0: none) */
+    int *k_got;                /* [nk] firms picked so far */
+    int *k_best;               /* [nk * FUNDS_PER_YEAR] picked firms, best first */
 } tr_funds;
 
 int localgov_init(tr_localgov *lg, const sim_ctx *run, tr_arena *A);

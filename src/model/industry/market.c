@@ -730,7 +730,9 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         fi->f_rev[f] += R * dt;
         fi->f_profit[f] += profit * dt;
         mk->yr_profit[i] += profit * dt;
-        mk->ct_profsum[i] += profit;
+        /* The entry signal leaves out the R&D a fund's equity pays for: that
+         * money came in as equity (firms_invest_rd_equity), not from sales. */
+        mk->ct_profsum[i] += profit + fi->f_rd_equity[f];
         fi->f_cum[f] += y * dt;
         mk->ct_cum[i] += y * dt;
         mk->k_cum[k] += y * dt;

@@ -178,6 +178,8 @@ void policy_apply(tr_policy *pol, const sim_ctx *run, double year)
             for (int j = 0; j < ev->n_techs; j++)
                 pol->screen[a * nk + ev->techs[j]] = maxd(pol->screen[a * nk + ev->techs[j]], ev->severity);
             break;
+        case TR_EV_GUIDANCE_FUND:
+            break; /* yearly money: policy_fund_year, read by the funds (localgov.c) */
         case TR_EV_KIND_COUNT:
             break;
         }
@@ -186,4 +188,24 @@ void policy_apply(tr_policy *pol, const sim_ctx *run, double year)
      * rate add up (sub_capacity then holds the total). */
     for (int i = 0; i < nc * nk; i++)
         pol->sub_capacity[i] += pol->sub_capacity_local[i];
+}
+
+double policy_fund_year(const sim_ctx *run, int c, int yr, double *out)
+{
+    const tr_scenario *s = run->s;
+    double sum = 0;
+    memset(out, 0, sizeof(double) * (size_t)run->nk);
+    for (int e = 0; e < s->n_events; e++) {
+        const tr_event *ev = &s->events[e];
+        if (ev->kind != TR_EV_GUIDANCE_FUND || ev->actor != c || ev->n_techs <= 0)
+            continue;
+        const double from = ev->start > yr ? ev->start : yr, to = ev->end < yr + 1 ? ev->end : yr + 1;
+        if (to <= from + POLICY_TIME_EPS)
+            continue;
+        const double per = ev->budget * (to - from) / ev->n_techs;
+        for (int j = 0; j < ev->n_techs; j++)
+            out[ev->techs[j]] += per;
+        sum += per * ev->n_techs;
+    }
+    return sum;
 }
