@@ -67,6 +67,43 @@ static sc_node *apply_op(sc_ctx *c, const sc_node *at, const sc_node *old_val, c
     return sc_new_scalar(c, at->file, at->line, at->col, sc_strdup(c, &c->tmp, num), 0);
 }
 
+/* key*=F or key+=D on a category of a strength mapping that does not list
+ * the category itself: scales or shifts the value of each of its
+ * technologies (the one listed, else map_def), written as technology keys
+ * above everything before. Returns 1 when seg is a category with
+ * technologies (done, or an error reported), 0 otherwise. */
+static int scale_category(sc_ctx *c, const sc_node *root, sc_node *map, const char *seg, const sc_node *at, char op,
+                          double operand, double map_def)
+{
+    const sc_node *techs = sc_map_get(root, "technologies");
+    if (!techs || techs->kind != SC_SEQ)
+        return 0;
+    int found = 0;
+    for (int i = 0; i < techs->n; i++) {
+        const sc_node *t = techs->vals[i];
+        const sc_node *cat = t && t->kind == SC_MAP ? sc_map_get(t, "category") : NULL;
+        const sc_node *id = t && t->kind == SC_MAP ? sc_map_get(t, "id") : NULL;
+        if (!cat || cat->kind != SC_SCALAR || !id || id->kind != SC_SCALAR || strcmp(cat->str, seg) != 0)
+            continue;
+        found = 1;
+        sc_node *old_val = sc_map_get(map, id->str);
+        if (!old_val) {
+            char num[40];
+            format_number(num, sizeof num, map_def);
+            old_val = sc_new_scalar(c, at->file, at->line, at->col, sc_strdup(c, &c->tmp, num), 0);
+        } else if (old_val->kind != SC_SCALAR) {
+            sc_error(c, at, "'%s' has no value here to scale or shift", sc_clip(c, id->str));
+            return 1;
+        }
+        sc_node *val = apply_op(c, at, old_val, op, operand, 0);
+        if (!val)
+            return 1;
+        sc_node *key = sc_new_scalar(c, at->file, at->line, at->col, sc_strdup(c, &c->tmp, id->str), 0);
+        map_set(c, map, key, val, 0, 1);
+    }
+    return found;
+}
+
 void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
 {
     const char *txt = c->overrides[idx];
@@ -122,6 +159,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
     const sc_schema *sch = &sc_schema_scenario;
     sc_node *cur = root;
     int free_map = 0, path_map = 0, strength_map = 0;
+    double map_def = 0; /* a strength mapping's value for a technology it does not list */
     const char *p = txt;
     while (p < kend) {
         const char *end = p;
@@ -152,6 +190,8 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
             }
             if (op) {
                 sc_node *old_val = sc_map_get(cur, seg);
+                if (!old_val && strength_map && scale_category(c, root, cur, seg, &at, op, operand, map_def))
+                    return;
                 if (!old_val || old_val->kind != SC_SCALAR) {
                     sc_error(c, &at, "'%s' has no value here to scale or shift", sc_clip(c, seg));
                     return;
@@ -278,6 +318,7 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
             free_map = 1;
             path_map = f->type == SC_F_PATH;
             strength_map = f->type == SC_F_STRENGTH;
+            map_def = f->def;
             break;
         default:
             sc_error(c, &at, "'%s' is a single value and has no keys below it", sc_clip(c, seg));

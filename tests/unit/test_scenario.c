@@ -468,6 +468,10 @@ static void test_strength_category_layers(void **state)
         {"both.yaml", NULL, {5, 6, 4}},  /* within one layer the technology wins */
         {"base.yaml", "countries.A.strength.c=7", {7, 7, 4}},
         {"both.yaml", "countries.A.strength.e=8", {5, 6, 8}},
+        /* *= on a category the mapping does not list scales each of its technologies */
+        {"base.yaml", "countries.A.strength.c*=2", {4, 6, 4}},
+        {"base.yaml", "countries.A.strength.e+=0.5", {2, 3, 4.5}},
+        {"cat.yaml", "countries.A.strength.c*=2", {10, 10, 4}}, /* a listed category: its value */
     };
     for (size_t n = 0; n < sizeof cases / sizeof cases[0]; n++) {
         snprintf(p, sizeof p, "%s/%s", dir, cases[n].file);
