@@ -660,6 +660,7 @@ void sc_convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *m
 {
     int saved_kind = c->kind;
     int has_kind = 0;
+    const sc_node *kind_node = NULL;
     char label[96];
     c->kind = -1;
     for (int i = 0; i < sch->n_fields; i++) {
@@ -670,15 +671,23 @@ void sc_convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *m
         const sc_node *v = sc_map_get(map, f->key);
         if (v)
             convert_kind(c, f, obj, v);
+        kind_node = v;
     }
     /* keys in document order: unknown or not applicable */
     for (int i = 0; i < map->n; i++) {
         const sc_node *k = map->keys[i];
         const sc_field *f = sc_find_field(sch, k->str);
-        if (!f)
+        if (!f) {
             sc_unknown_key(c, k, k->str, sch);
-        else if (has_kind && f->kinds && c->kind >= 0 && !(f->kinds & K(c->kind)))
+        } else if (has_kind && f->kinds && c->kind >= 0 && !(f->kinds & K(c->kind))) {
             sc_error(c, k, "key '%s' does not apply to events of type '%s'", sc_clip(c, k->str), sc_kind_names[c->kind]);
+            /* the type came from another file or an override: say where */
+            if (kind_node && (kind_node->line != k->line || !kind_node->file || !k->file ||
+                              strcmp(kind_node->file, k->file) != 0)) {
+                sc_note(c, kind_node, "the event's type is set to '%s' here", sc_kind_names[c->kind]);
+                kind_node = NULL; /* once per event */
+            }
+        }
     }
     /* fields in schema order */
     for (int i = 0; i < sch->n_fields; i++) {
