@@ -682,8 +682,7 @@ void sc_convert_map(sc_ctx *c, const sc_schema *sch, char *obj, const sc_node *m
         } else if (has_kind && f->kinds && c->kind >= 0 && !(f->kinds & K(c->kind))) {
             sc_error(c, k, "key '%s' does not apply to events of type '%s'", sc_clip(c, k->str), sc_kind_names[c->kind]);
             /* the type came from another file or an override: say where */
-            if (kind_node && (kind_node->line != k->line || !kind_node->file || !k->file ||
-                              strcmp(kind_node->file, k->file) != 0)) {
+            if (kind_node && (!kind_node->file || !k->file || strcmp(kind_node->file, k->file) != 0)) {
                 sc_note(c, kind_node, "the event's type is set to '%s' here", sc_kind_names[c->kind]);
                 kind_node = NULL; /* once per event */
             }

@@ -462,8 +462,10 @@ static const sc_field event_fields[] = {
           "added to the actor's basic-research share (result clamped to 0..1 by the model)"),
     EVNUM("gov_share_add", gov_share_add, 0, 0, -1, 1, EV_RD, "fraction",
           "added to the actor's government-funded share (result clamped to 0..1 by the model)"),
-    EVNUM("budget", budget, 0, 0, 0, 1e4, EV_MEGA | EV_FUND, "US$ bn / year",
-          "megaproject: extra funding; guidance_fund: equity invested; split evenly over `technologies`"),
+    {"budget", SC_F_NUM, offsetof(tr_event, budget), 0, 0, 0, 0, 1e4, 0, EV_MEGA | EV_FUND, EV_FUND, NULL,
+     "US$ bn / year",
+     "megaproject: extra funding; guidance_fund: equity invested (times the part of each year in force); split evenly "
+     "over `technologies`; required for guidance_fund"},
     EVNUM("firm_share", firm_share, 0, 0, 0, 1, EV_MEGA, "fraction",
           "share of the budget given to the actor's firms in `technologies` as R&D grants (in proportion to "
           "their sales); the rest funds research institutions"),

@@ -454,6 +454,12 @@ static void test_strength_category_layers(void **state)
                "             strength: {T1: 2, T2: 3, T3: 4}}]\n");
     write_file(dir, "cat.yaml", "include: base.yaml\ncountries: [{id: A, strength: {c: 5}}]\n");
     write_file(dir, "both.yaml", "include: base.yaml\ncountries: [{id: A, strength: {c: 5, T2: 6}}]\n");
+    write_file(dir, "one.yaml",
+               "calendar: {start: 2000, end: 2005}\n"
+               "categories: [{id: c, name: C}, {id: e, name: E}]\n"
+               "technologies: [{id: T1, name: A, category: c}, {id: T2, name: B, category: c},\n"
+               "               {id: T3, name: D, category: e}]\n"
+               "countries: [{id: A, name: A, gdp: {2000: 1}, rd_intensity: 0.01, strength: {T1: 2}}]\n");
     char p[700];
     tr_diag d;
     tr_diag_init(&d);
@@ -472,6 +478,7 @@ static void test_strength_category_layers(void **state)
         {"base.yaml", "countries.A.strength.c*=2", {4, 6, 4}},
         {"base.yaml", "countries.A.strength.e+=0.5", {2, 3, 4.5}},
         {"cat.yaml", "countries.A.strength.c*=2", {10, 10, 4}}, /* a listed category: its value */
+        {"one.yaml", "countries.A.strength.c*=2", {4, 2, 1}},   /* an unlisted technology scales from 1 */
     };
     for (size_t n = 0; n < sizeof cases / sizeof cases[0]; n++) {
         snprintf(p, sizeof p, "%s/%s", dir, cases[n].file);

@@ -19,9 +19,9 @@
  * weight (the priority lists' extra weight plus the share of localities
  * backing them; seed 003), and the money of dedicated funds (`guidance_fund`
  * events, e.g. the IC Big Fund) to their technologies. In each technology it
- * buys equity in the largest firms without a stake, up to 20 stakes a year
- * over all technologies in proportion to their money, equal amounts within a
- * technology, as equity for research (seed 003: guidance funds are a source
+ * buys equity in the largest domestic firms without a stake (about 20 stakes
+ * a year, shared over the technologies in proportion to their money, at
+ * least one each), equal amounts within a technology, as equity for research (seed 003: guidance funds are a source
  * of R&D funding for high-tech firms): the money raises their net worth and
  * they spend it on R&D over the fund's horizon, on top of their own
  * (firms_innovate: more innovation and imitation draws). After
@@ -225,10 +225,11 @@ static int fund_prefers(const tr_firms *fi, int a, int b)
     return fi->f_rev_rate[a] > fi->f_rev_rate[b];
 }
 
-/* Firm f can take a new stake from country c's funds. */
+/* Firm f can take a new stake from country c's funds: a live domestic firm
+ * (not foreign-invested) without a stake. */
 static int fund_eligible(const tr_funds *fund, const tr_firms *fi, int f, int c)
 {
-    return fi->f_alive[f] && fi->f_country[f] == c && fund->f_stake[f] <= 0;
+    return fi->f_alive[f] && fi->f_country[f] == c && fi->f_type[f] != TR_FIRM_FOREIGN && fund->f_stake[f] <= 0;
 }
 
 /* Targeting weight of technology k for country c's general funds (its
@@ -339,7 +340,7 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
         firms_end_rd_equity(fi, f);
     }
     /* New stakes: each country's money goes to the technologies it targets,
-     * in proportion to their targeting weight (funds_weights), and within a
+     * in proportion to their targeting weight (funds_weight), and within a
      * technology to its best eligible firms. */
     for (int c = 0; c < run->nc; c++) {
         double budget = tr_path_at(&s->countries[c].fund_budget, year);

@@ -17,8 +17,10 @@ typedef struct tr_localgov {
     double *ct_local_cap_rate; /* [nc*nk] share of capex paid by local governments */
 } tr_localgov;
 
-/* Guidance funds take at most this many new stakes per country and year
- * (fixed: fund_budget is the lever, this spreads it over a portfolio). */
+/* New stakes per country and year that guidance funds aim at, shared over
+ * the technologies in proportion to their money (at least one each, so a
+ * long list takes more; fixed: the money is the lever, this spreads it over
+ * a portfolio). */
 #define FUNDS_PER_YEAR 20
 
 typedef struct tr_funds {

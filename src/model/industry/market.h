@@ -14,8 +14,8 @@ struct tr_markets {
     double *ct_cum;            /* national cumulative output, units */
     double *ct_S;              /* sum of shares of the country's firms */
     double *ct_util;           /* utilization the markup responds to: follows each step's at markup_adjust */
-    double *ct_margin;         /* profit margin last step: profits (after all costs but R&D paid by guidance-fund equity) over revenue */
-    double *ct_profsum;        /* this step: profits of the country's firms, US$ bn a year */
+    double *ct_margin;         /* profit margin last step: profits (after all costs; the R&D paid by guidance-fund equity added back) over revenue: the entry signal */
+    double *ct_profsum;        /* this step: profits of the country's firms plus the R&D their fund equity pays for, US$ bn a year */
     double *ct_prod_prev;      /* production the year before last, US$ bn, for growth */
     double *ct_prod_last;      /* production last year, US$ bn */
     double *ct_capex;          /* capex spent this year, US$ bn */
