@@ -48,6 +48,14 @@ static void format_number(char *buf, size_t n, double v)
     }
 }
 
+/* A new scalar holding v, positioned at `at`. */
+static sc_node *number_node(sc_ctx *c, const sc_node *at, double v)
+{
+    char num[40];
+    format_number(num, sizeof num, v);
+    return sc_new_scalar(c, at->file, at->line, at->col, sc_strdup(c, &c->tmp, num), 0);
+}
+
 /* old_val scaled (op '*') or shifted (op '+') by x, as a new scalar;
  * rounded to a whole number for an integer key. */
 static sc_node *apply_op(sc_ctx *c, const sc_node *at, const sc_node *old_val, char op, double x, int whole)
@@ -60,11 +68,7 @@ static sc_node *apply_op(sc_ctx *c, const sc_node *at, const sc_node *old_val, c
         return NULL;
     }
     double r = op == '*' ? v * x : v + x;
-    if (whole)
-        r = round(r);
-    char num[40];
-    format_number(num, sizeof num, r);
-    return sc_new_scalar(c, at->file, at->line, at->col, sc_strdup(c, &c->tmp, num), 0);
+    return number_node(c, at, whole ? round(r) : r);
 }
 
 /* key*=F or key+=D on a category of a strength mapping that does not list
@@ -88,9 +92,7 @@ static int scale_category(sc_ctx *c, const sc_node *root, sc_node *map, const ch
         found = 1;
         sc_node *old_val = sc_map_get(map, id->str);
         if (!old_val) {
-            char num[40];
-            format_number(num, sizeof num, map_def);
-            old_val = sc_new_scalar(c, at->file, at->line, at->col, sc_strdup(c, &c->tmp, num), 0);
+            old_val = number_node(c, at, map_def);
         } else if (old_val->kind != SC_SCALAR) {
             sc_error(c, at, "'%s' has no value here to scale or shift", sc_clip(c, id->str));
             return 1;
@@ -219,11 +221,8 @@ void sc_apply_override(sc_ctx *c, sc_node *root, int idx)
                 return;
             }
             sc_node *old_val = sc_map_get(cur, seg);
-            if (!old_val) { /* not in the file: the default */
-                char num[40];
-                format_number(num, sizeof num, f->def);
-                old_val = sc_new_scalar(c, file, line, at.col, sc_strdup(c, &c->tmp, num), 0);
-            }
+            if (!old_val) /* not in the file: the default */
+                old_val = number_node(c, &at, f->def);
             if (old_val->kind == SC_MAP && f->type == SC_F_PATH) {
                 sc_node *np = sc_new_node(c, SC_MAP, file, line, at.col);
                 for (int i = 0; i < old_val->n; i++) {

@@ -8,10 +8,7 @@
 set -eu
 bin="$1"
 src="${TR_SOURCE_DIR:?}"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-sq() { sqlite3 -init /dev/null -batch "$@"; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "${TR_SOURCE_DIR:?}/tests/cli/lib.sh"
 short="--set calendar.end=2020"
 
 "$bin" compare default default $short --runs 4 --out self.db --quiet

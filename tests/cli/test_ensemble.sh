@@ -6,11 +6,8 @@
 # modes store what they say.
 set -eu
 bin="$1"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-sq() { sqlite3 -init /dev/null -batch "$@"; }
+. "${TR_SOURCE_DIR:?}/tests/cli/lib.sh"
 short="--set calendar.end=2004"
-fail() { echo "FAIL: $*"; exit 1; }
 
 "$bin" ensemble --runs 5 --threads 1 $short --out t1.db --quiet
 "$bin" ensemble --runs 5 --threads 2 $short --out t2.db --quiet
@@ -46,13 +43,7 @@ sq t1.db .dump | cmp -s - t1.sql || fail "--force result differs"
 # resume after SIGKILL equals an uninterrupted ensemble
 "$bin" ensemble --runs 40 --threads 1 $short --out full.db --quiet
 "$bin" ensemble --runs 40 --threads 1 $short --out part.db --quiet &
-pid=$!
-i=0
-while [ "$(sq -readonly part.db "select count(*) from runs" 2>/dev/null || echo 0)" -lt 3 ] && [ $i -lt 600 ]; do
-    sleep 0.05; i=$((i + 1))
-done
-kill -9 $pid 2>/dev/null || true
-wait $pid 2>/dev/null || true
+kill_when_runs part.db 3 $!
 done_before=$(sq part.db "select count(*) from runs")
 [ "$done_before" -lt 40 ] || echo "note: the ensemble finished before it could be killed"
 "$bin" ensemble --runs 40 --threads 2 $short --out part.db --resume --quiet
@@ -63,10 +54,7 @@ cmp -s part.sql full.sql || { diff part.sql full.sql | head; fail "resumed ensem
 # TERM (like Ctrl-C) stops cleanly: exit 1, status interrupted, finished runs kept, resumable
 "$bin" ensemble --runs 40 --threads 1 $short --out term.db --quiet 2>term.err &
 pid=$!
-i=0
-while [ "$(sq -readonly term.db "select count(*) from runs" 2>/dev/null || echo 0)" -lt 2 ] && [ $i -lt 600 ]; do
-    sleep 0.05; i=$((i + 1))
-done
+wait_runs term.db 2
 kill -TERM $pid 2>/dev/null || true
 st=0; wait $pid || st=$?
 if [ "$(sq term.db "select count(*) from runs")" -lt 40 ]; then

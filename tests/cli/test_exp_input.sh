@@ -8,10 +8,7 @@
 set -eu
 bin="$1"
 src="${TR_SOURCE_DIR:?}"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-sq() { sqlite3 -init /dev/null -batch "$@"; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "${TR_SOURCE_DIR:?}/tests/cli/lib.sh"
 short="--set calendar.end=2002"
 param="--param parameters.firms.markup*=0.9:1.1:2"
 
@@ -56,13 +53,7 @@ exp_cmd compare empty.db || fail "--force on a sweep database"
 [ "$(sq empty.db "select value from meta where key='kind'")" = compare ] || fail "sweep not replaced"
 # ... also one whose writer was killed (its application id is then in the -wal file only)
 "$bin" ensemble --set calendar.end=2004 --runs 200 --threads 1 --out killed.db --quiet &
-pid=$!
-i=0
-while [ "$(sq -readonly killed.db "select count(*) from runs" 2>/dev/null || echo 0)" -lt 1 ] && [ $i -lt 600 ]; do
-    sleep 0.05; i=$((i + 1))
-done
-kill -9 $pid 2>/dev/null || true
-wait $pid 2>/dev/null || true
+kill_when_runs killed.db 1 $!
 exp_cmd ensemble killed.db || fail "--force on a killed experiment database"
 [ "$(sq killed.db "select count(*) from runs")" = 2 ] || fail "killed experiment not replaced"
 

@@ -4,10 +4,7 @@
 set -eu
 bin="$1"
 command -v mpirun >/dev/null || { echo "mpirun not found: make deps installs openmpi-bin"; exit 1; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-sq() { sqlite3 -init /dev/null -batch "$@"; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "${TR_SOURCE_DIR:?}/tests/cli/lib.sh"
 # As root in a container: allow it, and let 3 ranks share 2 cores. Leaks
 # inside the MPI runtime are not ours.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1

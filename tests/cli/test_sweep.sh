@@ -6,10 +6,7 @@
 # is refused before anything runs.
 set -eu
 bin="$1"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-sq() { sqlite3 -init /dev/null -batch "$@"; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "${TR_SOURCE_DIR:?}/tests/cli/lib.sh"
 short="--set calendar.end=2004"
 
 "$bin" sweep $short --param 'countries.US.rd_intensity*=0.8:1.2:3' --param 'countries.CN.gdp+=0:100:2' \

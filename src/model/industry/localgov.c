@@ -344,6 +344,6 @@ void funds_year(tr_funds *fund, tr_firms *fi, const sim_ctx *run, const tr_polic
      * technology to its best eligible firms. */
     for (int c = 0; c < run->nc; c++) {
         double budget = tr_path_at(&s->countries[c].fund_budget, year);
-        fund->yr_fund_in[c] += funds_place(fund, fi, run, pol, lg, c, budget > 0 ? budget : 0, yr);
+        fund->yr_fund_in[c] += funds_place(fund, fi, run, pol, lg, c, budget, yr);
     }
 }

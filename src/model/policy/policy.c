@@ -190,10 +190,9 @@ void policy_apply(tr_policy *pol, const sim_ctx *run, double year)
         pol->sub_capacity[i] += pol->sub_capacity_local[i];
 }
 
-double policy_fund_year(const sim_ctx *run, int c, int yr, double *out)
+void policy_fund_year(const sim_ctx *run, int c, int yr, double *out)
 {
     const tr_scenario *s = run->s;
-    double sum = 0;
     memset(out, 0, sizeof(double) * (size_t)run->nk);
     for (int e = 0; e < s->n_events; e++) {
         const tr_event *ev = &s->events[e];
@@ -205,7 +204,5 @@ double policy_fund_year(const sim_ctx *run, int c, int yr, double *out)
         const double per = ev->budget * (to - from) / ev->n_techs;
         for (int j = 0; j < ev->n_techs; j++)
             out[ev->techs[j]] += per;
-        sum += per * ev->n_techs;
     }
-    return sum;
 }

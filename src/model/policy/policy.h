@@ -36,7 +36,7 @@ size_t policy_bytes(const tr_scenario *s);
 void policy_apply(tr_policy *pol, const sim_ctx *run, double year);
 /* Money of `guidance_fund` events of country c for calendar year yr, US$ bn
  * per technology, into out[nk]: each event's budget split evenly over its
- * technologies, times the share of the year it is in force. Returns the sum. */
-double policy_fund_year(const sim_ctx *run, int c, int yr, double *out);
+ * technologies, times the share of the year it is in force. */
+void policy_fund_year(const sim_ctx *run, int c, int yr, double *out);
 
 #endif
