@@ -15,8 +15,9 @@ Prints, per bloc, the values that scenarios/default.yaml carries (docs/DATA.md, 
                   technology itself around the start (an industry such as C26 mixes chips with assembly), that
                   replaces the industry's: (share of world production) / (bloc's share of the table's value added).
   firms.cost      producers' cost level = 1 - LABOUR * (1 - wage) - LOCAL * (1 - price), wage = compensation per worker
-                  at market exchange rates (PWT labsh x cgdpo x pl_gdpo / emp) and price = GDP price level (pl_gdpo),
-                  both relative to the US; from data/macro/pwt101_labour_prices.csv.
+                  at market exchange rates (PWT labsh x cgdpo x pl_gdpo / emp; a bloc's countries weighted by output,
+                  cgdpo, as the price level is) and price = GDP price level (pl_gdpo), both relative to the US; from
+                  data/macro/pwt101_labour_prices.csv.
 
 Usage: python3 tools/initial_conditions.py [--year 2000]   (run from the repository root)
 """
@@ -77,8 +78,7 @@ def main():
             return None
         return (va[(b, ind)] / sum(va[(b, i)] for i in inds)) / (va[("WORLD", ind)] / sum(va[("WORLD", i)] for i in inds))
 
-    comp = collections.defaultdict(float)
-    emp = collections.defaultdict(float)
+    wage = collections.defaultdict(float)
     nom = collections.defaultdict(float)
     ppp = collections.defaultdict(float)
     for r in read("data/macro/pwt101_labour_prices.csv"):
@@ -88,8 +88,8 @@ def main():
             continue
         c, y = r["country_iso3"], int(r["year"])
         b = ISO.get(c, "EU" if c in EU27 else "ROW")
-        comp[(b, y)] += g * p * l
-        emp[(b, y)] += e
+        if e > 0:
+            wage[(b, y)] += g * (g * p * l / e)  # compensation per worker, weighted by output (as the price level)
         nom[(b, y)] += g * p
         ppp[(b, y)] += g
 
@@ -107,7 +107,7 @@ def main():
         r["industry_strength"] = {t: v for t, v in ind.items() if v is not None}
         r["cost"] = {}
         for y in COST_YEARS:
-            w = (comp[(bloc, y)] / emp[(bloc, y)]) / (comp[("US", y)] / emp[("US", y)])
+            w = (wage[(bloc, y)] / ppp[(bloc, y)]) / (wage[("US", y)] / ppp[("US", y)])
             p = (nom[(bloc, y)] / ppp[(bloc, y)]) / (nom[("US", y)] / ppp[("US", y)])
             r["cost"][y] = (1 - LABOUR * (1 - w) - LOCAL * (1 - p), w, p)
     if a.json:

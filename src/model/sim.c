@@ -242,7 +242,7 @@ static int run_processes(tr_sim *sim, double year)
     if ((rc = talent_step(&sim->tal, run, &sim->bud, &sim->pol, sim->res.hi_step, year, scratch)) != TR_OK)
         return rc;
     firms_innovate(&sim->fi, run, &sim->kn, &sim->bud, &sim->pol, &sim->mk, year);
-    if ((rc = market_step(&sim->mk, &sim->fi, run, &sim->pol, &sim->bud, &sim->lg, scratch, year)) != TR_OK)
+    if ((rc = market_step(&sim->mk, &sim->fi, run, &sim->pol, &sim->bud, &sim->tal, &sim->lg, scratch, year)) != TR_OK)
         return rc;
     entry_step(&sim->fi, &sim->mk, run, &sim->pol, &sim->lg, year);
     report_accumulate(&sim->met, run, &sim->bud, &sim->pol, &sim->res);

@@ -348,8 +348,12 @@ static const sc_field firms_fields[] = {
     FP("quality_weight", quality_weight, 0, 0.5, 0, 20, "exponent", "of productivity (quality) in competitiveness"),
     FP("trade_cost", trade_cost, 0, 0.1, 0, 10, "fraction", "ad-valorem cost of selling abroad"),
     FP("cost_pressure", cost_pressure, 0, 0, 0, 5, "elasticity",
-       "of a country's producer cost level to its share of world real output (units at start-year prices) over its "
-       "share of world GDP, against the start"),
+       "of a country's producer cost level to its share of the world's factor use in the technologies (units x unit "
+       "cost before the cost level) over its share of the world's factor supply (cost_pressure_skill), against the start"),
+    FP("cost_pressure_skill", cost_pressure_skill, 0, 0.5, 0, 1, "fraction",
+       "weight of skilled labour (the country's researchers) in its factor supply to the technologies, against which "
+       "cost_pressure measures its industry; the rest is its economy (GDP): supply = GDP share^(1 - w) x researcher "
+       "share^w"),
     FP("cost_adjust", cost_adjust, SC_MIN_EXCL, 0.5, 0, 100, "per year",
        "speed at which a country's factor-market pressure (cost_pressure) follows its industry's size (share of the "
        "gap closed a year): wages and input prices follow over a year or two, not every step"),

@@ -1151,6 +1151,52 @@ static void test_cost_pressure_limits_growth(void **state)
     tr_scenario_destroy(b);
 }
 
+/* The factor supply cost_pressure measures an industry against: AA's R&D
+ * intensity doubles from 2002, so its researchers grow faster than BB's
+ * (GDPs alike; imitation, commercialization and firm research off, so
+ * research reaches firms through nothing else). With the factor supply all
+ * skilled labour (cost_pressure_skill 1) AA's cost level ends lower and its
+ * share of world sales higher than with the supply all GDP (0); BB's cost
+ * level higher (AA's researchers also rise with its firms' R&D, which
+ * business R&D counts, so they differ a little between the two). Four
+ * seeds, means. */
+static void test_cost_pressure_skill_supply(void **state)
+{
+    (void)state;
+    enum { NS = 4 };
+    double cost[2][2] = {{0}}, share[2] = {0}, staff[2] = {0};
+    for (int v = 0; v < 2; v++) {
+        const char *sets[] = {"countries.AA.rd_intensity={2000: 0.02, 2002: 0.04}", "parameters.firms.cost_pressure=1",
+                              v ? "parameters.firms.cost_pressure_skill=1" : "parameters.firms.cost_pressure_skill=0",
+                              "parameters.firms.replicator_speed=0.5"};
+        tr_scenario *s = alike(sets, 4);
+        fm_run *r = malloc(sizeof *r);
+        assert_true(r != NULL);
+        for (int i = 0; i < NS; i++) {
+            run_mech(s, (uint64_t)(i + 1), r, NULL, NULL);
+            for (int c = 0; c < 2; c++)
+                cost[v][c] += r->y[MY - 1].ct[c][0][T_UC] / NS;
+            share[v] += r->y[MY - 1].ct[0][0][T_WS] / NS;
+        }
+        tr_sim *sim = make_sim(s, 1);
+        while (tr_sim_current_step(sim) < tr_scenario_n_steps(s)) {
+            const tr_year_report *rep;
+            assert_true(tr_sim_step(sim, &rep) >= 0);
+        }
+        staff[v] = sim->tal.H[0] / sim->tal.H[1];
+        tr_sim_destroy(sim);
+        free(r);
+        tr_scenario_destroy(s);
+    }
+    print_message("factor supply: AA/BB researchers 2009 %.2f; AA unit cost of T1 %.4f (GDP) vs %.4f (researchers), "
+                  "BB %.4f vs %.4f; AA's world share %.3f vs %.3f\n",
+                  staff[1], cost[0][0], cost[1][0], cost[0][1], cost[1][1], share[0], share[1]);
+    assert_true(staff[1] > 1.2);
+    assert_true(cost[1][0] < 0.97 * cost[0][0]);
+    assert_true(cost[1][1] > cost[0][1]);
+    assert_true(share[1] > share[0] + 0.02);
+}
+
 /* Mean competitiveness q^0.5 / price of AA's and BB's firms in T1 after
  * the first step (the default weights). */
 /* Selection is bounded: with appeals fixed (appeal_adjust 0), AA's firms start 30% more productive than
@@ -1972,6 +2018,7 @@ int main(void)
         cmocka_unit_test(test_commercialization_counts_new_knowledge),
         cmocka_unit_test(test_cohorts_smooth_shares),
         cmocka_unit_test(test_cost_pressure_limits_growth),
+        cmocka_unit_test(test_cost_pressure_skill_supply),
         cmocka_unit_test(test_parity_start_is_rest_point),
         cmocka_unit_test(test_loss_makers_exit_soes_bailed_out),
         cmocka_unit_test(test_local_subsidy_raises_entry),

@@ -177,43 +177,57 @@ static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx
 /* Producers' cost level of each country this step: its input path (wages,
  * prices; `firms.cost`) times the pressure its industry puts on its factor
  * markets, (spec / spec_0)^cost_pressure, where spec is the country's share
- * of world output of the technologies (last step, in units valued at each
- * technology's start-year price: real output, so that cheaper products do
- * not count as a smaller industry) over its share of world GDP, and spec_0
- * that of the first step with output: an industry that grows faster than
- * its economy bids up wages and inputs (upward-sloping factor supply), one
- * that shrinks relative to it releases them. It moves relative costs, not
- * the world's level as such (shares, not levels; exactly neutral only at
- * cost_pressure 1). The pressure follows the industry's size gradually:
- * its log moves toward log(spec / spec_0) by min(1, cost_adjust x dt) of the
- * gap a step (wages and input prices are reset about once a year). At once,
- * a step's high output raised the next step's costs enough to cut output
- * below the level that set them: a two-step cycle of the cost level. */
-static void cost_levels(tr_markets *mk, const sim_ctx *run, double year)
+ * of the world's factor use in the technologies over its share of the
+ * world's factor supply, and spec_0 that of the first step with output: an
+ * industry that grows faster than the factors it draws on bids up wages and
+ * inputs (upward-sloping factor supply), one that shrinks relative to them
+ * releases them. Factor use is last step's units times unit cost before
+ * the cost level (the inputs the output took, at the country's own input
+ * prices of its path), so neither a product whose price fell (learning)
+ * nor one whose price held counts for more than the inputs it takes (units
+ * valued at start-year prices counted a product whose price fell 99% a
+ * hundred times over). Factor supply is the geometric mix GDP share^(1 -
+ * w) x researcher share^w, w = cost_pressure_skill: skilled labour (the
+ * country's researchers, talent.c) and the rest of its economy. It moves
+ * relative costs, not the world's level as such (shares, not levels). The
+ * pressure follows the industry's size gradually: its log moves toward
+ * log(spec / spec_0) by min(1, cost_adjust x dt) of the gap a step (wages
+ * and input prices are reset about once a year). At once, a step's high
+ * output raised the next step's costs enough to cut output below the level
+ * that set them: a two-step cycle of the cost level. A country without
+ * researchers or GDP keeps its pressure. */
+static void cost_levels(tr_markets *mk, const sim_ctx *run, const tr_talent *tal, double year)
 {
     const tr_scenario *s = run->s;
     const int nc = run->nc, nk = run->nk;
-    const double eta = s->params.firms.cost_pressure;
+    const double eta = s->params.firms.cost_pressure, w = s->params.firms.cost_pressure_skill;
     const double h = clampd(s->params.firms.cost_adjust * run->dt, 0, 1);
-    double world = 0;
+    double use = 0, staff = 0;
     for (int i = 0; i < nc * nk; i++)
-        world += mk->ct_ysum[i] * mk->k_price0[i % nk];
+        use += mk->ct_costsum[i] / mk->c_costlvl[i / nk];
+    for (int c = 0; c < nc; c++)
+        staff += tal->H[c] > 0 ? tal->H[c] : 0;
     for (int c = 0; c < nc; c++) {
         double lvl = tr_path_at(&s->countries[c].firms.cost, year);
-        double real = 0;
+        double own = 0;
         for (int k = 0; k < nk; k++)
-            real += mk->ct_ysum[c * nk + k] * mk->k_price0[k];
-        double spec = world > 0 && mk->gdp_share[c] > 0 ? real / world / mk->gdp_share[c] : 0;
+            own += mk->ct_costsum[c * nk + k];
+        own /= mk->c_costlvl[c];
+        const double hs = staff > 0 && tal->H[c] > 0 ? tal->H[c] / staff : 0;
+        const double supply = w <= 0 ? mk->gdp_share[c]
+                              : w >= 1 ? hs
+                                       : (hs > 0 ? exp((1 - w) * log(mk->gdp_share[c]) + w * log(hs)) : 0);
+        const double spec = use > 0 && supply > 0 ? own / use / supply : 0;
         if (spec > 0 && isnan(mk->c_spec0[c]))
             mk->c_spec0[c] = spec; /* c_press is 0 from market_start: the pressure starts at 1 */
         /* once set, an industry that stopped producing moves toward the
          * lower bound, not back to its input path */
-        if (mk->c_spec0[c] > 0) {
+        if (mk->c_spec0[c] > 0 && supply > 0) {
             double z = log(clampd(spec / mk->c_spec0[c], MARKET_PRESSURE_MIN, MARKET_PRESSURE_MAX));
             mk->c_press[c] += h * (z - mk->c_press[c]);
-            if (eta != 0)
-                lvl *= exp(eta * mk->c_press[c]);
         }
+        if (eta != 0 && mk->c_spec0[c] > 0)
+            lvl *= exp(eta * mk->c_press[c]);
         mk->c_costlvl[c] = lvl;
     }
 }
@@ -436,7 +450,7 @@ static void self_sufficiency(tr_markets *mk, const sim_ctx *run, const tr_policy
 }
 
 int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_policy *pol, const tr_budgets *bud,
-                const tr_localgov *lg, tr_arena *scratch, double year)
+                const tr_talent *tal, const tr_localgov *lg, tr_arena *scratch, double year)
 {
     const tr_scenario *s = run->s;
     const tr_params_firms *P = &s->params.firms;
@@ -515,7 +529,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     memset(mk->ct_xsum, 0, sizeof(double) * (size_t)(nc * nk));
     memset(mk->k_xsum, 0, sizeof(double) * (size_t)nk);
     memset(mk->k_xn, 0, sizeof(double) * (size_t)nk);
-    cost_levels(mk, run, year);
+    cost_levels(mk, run, tal, year);
     /* Costs, prices and competitiveness. */
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])

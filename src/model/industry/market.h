@@ -7,6 +7,7 @@
 #include "model/industry/localgov.h"
 #include "model/policy/policy.h"
 #include "model/research/budget.h"
+#include "model/research/talent.h"
 #include "model/context.h"
 
 struct tr_markets {
@@ -52,7 +53,7 @@ struct tr_markets {
     /* per country [nc] */
     double *gdp_share;         /* demand shares */
     double *c_costlvl;         /* producers' cost level this step: input path x factor-market pressure */
-    double *c_spec0;           /* first step's share of world real output over share of world GDP */
+    double *c_spec0;           /* first step's share of world factor use over share of world factor supply (GDP, researchers) */
     double *c_press;           /* log of the factor-market pressure, following log(spec / spec0) at cost_adjust */
     double *c_cost0;           /* producers' cost level at the start (overheads grow with the cost level) */
     /* yearly accounts [nc*nk], US$ bn (units where _u) */
@@ -81,7 +82,7 @@ size_t market_scratch_bytes(const tr_scenario *s, size_t nf);
  * population (sets the firms' market state). */
 void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_budgets *bud);
 int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_policy *pol, const tr_budgets *bud,
-                const tr_localgov *lg, tr_arena *scratch, double year);
+                const tr_talent *tal, const tr_localgov *lg, tr_arena *scratch, double year);
 /* Revenue of a typical full firm of country c in technology k (i = c*nk + k)
  * this step, US$ bn a year: its national industry's revenue per full firm at
  * the start (an SME counting FIRMS_SIZE_SME), grown with the technology's
