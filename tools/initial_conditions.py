@@ -88,8 +88,9 @@ def main():
             continue
         c, y = r["country_iso3"], int(r["year"])
         b = ISO.get(c, "EU" if c in EU27 else "ROW")
-        if e > 0:
-            wage[(b, y)] += g * (g * p * l / e)  # compensation per worker, weighted by output (as the price level)
+        if e <= 0:
+            continue  # no workers reported: no wage to weigh (and its output left out of every sum)
+        wage[(b, y)] += g * (g * p * l / e)  # compensation per worker, weighted by output (as the price level)
         nom[(b, y)] += g * p
         ppp[(b, y)] += g
 

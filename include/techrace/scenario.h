@@ -208,7 +208,7 @@ typedef struct tr_params_firms {
     double price_weight;        /* `price_weight`: exponent of price in competitiveness */
     double quality_weight;      /* `quality_weight`: exponent of productivity (quality) in competitiveness */
     double trade_cost;          /* `trade_cost`: ad-valorem cost of selling abroad */
-    double cost_pressure;       /* `cost_pressure`: elasticity of the cost level to the industry's size against the economy */
+    double cost_pressure;       /* `cost_pressure`: elasticity of the cost level to the industry's factor use against its factor supply */
     double cost_pressure_skill; /* `cost_pressure_skill`: weight of researchers (skilled labour) in a bloc's factor supply, the rest its GDP */
     double cost_adjust;         /* `cost_adjust`: speed of the cost level toward that pressure, per year */
     double markup;              /* `markup`: price over unit cost in a concentrated market at full utilization */

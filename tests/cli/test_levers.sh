@@ -51,7 +51,7 @@ check "joint research -> EU ML knowledge" tools/levers/us-eu-joint-ai.yaml -- kn
 check "guidance fund -> money invested" --set-b 'countries.CN.guidance_fund*=2' -- fund_invested country CN - 2018 +
 # the general fund lowered China's share while the factor-market pressure valued output at start-year
 # prices (docs/LEVERS.md); with factor use against GDP and researchers: +0.11 points [0.107, 0.114] (8 runs)
-check "guidance fund -> CN sales share" --set-b 'countries.CN.guidance_fund*=2' -- sales_share country CN - 2020 +
+check8 "guidance fund -> CN sales share" --set-b 'countries.CN.guidance_fund*=2' -- sales_share country CN - 2020 +
 check "IC Big Fund -> CN chip share" --set-b 'events.cn_big_fund_1.budget*=2' --set-b 'events.cn_big_fund_2.budget*=2' -- world_share country_tech CN T23 2020 +
 # firm R&D moves shares within a decade; by 2035 the fitted model's fast imitation and factor-market
 # pressure have eroded the effect to within noise (docs/LEVERS.md reports both years)

@@ -1121,8 +1121,8 @@ static void test_cohorts_smooth_shares(void **state)
 
 /* Factor-market pressure: AA's firms start 30% more productive than
  * competitiveness parity, so AA gains share; with cost_pressure 1 its cost
- * level rises as its industry outgrows its economy (the two GDPs are alike)
- * and it gains less. */
+ * level rises as its industry outgrows its factor supply (the two GDPs and
+ * researcher pools are alike) and it gains less. */
 static void test_cost_pressure_limits_growth(void **state)
 {
     (void)state;
@@ -1151,6 +1151,14 @@ static void test_cost_pressure_limits_growth(void **state)
     tr_scenario_destroy(b);
 }
 
+/* step_fn: AA's researchers over BB's at the step (the last one is kept). */
+static void staff_ratio(void *ctx, const tr_sim *sim, int step, double year)
+{
+    (void)step;
+    (void)year;
+    *(double *)ctx = sim->tal.H[0] / sim->tal.H[1];
+}
+
 /* The factor supply cost_pressure measures an industry against: AA's R&D
  * intensity doubles from 2002, so its researchers grow faster than BB's
  * (GDPs alike; imitation, commercialization and firm research off, so
@@ -1164,7 +1172,7 @@ static void test_cost_pressure_skill_supply(void **state)
 {
     (void)state;
     enum { NS = 4 };
-    double cost[2][2] = {{0}}, share[2] = {0}, staff[2] = {0};
+    double cost[2][2] = {{0}}, share[2] = {0}, staff[2] = {0}; /* staff: AA's researchers over BB's, last seed */
     for (int v = 0; v < 2; v++) {
         const char *sets[] = {"countries.AA.rd_intensity={2000: 0.02, 2002: 0.04}", "parameters.firms.cost_pressure=1",
                               v ? "parameters.firms.cost_pressure_skill=1" : "parameters.firms.cost_pressure_skill=0",
@@ -1173,18 +1181,11 @@ static void test_cost_pressure_skill_supply(void **state)
         fm_run *r = malloc(sizeof *r);
         assert_true(r != NULL);
         for (int i = 0; i < NS; i++) {
-            run_mech(s, (uint64_t)(i + 1), r, NULL, NULL);
+            run_mech(s, (uint64_t)(i + 1), r, staff_ratio, &staff[v]);
             for (int c = 0; c < 2; c++)
                 cost[v][c] += r->y[MY - 1].ct[c][0][T_UC] / NS;
             share[v] += r->y[MY - 1].ct[0][0][T_WS] / NS;
         }
-        tr_sim *sim = make_sim(s, 1);
-        while (tr_sim_current_step(sim) < tr_scenario_n_steps(s)) {
-            const tr_year_report *rep;
-            assert_true(tr_sim_step(sim, &rep) >= 0);
-        }
-        staff[v] = sim->tal.H[0] / sim->tal.H[1];
-        tr_sim_destroy(sim);
         free(r);
         tr_scenario_destroy(s);
     }
@@ -1195,6 +1196,70 @@ static void test_cost_pressure_skill_supply(void **state)
     assert_true(cost[1][0] < 0.97 * cost[0][0]);
     assert_true(cost[1][1] > cost[0][1]);
     assert_true(share[1] > share[0] + 0.02);
+}
+
+/* step_fn for test_cost_pressure_counts_inputs: AA's cost level over its
+ * input path (1), and AA's share of world output valued at start-year prices,
+ * at the step (the last one is kept). */
+typedef struct {
+    double press, real_share;
+} press_probe;
+
+static void probe_press(void *ctx, const tr_sim *sim, int step, double year)
+{
+    (void)step;
+    (void)year;
+    press_probe *p = ctx;
+    const tr_markets *mk = &sim->mk;
+    double aa = 0, all = 0;
+    for (int i = 0; i < MC * MK; i++) {
+        double v = mk->ct_ysum[i] * mk->k_price0[i % MK];
+        all += v;
+        aa += i < MK ? v : 0;
+    }
+    p->press = mk->c_costlvl[0];
+    p->real_share = all > 0 ? aa / all : 0;
+}
+
+/* The factor-market pressure counts the inputs an industry takes, not its
+ * units at start-year prices: AA specialises in T1, whose unit cost falls
+ * along a steep learning curve (learning rate 0.4, floor 0.001) while
+ * buyers spend the same on it (price elasticity 1), BB in T2 (no learning).
+ * AA's units at start-year prices rise from half the world's to ~58%, but
+ * the inputs they take do not, so with cost_pressure 1 AA's cost level
+ * stays within 3% of its input path (units at start-year prices would have
+ * raised it by the share's rise, over 10%). Four seeds. */
+static void test_cost_pressure_counts_inputs(void **state)
+{
+    (void)state;
+    enum { NS = 4 };
+    const char *sets[] = {"technologies.T1.learning_rate=0.4", "technologies.T1.cost_floor=0.001",
+                          "technologies.T1.price_elasticity=1", "technologies.T2.learning_rate=0",
+                          "technologies.T2.price_elasticity=1", "countries.AA.industry_strength={T1: 1.8, T2: 0.2}",
+                          "countries.BB.industry_strength={T1: 0.2, T2: 1.8}", "parameters.firms.cost_pressure=1"};
+    tr_scenario *s = alike(sets, 8);
+    double press = 0, share0 = 0, share1 = 0;
+    for (int i = 0; i < NS; i++) {
+        press_probe first = {0, 0}, last = {0, 0};
+        tr_sim *sim = make_sim(s, (uint64_t)(i + 1));
+        const int ns = tr_scenario_n_steps(s);
+        while (tr_sim_current_step(sim) < ns) {
+            const tr_year_report *rep;
+            assert_true(tr_sim_step(sim, &rep) >= 0);
+            probe_press(tr_sim_current_step(sim) == 2 ? (void *)&first : (void *)&last, sim, 0, 0);
+        }
+        tr_sim_destroy(sim);
+        press += last.press / NS;
+        share0 += first.real_share / NS;
+        share1 += last.real_share / NS;
+    }
+    print_message("factor use: AA's share of world units at start-year prices %.3f (2000) -> %.3f (2009); its cost "
+                  "level over its path %.4f\n", share0, share1, press);
+    /* the start-price measure would have raised AA's cost level by its
+     * share's rise (cost_pressure 1): more than 10% */
+    assert_true(log(share1 / share0) > 0.1);
+    assert_true(fabs(log(press)) < 0.03);
+    tr_scenario_destroy(s);
 }
 
 /* Mean competitiveness q^0.5 / price of AA's and BB's firms in T1 after
@@ -2019,6 +2084,7 @@ int main(void)
         cmocka_unit_test(test_cohorts_smooth_shares),
         cmocka_unit_test(test_cost_pressure_limits_growth),
         cmocka_unit_test(test_cost_pressure_skill_supply),
+        cmocka_unit_test(test_cost_pressure_counts_inputs),
         cmocka_unit_test(test_parity_start_is_rest_point),
         cmocka_unit_test(test_loss_makers_exit_soes_bailed_out),
         cmocka_unit_test(test_local_subsidy_raises_entry),

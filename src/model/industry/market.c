@@ -57,9 +57,11 @@
 #include <string.h>
 
 #include "model/industry/market.h"
+#include "model/research/talent.h"
 
-/* Range of a country's industry size against its economy, relative to the
- * start, that moves its cost level (cost_pressure): outside, no further. */
+/* Range of a country's industry size against its factor supply, relative
+ * to the start, that moves its cost level (cost_pressure): outside, no
+ * further. */
 #define MARKET_PRESSURE_MIN 0.01
 #define MARKET_PRESSURE_MAX 100.0
 /* Most of a firm's unit cost (per-output subsidies) or of its capex
@@ -174,6 +176,16 @@ static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx
     return fi->f_cum[f] + P->learning_spill * (home + P->learning_spill_foreign * (mk->k_cum[k] - home));
 }
 
+/* Country c's factor use last step: its output's unit costs with its cost
+ * level divided out (0 before the first step, when the level is still 0). */
+static double factor_use(const tr_markets *mk, int c, int nk)
+{
+    double sum = 0;
+    for (int k = 0; k < nk; k++)
+        sum += mk->ct_costsum[c * nk + k];
+    return mk->c_costlvl[c] > 0 ? sum / mk->c_costlvl[c] : 0;
+}
+
 /* Producers' cost level of each country this step: its input path (wages,
  * prices; `firms.cost`) times the pressure its industry puts on its factor
  * markets, (spec / spec_0)^cost_pressure, where spec is the country's share
@@ -181,21 +193,23 @@ static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx
  * world's factor supply, and spec_0 that of the first step with output: an
  * industry that grows faster than the factors it draws on bids up wages and
  * inputs (upward-sloping factor supply), one that shrinks relative to them
- * releases them. Factor use is last step's units times unit cost before
- * the cost level (the inputs the output took, at the country's own input
- * prices of its path), so neither a product whose price fell (learning)
- * nor one whose price held counts for more than the inputs it takes (units
- * valued at start-year prices counted a product whose price fell 99% a
- * hundred times over). Factor supply is the geometric mix GDP share^(1 -
- * w) x researcher share^w, w = cost_pressure_skill: skilled labour (the
- * country's researchers, talent.c) and the rest of its economy. It moves
- * relative costs, not the world's level as such (shares, not levels). The
+ * releases them. Factor use is last step's units times unit cost with the
+ * cost level (input path and pressure) divided out: the inputs the output
+ * took, at common input prices, so a product whose price fell (learning)
+ * counts for the inputs it still takes (units valued at start-year prices
+ * counted a product whose price fell 99% a hundred times over). Factor
+ * supply is this step's GDP share^(1 - w) x researcher share^w, w =
+ * cost_pressure_skill: skilled labour (the country's researchers after
+ * talent_step; those paid by business R&D included) and the rest of its
+ * economy. It moves relative costs, not the world's level as such (shares,
+ * not levels). The
  * pressure follows the industry's size gradually: its log moves toward
  * log(spec / spec_0) by min(1, cost_adjust x dt) of the gap a step (wages
  * and input prices are reset about once a year). At once, a step's high
  * output raised the next step's costs enough to cut output below the level
  * that set them: a two-step cycle of the cost level. A country without
- * researchers or GDP keeps its pressure. */
+ * researchers or GDP keeps its pressure. Before the first step's output
+ * (cost levels still 0) there is nothing to measure. */
 static void cost_levels(tr_markets *mk, const sim_ctx *run, const tr_talent *tal, double year)
 {
     const tr_scenario *s = run->s;
@@ -204,20 +218,17 @@ static void cost_levels(tr_markets *mk, const sim_ctx *run, const tr_talent *tal
     const double h = clampd(s->params.firms.cost_adjust * run->dt, 0, 1);
     double use = 0, staff = 0;
     for (int i = 0; i < nc * nk; i++)
-        use += mk->ct_costsum[i] / mk->c_costlvl[i / nk];
+        if (mk->c_costlvl[i / nk] > 0)
+            use += mk->ct_costsum[i] / mk->c_costlvl[i / nk];
     for (int c = 0; c < nc; c++)
         staff += tal->H[c] > 0 ? tal->H[c] : 0;
     for (int c = 0; c < nc; c++) {
         double lvl = tr_path_at(&s->countries[c].firms.cost, year);
-        double own = 0;
-        for (int k = 0; k < nk; k++)
-            own += mk->ct_costsum[c * nk + k];
-        own /= mk->c_costlvl[c];
         const double hs = staff > 0 && tal->H[c] > 0 ? tal->H[c] / staff : 0;
         const double supply = w <= 0 ? mk->gdp_share[c]
                               : w >= 1 ? hs
                                        : (hs > 0 ? exp((1 - w) * log(mk->gdp_share[c]) + w * log(hs)) : 0);
-        const double spec = use > 0 && supply > 0 ? own / use / supply : 0;
+        const double spec = use > 0 && supply > 0 ? factor_use(mk, c, nk) / use / supply : 0;
         if (spec > 0 && isnan(mk->c_spec0[c]))
             mk->c_spec0[c] = spec; /* c_press is 0 from market_start: the pressure starts at 1 */
         /* once set, an industry that stopped producing moves toward the

@@ -7,7 +7,6 @@
 #include "model/industry/localgov.h"
 #include "model/policy/policy.h"
 #include "model/research/budget.h"
-#include "model/research/talent.h"
 #include "model/context.h"
 
 struct tr_markets {
