@@ -64,6 +64,9 @@ check "firm R&D share -> US R&D intensity" --set-b 'countries.US.firms.rd_share*
 check "commercialization -> CN sales share" --set-b 'countries.CN.commercialization*=2' -- sales_share country CN - 2035 +
 # the vacant posts refill as the pipeline grows: the fall is largest a few years after the restriction
 check "visa restriction -> US high-impact papers" scenarios/us-visa-cn.yaml -- hi_papers country US - 2021 -
+# fewer researchers are a smaller skilled factor supply for the US industry (cost_pressure_skill):
+# -0.14 points [-0.15, -0.13] in 2021 (4 runs)
+check "visa restriction -> US sales share" scenarios/us-visa-cn.yaml -- sales_share country US - 2021 -
 check "tariff -> US battery imports" tools/levers/us-tariff-cn-batteries.yaml -- imports country_tech US T43 2025 -
 check "tariff -> US battery buyer price" tools/levers/us-tariff-cn-batteries.yaml -- buyer_price country_tech US T43 2025 +
 check "tariff -> US battery consumption" tools/levers/us-tariff-cn-batteries.yaml -- consumption country_tech US T43 2025 -
