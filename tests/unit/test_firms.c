@@ -1198,18 +1198,20 @@ static void test_cost_pressure_skill_supply(void **state)
     assert_true(share[1] > share[0] + 0.02);
 }
 
-/* step_fn for test_cost_pressure_counts_inputs: AA's cost level over its
- * input path (1), and AA's share of world output valued at start-year prices,
- * at the step (the last one is kept). */
+/* AA's cost level over its input path (1), and AA's share of world output
+ * valued at start-year prices, at one step. */
 typedef struct {
     double press, real_share;
 } press_probe;
 
+/* step_fn for test_cost_pressure_counts_inputs: ctx is press_probe[2], the
+ * second step's (the first with output) and the last step's. */
 static void probe_press(void *ctx, const tr_sim *sim, int step, double year)
 {
-    (void)step;
     (void)year;
-    press_probe *p = ctx;
+    if (step < 1)
+        return;
+    press_probe *p = (press_probe *)ctx + (step > 1);
     const tr_markets *mk = &sim->mk;
     double aa = 0, all = 0;
     for (int i = 0; i < MC * MK; i++) {
@@ -1238,21 +1240,17 @@ static void test_cost_pressure_counts_inputs(void **state)
                           "technologies.T2.price_elasticity=1", "countries.AA.industry_strength={T1: 1.8, T2: 0.2}",
                           "countries.BB.industry_strength={T1: 0.2, T2: 1.8}", "parameters.firms.cost_pressure=1"};
     tr_scenario *s = alike(sets, 8);
+    fm_run *r = malloc(sizeof *r);
+    assert_true(r != NULL);
     double press = 0, share0 = 0, share1 = 0;
     for (int i = 0; i < NS; i++) {
-        press_probe first = {0, 0}, last = {0, 0};
-        tr_sim *sim = make_sim(s, (uint64_t)(i + 1));
-        const int ns = tr_scenario_n_steps(s);
-        while (tr_sim_current_step(sim) < ns) {
-            const tr_year_report *rep;
-            assert_true(tr_sim_step(sim, &rep) >= 0);
-            probe_press(tr_sim_current_step(sim) == 2 ? (void *)&first : (void *)&last, sim, 0, 0);
-        }
-        tr_sim_destroy(sim);
-        press += last.press / NS;
-        share0 += first.real_share / NS;
-        share1 += last.real_share / NS;
+        press_probe at[2] = {{0, 0}, {0, 0}};
+        run_mech(s, (uint64_t)(i + 1), r, probe_press, at);
+        press += at[1].press / NS;
+        share0 += at[0].real_share / NS;
+        share1 += at[1].real_share / NS;
     }
+    free(r);
     print_message("factor use: AA's share of world units at start-year prices %.3f (2000) -> %.3f (2009); its cost "
                   "level over its path %.4f\n", share0, share1, press);
     /* the start-price measure would have raised AA's cost level by its

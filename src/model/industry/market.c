@@ -202,10 +202,9 @@ static double factor_use(const tr_markets *mk, int c, int nk)
  * cost_pressure_skill: skilled labour (the country's researchers after
  * talent_step; those paid by business R&D included) and the rest of its
  * economy. It moves relative costs, not the world's level as such (shares,
- * not levels). The
- * pressure follows the industry's size gradually: its log moves toward
- * log(spec / spec_0) by min(1, cost_adjust x dt) of the gap a step (wages
- * and input prices are reset about once a year). At once, a step's high
+ * not levels). The pressure follows the industry's size gradually: its log
+ * moves toward log(spec / spec_0) by min(1, cost_adjust x dt) of the gap a
+ * step (wages and input prices are reset about once a year). At once, a step's high
  * output raised the next step's costs enough to cut output below the level
  * that set them: a two-step cycle of the cost level. A country without
  * researchers or GDP keeps its pressure. Before the first step's output
