@@ -199,6 +199,7 @@ typedef struct tr_params_firms {
     double imitation_rate;      /* `imitation_rate`: imitation chances a year at full absorptive capacity and openness */
     double imitation_elasticity; /* `imitation_elasticity`: of the imitation rate to R&D relative to the reference */
     double imitation_catchup;   /* `imitation_catchup`: share of the gap to the frontier closed by one imitation */
+    double embodied_catchup;    /* `embodied_catchup`: share of the gap to the frontier new capacity closes (technology embodied in equipment) */
     double absorptive_elasticity; /* `absorptive_elasticity`: of the imitation rate to national knowledge / frontier */
     double learning_spill;      /* `learning_spill`: weight of the national industry's experience in a firm's own */
     double learning_spill_foreign; /* `learning_spill_foreign`: weight of foreign industries' experience, relative */
@@ -274,7 +275,9 @@ typedef struct tr_params {
     X(TR_EV_INVESTMENT_SCREENING, "investment_screening", \
       "blocks the share `severity` of foreign-invested entry into the actor's `technologies`") \
     X(TR_EV_GUIDANCE_FUND, "guidance_fund", \
-      "a guidance fund dedicated to `technologies` (e.g. China's IC Big Fund): `budget` US$ bn a year of equity, split evenly over them and invested each year-end in the largest firms of the actor there, on top of the country's `guidance_fund` money; the equity pays for R&D over `parameters.firms.fund_horizon` years")
+      "a guidance fund dedicated to `technologies` (e.g. China's IC Big Fund): `budget` US$ bn a year of equity, split evenly over them and invested each year-end in the largest firms of the actor there, on top of the country's `guidance_fund` money; the equity pays for R&D over `parameters.firms.fund_horizon` years") \
+    X(TR_EV_EXPORT_CONTROL, "export_control", \
+      "the actor's firms may not sell `technologies` to buyers in `countries`, in the share `severity` (1: no licences), and the targets' firms lose that share of their access to the technology embodied in the actor's equipment and products (the frontier they imitate and install, when the actor's firms hold it); blocked demand moves to the targets' own and third-country suppliers. A material export ban is an export control by the producer (e.g. China on T15); allies who join enact their own event")
 
 typedef enum tr_event_kind {
 #define TR_EVENT_KIND_ENUM_(e, name, doc) e,

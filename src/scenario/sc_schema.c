@@ -329,6 +329,10 @@ static const sc_field firms_fields[] = {
        "of the imitation rate to a firm's R&D relative to the reference (absorptive capacity)"),
     FP("imitation_catchup", imitation_catchup, 0, 0.2, 0, 1, "fraction",
        "share of the gap to the frontier closed by one imitation"),
+    FP("embodied_catchup", embodied_catchup, 0, 0, 0, 1, "fraction",
+       "share of the gap between a firm's productivity and its technology's frontier that its new capacity closes "
+       "(production technology embodied in equipment bought on the world market): q moves by embodied_catchup x "
+       "(frontier - q) x new capacity / capacity"),
     FP("absorptive_elasticity", absorptive_elasticity, 0, 0.5, 0, 5, "elasticity",
        "of the imitation rate to the country's knowledge intensity in the technology (stock per GDP) relative to the "
        "most knowledge-intensive country's"),
@@ -437,6 +441,7 @@ static const sc_schema params_schema = {"parameters", sizeof(tr_params), params_
 #define EV_BUY K(TR_EV_BUY_DOMESTIC)
 #define EV_SCREEN K(TR_EV_INVESTMENT_SCREENING)
 #define EV_FUND K(TR_EV_GUIDANCE_FUND)
+#define EV_XC K(TR_EV_EXPORT_CONTROL)
 #define KIND_QUOTED_(e, name, doc) "`" name "`, "
 #define EVNUM(key, mem, fl, d, lo, hi, kinds, unit, doc) ENUM(tr_event, key, mem, fl, d, lo, hi, kinds, unit, doc)
 
@@ -452,14 +457,14 @@ static const sc_field event_fields[] = {
     {"end", SC_F_YEAR, offsetof(tr_event, end), 0, SC_DEF_INF, 0, 1900, 2201, 0, 0, 0, NULL, "year",
      "exclusive end, after `start`; absent = never ends"},
     {"countries", SC_F_REFLIST, offsetof(tr_event, countries), offsetof(tr_event, n_countries), 0, 0, 1,
-     1000, SC_REF_COUNTRY, EV_VISA | EV_JOINT | EV_TARIFF, EV_VISA | EV_JOINT, NULL, "-",
-     "country ids: the targets (visa_restriction; tariff, where none = every other country) or partners "
-     "(joint_research); not the actor"},
+     1000, SC_REF_COUNTRY, EV_VISA | EV_JOINT | EV_TARIFF | EV_XC, EV_VISA | EV_JOINT | EV_XC, NULL, "-",
+     "country ids: the targets (visa_restriction, export_control; tariff, where none = every other country) or "
+     "partners (joint_research); not the actor"},
     {"technologies", SC_F_TECHLIST, offsetof(tr_event, techs), offsetof(tr_event, n_techs), SC_DEF_ALL, 0, 1, 10000,
-     SC_REF_TECH, EV_MEGA | EV_PRIO | EV_JOINT | EV_SUB | EV_SS | EV_TARIFF | EV_BUY | EV_SCREEN | EV_FUND,
-     EV_MEGA | EV_PRIO | EV_SS | EV_FUND, NULL, "-",
+     SC_REF_TECH, EV_MEGA | EV_PRIO | EV_JOINT | EV_SUB | EV_SS | EV_TARIFF | EV_BUY | EV_SCREEN | EV_FUND | EV_XC,
+     EV_MEGA | EV_PRIO | EV_SS | EV_FUND | EV_XC, NULL, "-",
      "technology ids, category ids (all their technologies) or `all`; required for megaproject, "
-     "priority_list, self_sufficiency_target and guidance_fund, default all for the others"},
+     "priority_list, self_sufficiency_target, guidance_fund and export_control, default all for the others"},
     EVNUM("rd_intensity_scale", rd_intensity_scale, SC_MIN_EXCL, 1, 0, 10, EV_RD, "factor",
           "multiplies the actor's R&D intensity"),
     EVNUM("basic_share_add", basic_share_add, 0, 0, -1, 1, EV_RD, "fraction",
@@ -479,9 +484,11 @@ static const sc_field event_fields[] = {
           "relative rise of the diaspora return rate (0.5 = +50%)"),
     EVNUM("attract_boost", attract_boost, 0, 0, 0, 100, EV_TAL, "relative",
           "relative rise of attractiveness to foreign researchers"),
-    EVNUM("severity", severity, 0, 0.5, 0, 1, EV_VISA | EV_SCREEN, "fraction",
+    EVNUM("severity", severity, 0, 0.5, 0, 1, EV_VISA | EV_SCREEN | EV_XC, "fraction",
           "visa_restriction: share of researcher flows from `countries` to the actor that is blocked; "
-          "investment_screening: share of foreign-invested entry into the actor that is blocked"),
+          "investment_screening: share of foreign-invested entry into the actor that is blocked; "
+          "export_control: share of the actor's sales of `technologies` to `countries` that is denied, and of "
+          "the targets' access to the technology the actor's firms embody"),
     EVNUM("knowledge_share", knowledge_share, 0, 0.2, 0, 1, EV_JOINT, "fraction",
           "extra share of the partners' new knowledge exchanged"),
     {"local", SC_F_BOOL, offsetof(tr_event, local), 0, 0, 0, 0, 1, 0, EV_SUB, 0, NULL, "-",

@@ -13,6 +13,11 @@
  *     AA's buyer price index and lowers its quantity;
  *   - exports, consumption, production and imports equal the sums of the
  *     trade table, every year;
+ *   - an export control of AA on BB in T1 stops AA's sales of T1 to BB
+ *     (severity 1), moves BB's purchases to its own and CC's firms, lowers
+ *     AA's production; and takes AA's lead out of BB's reach: BB's firms
+ *     imitate and install toward the best of BB's and CC's firms, so where AA
+ *     leads, BB's productivity in T1 ends lower against CC's;
  *   - with a learning floor, no firm's unit cost falls below cost_floor x
  *     its country's cost level after a long run of fast learning (and the
  *     floor binds: without it cost falls well below). */
@@ -249,6 +254,116 @@ static void test_tariff_cuts_imports_raises_buyer_price_lowers_quantity(void **s
     tr_scenario_destroy(tar);
 }
 
+/* An export control of AA on BB in T1 (severity 1, from 2003), 2006. */
+static double m_aa_to_bb(const yr *y) { return y->trade_v[AA][BB][0]; }
+static double m_bb_dom(const yr *y) { return y->trade_u[BB][BB][0] / units_bought(y, BB, 0); }
+static double m_bb_from_cc(const yr *y) { return y->trade_u[CC][BB][0] / units_bought(y, BB, 0); }
+static double m_aa_prod(const yr *y) { return y->prod[AA][0]; }
+
+static const char *XC_EVENT = "events:\n"
+                              "  - {id: x, type: export_control, actor: AA, start: 2003, countries: [BB],\n"
+                              "     technologies: [T1], severity: 1}\n";
+
+static void test_export_control_stops_sales_and_moves_purchases(void **state)
+{
+    (void)state;
+    tr_scenario *base = load("1", NULL, NULL, 0);
+    tr_scenario *xc = load("1", XC_EVENT, NULL, 0);
+    yr (*a)[NY] = calloc(SEEDS, sizeof *a), (*b)[NY] = calloc(SEEDS, sizeof *b);
+    assert_true(a && b);
+    run_arms(base, xc, 500, a, b);
+    for (int r = 0; r < SEEDS; r++) { /* the same world before it; none of AA's T1 reaches BB after */
+        close_to(a[r][2].trade_v[AA][BB][0], b[r][2].trade_v[AA][BB][0]);
+        assert_true(a[r][6].trade_v[AA][BB][0] > 0);
+        assert_true(b[r][6].trade_v[AA][BB][0] == 0);
+        assert_true(b[r][6].trade_v[AA][BB][1] > 0); /* T2 is not controlled */
+    }
+    const int y = 6; /* 2006 */
+    double d;
+    int pos;
+    paired(a, b, y, m_aa_to_bb, "AA's T1 sales to BB (US$ bn)", &d, &pos);
+    assert_true(d < 0 && pos == 0);
+    paired(a, b, y, m_bb_dom, "domestic share of BB's purchases", &d, &pos);
+    assert_true(d > 0 && pos == SEEDS);
+    paired(a, b, y, m_bb_from_cc, "CC's share of BB's purchases", &d, &pos);
+    assert_true(d > 0 && pos == SEEDS);
+    paired(a, b, y, m_aa_prod, "AA's T1 production (US$ bn)", &d, &pos);
+    assert_true(d < 0 && pos == 0);
+    free(a);
+    free(b);
+    tr_scenario_destroy(base);
+    tr_scenario_destroy(xc);
+}
+
+/* AA's firms lead (productivity 3, the others 1); firms catch up by
+ * imitation and by installing new capacity (embodied_catchup 1) and, so that
+ * catch-up is the only change, do not innovate; the control is in force
+ * from the start (catch-up is fast here): under it BB's reachable frontier in T1 is the best of BB's and CC's firms at every step
+ * (CC's stays the world's), and BB's mean productivity in T1 at the end
+ * (2007), against CC's (the same in all but the control), is lower than
+ * without the control in every seed. Both end lower than without it: AA's
+ * firms, shut out of BB's market, hold a lower frontier. */
+static double mean_q(const tr_sim *sim, int c, int k)
+{
+    double s = 0, n = 0;
+    for (int f = 0; f < sim->fi.nf; f++)
+        if (sim->fi.f_alive[f] && sim->fi.f_country[f] == c && sim->fi.f_tech[f] == k) {
+            s += sim->fi.f_q[f];
+            n += 1;
+        }
+    return n > 0 ? s / n : 0;
+}
+
+static void run_frontier(const tr_scenario *s, uint64_t seed, int check, double *q_bb, double *q_cc)
+{
+    tr_sim *sim = make_sim(s, seed);
+    const int ns = tr_scenario_n_steps(s);
+    for (int st = 0; st < ns; st++) {
+        const tr_year_report *rep = NULL;
+        assert_true(tr_sim_step(sim, &rep) >= 0);
+        if (!check)
+            continue;
+        const tr_firms *fi = &sim->fi;
+        double free_best = fmax(fi->ct_best[BB * NK + 0], fi->ct_best[CC * NK + 0]);
+        close_to(fi->ct_front[BB * NK + 0], free_best);
+        close_to(fi->ct_front[CC * NK + 0], fi->k_frontier[0]);
+        close_to(fi->ct_front[BB * NK + 1], fi->k_frontier[1]); /* T2 is not controlled */
+        if (fi->ct_best[AA * NK + 0] > free_best)
+            assert_true(fi->ct_front[BB * NK + 0] < fi->k_frontier[0]);
+    }
+    *q_bb = mean_q(sim, BB, 0);
+    *q_cc = mean_q(sim, CC, 0);
+    tr_sim_destroy(sim);
+}
+
+static void test_export_control_keeps_the_lead_out_of_reach(void **state)
+{
+    (void)state;
+    const char *sets[] = {"countries.AA.firms.productivity=3", "parameters.firms.embodied_catchup=1",
+                          "parameters.firms.innovation_rate=0", "parameters.firms.imitation_rate=5"};
+    tr_scenario *base = load("1", NULL, sets, 4);
+    tr_scenario *xc = load("1",
+                           "events:\n"
+                           "  - {id: x, type: export_control, actor: AA, start: 2000, countries: [BB],\n"
+                           "     technologies: [T1], severity: 1}\n",
+                           sets, 4);
+    double dbb = 0, dcc = 0;
+    int lower = 0;
+    for (int r = 0; r < SEEDS; r++) {
+        double qa_bb, qa_cc, qb_bb, qb_cc;
+        run_frontier(base, 600 + (uint64_t)r, 0, &qa_bb, &qa_cc);
+        run_frontier(xc, 600 + (uint64_t)r, 1, &qb_bb, &qb_cc);
+        dbb += (qb_bb - qa_bb) / SEEDS;
+        dcc += (qb_cc - qa_cc) / SEEDS;
+        lower += (qb_bb - qb_cc) < (qa_bb - qa_cc);
+    }
+    print_message("mean T1 productivity 2007, control - none: BB %+.4f, CC %+.4f; BB - CC lower under the control in "
+                  "%d of %d seeds\n", dbb, dcc, lower, SEEDS);
+    assert_true(dbb < dcc && lower == SEEDS);
+    tr_scenario_destroy(base);
+    tr_scenario_destroy(xc);
+}
+
 /* AA's firms are 30% dearer (cost level 1.3); a buy-domestic preference of
  * AA on T1 from 2003 moves its purchases to them: its buyer price rises and
  * it buys fewer units. */
@@ -328,6 +443,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tariff_cuts_imports_raises_buyer_price_lowers_quantity),
         cmocka_unit_test(test_buy_domestic_raises_buyer_price_where_domestic_is_dearer),
+        cmocka_unit_test(test_export_control_stops_sales_and_moves_purchases),
+        cmocka_unit_test(test_export_control_keeps_the_lead_out_of_reach),
         cmocka_unit_test(test_learning_floor_holds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

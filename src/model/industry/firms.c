@@ -112,7 +112,56 @@ size_t firms_bytes(const tr_scenario *s)
     /* per slot: 17 double arrays, 4 int, 4 byte, 1 key */
     return 17 * tr_alloc_bytes(n, d) + 4 * tr_alloc_bytes(n, sizeof(int)) + 4 * tr_alloc_bytes(n, 1) +
            tr_alloc_bytes(n, sizeof(uint32_t)) + 3 * tr_alloc_bytes(nc + 1, sizeof(int)) +
-           4 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
+           6 * tr_alloc_bytes(nc * nk, d) + 2 * tr_alloc_bytes(nk, d) + tr_alloc_bytes(nc, d);
+}
+
+/* The frontiers: the best productivity of any live firm in each
+ * technology (k_frontier), of each country's firms (ct_best), and the one
+ * each country's firms can reach by imitation and by installing equipment
+ * (ct_front). Export controls (pol->xctl, origin o -> target c, severity s)
+ * take the share s of the lead a controlling country's firms hold over the
+ * best the target may draw on freely (A: the best of its own firms and of
+ * uncontrolled origins) out of its reach:
+ *     front_c = max(A, max_o A + (1 - s_oc) x (best_o - A)).
+ * Without controls (pol NULL or none in force) every country reaches the
+ * world's frontier. */
+static void frontiers(tr_firms *fi, const sim_ctx *run, const tr_policy *pol)
+{
+    const int nc = run->nc, nk = run->nk;
+    for (int k = 0; k < nk; k++)
+        fi->k_frontier[k] = 0;
+    for (int i = 0; i < nc * nk; i++)
+        fi->ct_best[i] = 0;
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int k = fi->f_tech[f], i = fi->f_country[f] * nk + k;
+        if (fi->f_q[f] > fi->k_frontier[k])
+            fi->k_frontier[k] = fi->f_q[f];
+        if (fi->f_q[f] > fi->ct_best[i])
+            fi->ct_best[i] = fi->f_q[f];
+    }
+    for (int c = 0; c < nc; c++)
+        for (int k = 0; k < nk; k++) {
+            double front = fi->k_frontier[k];
+            if (pol && pol->any_xctl) {
+                double free_best = 0, best = 0;
+                for (int o = 0; o < nc; o++) {
+                    const double sev = o == c ? 0 : pol->xctl[((size_t)o * (size_t)nc + (size_t)c) * (size_t)nk + (size_t)k];
+                    if (sev <= 0 && fi->ct_best[o * nk + k] > free_best)
+                        free_best = fi->ct_best[o * nk + k];
+                }
+                best = free_best;
+                for (int o = 0; o < nc; o++) {
+                    const double sev = o == c ? 0 : pol->xctl[((size_t)o * (size_t)nc + (size_t)c) * (size_t)nk + (size_t)k];
+                    const double lead = fi->ct_best[o * nk + k] - free_best;
+                    if (sev > 0 && lead > 0 && free_best + (1 - sev) * lead > best)
+                        best = free_best + (1 - sev) * lead;
+                }
+                front = best;
+            }
+            fi->ct_front[c * nk + k] = front;
+        }
 }
 
 int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
@@ -165,6 +214,8 @@ int firms_init(tr_firms *fi, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, fi->ct_kgrowth, nc * nk);
     TR_ALLOC(A, fi->ct_absorb, nc * nk);
     TR_ALLOC(A, fi->k_frontier, nk);
+    TR_ALLOC(A, fi->ct_best, nc * nk);
+    TR_ALLOC(A, fi->ct_front, nc * nk);
     TR_ALLOC(A, fi->k_lgcut, nk);
     TR_ALLOC(A, fi->ct_comm, nc);
     /* Each country's free slots: a stack inside its own range of free_slots,
@@ -419,15 +470,7 @@ int firms_populate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, tr_
     fi->nf = fi->nf_max;
     for (int i = 0; i < nc * nk; i++)
         fi->ct_lastK[i] = kn->K[i];
-    for (int k = 0; k < nk; k++)
-        fi->k_frontier[k] = 0;
-    for (int f = 0; f < fi->nf; f++) {
-        if (!fi->f_alive[f])
-            continue;
-        int k = fi->f_tech[f];
-        if (fi->f_q[f] > fi->k_frontier[k])
-            fi->k_frontier[k] = fi->f_q[f];
-    }
+    frontiers(fi, run, NULL);
     return TR_OK;
 }
 
@@ -538,7 +581,7 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
             gain = gain > 0 ? gain : 0;
             q *= 1.0 + P->innovation_gain * room * gain / n;
         }
-        double front = fi->k_frontier[k];
+        double front = fi->ct_front[c * nk + k];
         if (front > q) {
             /* The same R&D, relative to the technology's scale, and the
              * country's knowledge intensity, relative to the largest, buy imitation
@@ -554,12 +597,7 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
         q *= 1.0 + fi->ct_comm[c] * fi->ct_kgrowth[c * nk + k];
         fi->f_q[f] = q;
     }
-    /* The frontier: best productivity of any live firm in each technology. */
-    for (int k = 0; k < nk; k++)
-        fi->k_frontier[k] = 0;
-    for (int f = 0; f < fi->nf; f++)
-        if (fi->f_alive[f] && fi->f_q[f] > fi->k_frontier[fi->f_tech[f]])
-            fi->k_frontier[fi->f_tech[f]] = fi->f_q[f];
+    frontiers(fi, run, pol);
 }
 
 /* The k-th smallest of v[0..n-1] (0-based), reordering v: Hoare's

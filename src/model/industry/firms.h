@@ -50,6 +50,8 @@ typedef struct tr_firms {
     int *ct_created;           /* [nc] firms ever created (keys) */
     double *ct_n;              /* [nc*nk] firms alive */
     double *k_frontier;        /* [nk] best productivity of a live firm */
+    double *ct_best;           /* [nc*nk] best productivity of country c's live firms in k */
+    double *ct_front;          /* [nc*nk] the frontier c's firms can reach (imitate, install): export controls exclude part of the controlling countries' */
     double *k_lgcut;           /* [nk] little-giant productivity threshold */
     double *ct_lastK;          /* [nc*nk] knowledge at the previous step (commercialization) */
     double *ct_kgrowth;        /* [nc*nk] knowledge growth this step */

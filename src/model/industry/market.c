@@ -176,6 +176,19 @@ static double experience(const tr_markets *mk, const tr_firms *fi, const sim_ctx
     return fi->f_cum[f] + P->learning_spill * (home + P->learning_spill_foreign * (mk->k_cum[k] - home));
 }
 
+/* Embodied technical change: production technology comes with the
+ * equipment a firm installs (bought on the world market), so the share
+ * `fresh` of its capacity that is new moves its productivity
+ *     q <- q + embodied_catchup x fresh x (frontier - q)
+ * (Dosi et al. 2010: machines embody their vintage's technology). A firm
+ * at the frontier gains nothing; a fast-growing laggard the most. */
+static void embody(tr_firms *fi, const tr_params_firms *P, int f, double fresh)
+{
+    const double front = fi->ct_front[fi->f_country[f] * fi->nk + fi->f_tech[f]];
+    if (P->embodied_catchup > 0 && fresh > 0 && front > fi->f_q[f])
+        fi->f_q[f] += P->embodied_catchup * (fresh < 1 ? fresh : 1) * (front - fi->f_q[f]);
+}
+
 /* Country c's factor use last step: its output's unit costs with its cost
  * level divided out (0 before the first step, when the level is still 0). */
 static double factor_use(const tr_markets *mk, int c, int nk)
@@ -654,6 +667,8 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
                 } else {
                     markup_trade = 1 + P->trade_cost + pol->tariff[(m * nc + c) * nk + k];
                     a = P->price_weight == 1.0 ? 1 / markup_trade : pow(markup_trade, -P->price_weight);
+                    if (pol->any_xctl) /* export controls of c on sales to m */
+                        a *= 1 - pol->xctl[((size_t)c * (size_t)nc + (size_t)m) * (size_t)nk + (size_t)k];
                 }
                 acc[m * nc + c] = a;
                 den += a * mk->ct_S[c * nk + k];
@@ -809,6 +824,10 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
              * changes nothing, a subsidy adds to it (the yearly cost of
              * capacity, wear included, is in capacity_cost). */
             fi->f_W[f] += ev_paid + loc_paid;
+            /* New capacity embodies the production technology its equipment
+             * carries: the capacity-weighted productivity moves toward the
+             * frontier in proportion to the new share of capacity. */
+            embody(fi, P, f, inv / (fi->f_cap[f] + inv));
             fi->f_cap[f] += inv;
             mk->ct_sub_paid[i] += ev_paid + loc_paid;
             mk->yr_sub_local[i] += loc_paid + ev_local;
@@ -877,6 +896,9 @@ void market_place_entrant(const tr_markets *mk, tr_firms *fi, const sim_ctx *run
 {
     const tr_params_firms *P = &run->s->params.firms;
     const int c = fi->f_country[f], k = fi->f_tech[f], i = c * run->nk + k;
+    /* All of an entrant's capacity is new: its equipment carries the same
+     * embodied technology as an incumbent's new capacity (market_step). */
+    embody(fi, P, f, 1.0);
     /* A quarter-year of output at its capacity as its own experience, plus
      * what it shares of the national industry's. */
     fi->f_cum[f] = MARKET_ENTRANT_EXPERIENCE * capref * fac * P->target_utilization;

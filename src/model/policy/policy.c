@@ -7,8 +7,8 @@
  * step it falls in (for the whole step). Active events are folded into plain
  * modifier arrays that the other modules read; events of the same kind
  * combine (R&D scales and priority weights multiply; budgets, share changes,
- * per-output subsidies and tariffs add; restrictions, preferences and boosts
- * take the strongest; capacity subsidy rates take the strongest central and
+ * per-output subsidies and tariffs add; restrictions (export controls
+ * included), preferences and boosts take the strongest; capacity subsidy rates take the strongest central and
  * the strongest local rate, which add up), so the result does not depend on
  * the order of events in the file. */
 #include <math.h>
@@ -48,6 +48,7 @@ int policy_init(tr_policy *pol, const sim_ctx *run, tr_arena *A)
     TR_ALLOC(A, pol->tariff, (size_t)nc * (size_t)nc * (size_t)nk);
     TR_ALLOC(A, pol->buy_dom, nc * nk);
     TR_ALLOC(A, pol->screen, nc * nk);
+    TR_ALLOC(A, pol->xctl, (size_t)nc * (size_t)nc * (size_t)nk);
     return TR_OK;
 }
 
@@ -55,7 +56,7 @@ size_t policy_bytes(const tr_scenario *s)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
     return tr_alloc_bytes((size_t)s->n_events, 1) + 5 * tr_alloc_bytes(nc, d) + 12 * tr_alloc_bytes(nc * nk, d) +
-           tr_alloc_bytes(nc * nc, d) + 2 * tr_alloc_bytes(nc * nc * nk, d);
+           tr_alloc_bytes(nc * nc, d) + 3 * tr_alloc_bytes(nc * nc * nk, d);
 }
 
 void policy_apply(tr_policy *pol, const sim_ctx *run, double year)
@@ -86,6 +87,8 @@ void policy_apply(tr_policy *pol, const sim_ctx *run, double year)
     memset(pol->tariff, 0, sizeof(double) * (size_t)(nc * nc * nk));
     memset(pol->buy_dom, 0, sizeof(double) * (size_t)(nc * nk));
     memset(pol->screen, 0, sizeof(double) * (size_t)(nc * nk));
+    memset(pol->xctl, 0, sizeof(double) * (size_t)(nc * nc * nk));
+    pol->any_xctl = 0;
 
     const double eps = POLICY_TIME_EPS, t0 = year, t1 = year + run->dt;
     for (int e = 0; e < s->n_events; e++) {
@@ -180,6 +183,15 @@ void policy_apply(tr_policy *pol, const sim_ctx *run, double year)
             break;
         case TR_EV_GUIDANCE_FUND:
             break; /* yearly money: policy_fund_year, read by the funds (localgov.c) */
+        case TR_EV_EXPORT_CONTROL:
+            for (int j = 0; j < ev->n_countries; j++)
+                for (int m = 0; m < ev->n_techs; m++) {
+                    double *x = &pol->xctl[((size_t)a * (size_t)nc + (size_t)ev->countries[j]) * (size_t)nk +
+                                           (size_t)ev->techs[m]];
+                    *x = maxd(*x, ev->severity);
+                    pol->any_xctl |= ev->severity > 0;
+                }
+            break;
         case TR_EV_KIND_COUNT:
             break;
         }

@@ -28,6 +28,8 @@ typedef struct tr_policy {
     double *tariff;            /* [(importer*nc + origin)*nk + k] ad-valorem */
     double *buy_dom;           /* [nc*nk] extra domestic preference */
     double *screen;            /* [nc*nk] share of foreign-invested entry blocked */
+    double *xctl;              /* [(origin*nc + target)*nk + k] share of origin's sales of k to target denied (export controls) */
+    int any_xctl;              /* some export control is in force this step */
 } tr_policy;
 
 int policy_init(tr_policy *pol, const sim_ctx *run, tr_arena *A);
