@@ -18,6 +18,8 @@
  *     AA's production; and takes AA's lead out of BB's reach: BB's firms
  *     imitate and install toward the best of BB's and CC's firms, so where AA
  *     leads, BB's productivity in T1 ends lower against CC's;
+ *   - embodied technical change: a laggard's new capacity carries technology
+ *     toward the frontier, so it ends closer to it;
  *   - with a learning floor, no firm's unit cost falls below cost_floor x
  *     its country's cost level after a long run of fast learning (and the
  *     floor binds: without it cost falls well below). */
@@ -364,6 +366,44 @@ static void test_export_control_keeps_the_lead_out_of_reach(void **state)
     tr_scenario_destroy(xc);
 }
 
+/* Embodied technical change: BB's firms start behind (productivity 0.6 of
+ * parity, the others at parity); with embodied_catchup 0.5 the new capacity
+ * they install carries technology toward the frontier, so by the end (2007)
+ * their mean productivity relative to the world's frontier in T1 is higher
+ * than without it, in every seed. */
+static double rel_q_end(const tr_scenario *s, uint64_t seed)
+{
+    tr_sim *sim = make_sim(s, seed);
+    const int ns = tr_scenario_n_steps(s);
+    for (int st = 0; st < ns; st++) {
+        const tr_year_report *rep = NULL;
+        assert_true(tr_sim_step(sim, &rep) >= 0);
+    }
+    double r = mean_q(sim, BB, 0) / sim->fi.k_frontier[0];
+    tr_sim_destroy(sim);
+    return r;
+}
+
+static void test_embodied_catchup_closes_the_gap(void **state)
+{
+    (void)state;
+    const char *off[] = {"countries.BB.firms.productivity=0.6", "parameters.firms.embodied_catchup=0"};
+    const char *on[] = {"countries.BB.firms.productivity=0.6", "parameters.firms.embodied_catchup=0.5"};
+    tr_scenario *a = load("1", NULL, off, 2), *b = load("1", NULL, on, 2);
+    double d = 0;
+    int higher = 0;
+    for (int r = 0; r < SEEDS; r++) {
+        double x = rel_q_end(a, 700 + (uint64_t)r), y = rel_q_end(b, 700 + (uint64_t)r);
+        d += (y - x) / SEEDS;
+        higher += y > x;
+    }
+    print_message("BB's mean T1 productivity / frontier 2007, embodied_catchup 0.5 - 0: %+.4f (higher in %d of %d)\n",
+                  d, higher, SEEDS);
+    assert_true(d > 0 && higher == SEEDS);
+    tr_scenario_destroy(a);
+    tr_scenario_destroy(b);
+}
+
 /* AA's firms are 30% dearer (cost level 1.3); a buy-domestic preference of
  * AA on T1 from 2003 moves its purchases to them: its buyer price rises and
  * it buys fewer units. */
@@ -445,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_buy_domestic_raises_buyer_price_where_domestic_is_dearer),
         cmocka_unit_test(test_export_control_stops_sales_and_moves_purchases),
         cmocka_unit_test(test_export_control_keeps_the_lead_out_of_reach),
+        cmocka_unit_test(test_embodied_catchup_closes_the_gap),
         cmocka_unit_test(test_learning_floor_holds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
