@@ -209,6 +209,27 @@ static void paired(const yr (*a)[NY], const yr (*b)[NY], int year, metric_fn f, 
                   f(&a[0][year]), f(&b[0][year]), *mean, p, SEEDS);
 }
 
+/* paired(), asserting that b - a has the sign `sign` in every seed. */
+static void paired_all(const yr (*a)[NY], const yr (*b)[NY], int year, metric_fn f, const char *what, int sign)
+{
+    double d;
+    int pos;
+    paired(a, b, year, f, what, &d, &pos);
+    if (sign > 0)
+        assert_true(d > 0 && pos == SEEDS);
+    else
+        assert_true(d < 0 && pos == 0);
+}
+
+/* Release both arms' years and scenarios. */
+static void free_arms(yr (*a)[NY], yr (*b)[NY], tr_scenario *base, tr_scenario *arm)
+{
+    free(a);
+    free(b);
+    tr_scenario_destroy(base);
+    tr_scenario_destroy(arm);
+}
+
 /* Both arms over SEEDS seeds from SEED0 (common random numbers). */
 static void run_arms(const tr_scenario *base, const tr_scenario *arm, uint64_t seed0, yr (*a)[NY], yr (*b)[NY])
 {
@@ -235,25 +256,17 @@ static void test_tariff_cuts_imports_raises_buyer_price_lowers_quantity(void **s
     const int y = 6; /* 2006 */
     double d;
     int pos;
-    paired(a, b, y, m_imp_bb, "AA imports from BB (US$ bn)", &d, &pos);
-    assert_true(d < 0 && pos == 0);
+    paired_all(a, b, y, m_imp_bb, "AA imports from BB (US$ bn)", -1);
     paired(a, b, y, m_imports, "AA imports, all origins (US$ bn)", &d, &pos);
     assert_true(d < 0);
     /* purchases shift to the domestic and the third-country suppliers (in
      * units, CC's sales to AA stay about level: a larger share of a smaller
      * quantity) */
-    paired(a, b, y, m_share_cc, "CC's share of AA's purchases", &d, &pos);
-    assert_true(d > 0 && pos == SEEDS);
-    paired(a, b, y, m_share_dom, "domestic share of AA's purchases", &d, &pos);
-    assert_true(d > 0 && pos == SEEDS);
-    paired(a, b, y, m_buyer, "AA buyer price index", &d, &pos);
-    assert_true(d > 0 && pos == SEEDS);
-    paired(a, b, y, m_qty, "AA quantity bought (units)", &d, &pos);
-    assert_true(d < 0 && pos == 0);
-    free(a);
-    free(b);
-    tr_scenario_destroy(base);
-    tr_scenario_destroy(tar);
+    paired_all(a, b, y, m_share_cc, "CC's share of AA's purchases", +1);
+    paired_all(a, b, y, m_share_dom, "domestic share of AA's purchases", +1);
+    paired_all(a, b, y, m_buyer, "AA buyer price index", +1);
+    paired_all(a, b, y, m_qty, "AA quantity bought (units)", -1);
+    free_arms(a, b, base, tar);
 }
 
 /* An export control of AA on BB in T1 (severity 1, from 2003), 2006. */
@@ -281,20 +294,11 @@ static void test_export_control_stops_sales_and_moves_purchases(void **state)
         assert_true(b[r][6].trade_v[AA][BB][1] > 0); /* T2 is not controlled */
     }
     const int y = 6; /* 2006 */
-    double d;
-    int pos;
-    paired(a, b, y, m_aa_to_bb, "AA's T1 sales to BB (US$ bn)", &d, &pos);
-    assert_true(d < 0 && pos == 0);
-    paired(a, b, y, m_bb_dom, "domestic share of BB's purchases", &d, &pos);
-    assert_true(d > 0 && pos == SEEDS);
-    paired(a, b, y, m_bb_from_cc, "CC's share of BB's purchases", &d, &pos);
-    assert_true(d > 0 && pos == SEEDS);
-    paired(a, b, y, m_aa_prod, "AA's T1 production (US$ bn)", &d, &pos);
-    assert_true(d < 0 && pos == 0);
-    free(a);
-    free(b);
-    tr_scenario_destroy(base);
-    tr_scenario_destroy(xc);
+    paired_all(a, b, y, m_aa_to_bb, "AA's T1 sales to BB (US$ bn)", -1);
+    paired_all(a, b, y, m_bb_dom, "domestic share of BB's purchases", +1);
+    paired_all(a, b, y, m_bb_from_cc, "CC's share of BB's purchases", +1);
+    paired_all(a, b, y, m_aa_prod, "AA's T1 production (US$ bn)", -1);
+    free_arms(a, b, base, xc);
 }
 
 /* AA's firms lead (productivity 3, the others 1); firms catch up by
@@ -427,10 +431,7 @@ static void test_buy_domestic_raises_buyer_price_where_domestic_is_dearer(void *
     assert_true(d > 0);
     paired(a, b, 5, m_qty, "AA quantity bought (units)", &d, &pos);
     assert_true(d < 0);
-    free(a);
-    free(b);
-    tr_scenario_destroy(base);
-    tr_scenario_destroy(buy);
+    free_arms(a, b, base, buy);
 }
 
 /* Fast learning (learning_rate 0.5) in a market growing 40% a year for 30
