@@ -64,6 +64,8 @@ typedef struct tr_technology {
     double cost_floor;    /* `cost_floor`, share of the start-year unit cost (materials, energy) that does not learn, 0..1 */
     int n_links;          /* `spillovers`: mapping tech id -> weight */
     tr_link *links;
+    int n_inputs;         /* `inputs`: mapping tech id -> share of this technology's unit cost bought from it */
+    tr_link *inputs;
 } tr_technology;
 
 /* The firms of a country at the start (MODEL.md section 2, Firm). */

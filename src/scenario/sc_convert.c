@@ -573,6 +573,7 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
         }
         tr_link *links = v->n ? sc_out_alloc(c, (size_t)v->n * sizeof *links) : NULL;
         int n = 0;
+        double sum = 0;
         const char *self = ((const tr_technology *)(const void *)obj)->id;
         for (int i = 0; i < v->n; i++) {
             const sc_node *k = v->keys[i];
@@ -582,14 +583,29 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
                 continue;
             }
             if (*self && !strcmp(self, k->str)) {
-                sc_error(c, k, "a technology cannot spill over to itself ('%s')", sc_clip(c, k->str));
+                if (!strcmp(f->key, "inputs"))
+                    sc_error(c, k, "a technology cannot be its own input ('%s')", sc_clip(c, k->str));
+                else
+                    sc_error(c, k, "a technology cannot spill over to itself ('%s')", sc_clip(c, k->str));
                 continue;
             }
             if (!get_number(c, f->key, v->vals[i], &d) || !check_range(c, f, v->vals[i], d))
                 continue;
             links[n].to = t;
             links[n].weight = d;
+            sum += d;
             n++;
+        }
+        /* input shares are parts of one unit cost: together at most the field's maximum */
+        if (!strcmp(f->key, "inputs") && sum > f->max * (1 + 1e-12)) {
+            /* blame a share written by the file that changed the mapping (the
+             * last key from another file than the mapping's), else the mapping */
+            const sc_node *at = v;
+            for (int i = 0; i < v->n; i++)
+                if (strcmp(v->keys[i]->file, v->file))
+                    at = v->keys[i];
+            sc_error(c, at, "the input shares of '%s' sum to %g: at most %g of a unit cost can be bought inputs",
+                     sc_clip(c, self), sum, f->max);
         }
         *(tr_link **)(void *)p = links;
         *(int *)(void *)(obj + f->off_n) = n;

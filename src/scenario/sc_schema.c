@@ -77,6 +77,11 @@ static const sc_field technology_fields[] = {
     {"spillovers", SC_F_SPILL, offsetof(tr_technology, links), offsetof(tr_technology, n_links), 0, 0, 0, 1,
      0, 0, 0, NULL, "fraction",
      "technology id -> share of this technology's new knowledge spilling to it (0..1); none by default"},
+    {"inputs", SC_F_SPILL, offsetof(tr_technology, inputs), offsetof(tr_technology, n_inputs), 0, 0, 0, 0.9,
+     0, 0, 0, NULL, "fraction",
+     "technology id -> share of this technology's unit cost that is bought from that technology's makers (the "
+     "supply chain; at most 0.9 in all): where its buyers' access to the input changes (export controls, tariffs, "
+     "a domestic supplier industry), that share of its cost moves with the input's price there; none by default"},
 };
 static const sc_schema technology_schema = {"technology", sizeof(tr_technology), technology_fields,
                                             ARRAY_LEN(technology_fields), NULL};

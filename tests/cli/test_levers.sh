@@ -74,6 +74,8 @@ check8 "output subsidy -> US PV units share" tools/levers/us-pv-subsidy.yaml -- 
 # export controls: the targets' buyers turn to their own makers (the Sputnik moment); the controller loses the market
 check "export control -> CN chip self-sufficiency" scenarios/us-export-controls-2019.yaml -- self_sufficiency country_tech CN T23 2021 +
 check "export control -> US chip share" scenarios/us-export-controls-2019.yaml -- world_share country_tech US T23 2021 -
+# supply chains: chips are half the cost of high-performance computers, which are not controlled
+check "export control -> CN HPC share (input)" scenarios/us-export-controls-2019.yaml -- world_share country_tech CN T05 2021 -
 check "material export ban -> US mineral self-sufficiency" tools/levers/cn-ban-minerals.yaml -- self_sufficiency country_tech US T15 2025 +
 [ "$fails" -eq 0 ] || { echo "$fails lever(s) moved the wrong way or not at all"; exit 1; }
 echo "levers: ok"

@@ -18,6 +18,8 @@
  *     AA's production; and takes AA's lead out of BB's reach: BB's firms
  *     imitate and install toward the best of BB's and CC's firms, so where AA
  *     leads, BB's productivity in T1 ends lower against CC's;
+ *   - supply chains: the control on an input raises the target's cost of the
+ *     product it goes into, and lowers its share of that product's sales;
  *   - embodied technical change: a laggard's new capacity carries technology
  *     toward the frontier, so it ends closer to it;
  *   - with a learning floor, no firm's unit cost falls below cost_floor x
@@ -106,6 +108,7 @@ typedef struct yr {
     double trade_v[NC][NC][NK]; /* exporter, importer, tech: US$ bn at producer prices */
     double trade_u[NC][NC][NK]; /* units */
     double imports[NC][NK], buyer[NC][NK], cons[NC][NK], exports[NC][NK], prod[NC][NK];
+    double ucost[NC][NK], wshare[NC][NK]; /* unit cost index, share of world sales */
 } yr;
 
 static void close_to(double a, double b)
@@ -154,6 +157,8 @@ static void run(const tr_scenario *s, uint64_t seed, yr *y)
                 o->cons[c][k] = t->consumption;
                 o->exports[c][k] = t->exports;
                 o->prod[c][k] = t->production;
+                o->ucost[c][k] = t->unit_cost;
+                o->wshare[c][k] = t->world_share;
                 double ex = 0, cons = 0, imp = 0, prod = 0;
                 for (int m = 0; m < NC; m++) {
                     prod += o->trade_v[c][m][k];
@@ -298,6 +303,31 @@ static void test_export_control_stops_sales_and_moves_purchases(void **state)
     paired_all(a, b, y, m_bb_dom, "domestic share of BB's purchases", +1);
     paired_all(a, b, y, m_bb_from_cc, "CC's share of BB's purchases", +1);
     paired_all(a, b, y, m_aa_prod, "AA's T1 production (US$ bn)", -1);
+    free_arms(a, b, base, xc);
+}
+
+/* Supply chains: T2 buys half its unit cost from T1's makers. AA's export
+ * control on T1 to BB cuts BB's makers of T2 off from AA's T1: their unit
+ * cost rises against CC's (the same in all but the control) in every seed
+ * (2006), and by the end (2007) BB's share of world T2 sales is lower in
+ * every seed, though T2 itself is not controlled. */
+static double m_bb_cc_t2_cost(const yr *y) { return y->ucost[BB][1] - y->ucost[CC][1]; }
+static double m_bb_t2_share(const yr *y) { return y->wshare[BB][1]; }
+
+static void test_export_control_on_an_input_raises_downstream_cost(void **state)
+{
+    (void)state;
+    const char *sets[] = {"technologies.T2.inputs.T1=0.5"};
+    tr_scenario *base = load("1", NULL, sets, 1);
+    tr_scenario *xc = load("1", XC_EVENT, sets, 1);
+    assert_int_equal(base->techs[1].n_inputs, 1);
+    yr (*a)[NY] = calloc(SEEDS, sizeof *a), (*b)[NY] = calloc(SEEDS, sizeof *b);
+    assert_true(a && b);
+    run_arms(base, xc, 800, a, b);
+    for (int r = 0; r < SEEDS; r++) /* the same world before the control */
+        close_to(a[r][2].ucost[BB][1], b[r][2].ucost[BB][1]);
+    paired_all(a, b, 6, m_bb_cc_t2_cost, "BB's T2 unit cost over CC's (difference)", +1);
+    paired_all(a, b, 7, m_bb_t2_share, "BB's share of world T2 sales", -1);
     free_arms(a, b, base, xc);
 }
 
@@ -486,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_buy_domestic_raises_buyer_price_where_domestic_is_dearer),
         cmocka_unit_test(test_export_control_stops_sales_and_moves_purchases),
         cmocka_unit_test(test_export_control_keeps_the_lead_out_of_reach),
+        cmocka_unit_test(test_export_control_on_an_input_raises_downstream_cost),
         cmocka_unit_test(test_embodied_catchup_closes_the_gap),
         cmocka_unit_test(test_learning_floor_holds),
     };

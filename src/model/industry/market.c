@@ -255,6 +255,43 @@ static void cost_levels(tr_markets *mk, const sim_ctx *run, const tr_talent *tal
     }
 }
 
+/* Supply chains: the cost of c's makers of k moves with what its buyers pay
+ * for k's inputs, relative to the start, in the share each input takes of
+ * k's unit cost (the technology's `inputs`, a_kj):
+ *     infac[c,k] = 1 + sum_j a_kj x (rho[c,j] - 1),
+ *     rho[c,j] = (R[c,j] / R0[c,j])^(-1 / share_elasticity),
+ * R[c,j] = sum_o A[c,o] Z[o,j] / sum_o Z[o,j], the share of j's attraction
+ * (appeal x relative competitiveness^sigma, summed over o's firms) that
+ * c's buyers can reach through their access A (home bias and preferences
+ * for their own makers; trade cost, tariffs and export controls on imports),
+ * and R0 its value in the first step. This is the change of c's CES price
+ * index of j against the world's: a buyer cut off from the best suppliers
+ * (an export control) pays more, one whose own makers grow (home bias)
+ * pays less; the world-wide fall of j's price along its learning curve is
+ * already in k's own learning curve and is not counted twice. Used from
+ * the next step (inputs bought at last step's prices). */
+static void input_factors(tr_markets *mk, const sim_ctx *run)
+{
+    const tr_scenario *s = run->s;
+    const int nc = run->nc, nk = run->nk;
+    const double sig = s->params.firms.share_elasticity;
+    for (int i = 0; i < nc * nk; i++)
+        if (isnan(mk->ct_inacc0[i]))
+            mk->ct_inacc0[i] = mk->ct_inacc[i];
+    for (int c = 0; c < nc; c++)
+        for (int k = 0; k < nk; k++) {
+            const tr_technology *T = &s->techs[k];
+            double fac = 1;
+            for (int l = 0; l < T->n_inputs; l++) {
+                const int j = c * nk + T->inputs[l].to;
+                double r = mk->ct_inacc0[j] > 0 && mk->ct_inacc[j] > 0 ? mk->ct_inacc[j] / mk->ct_inacc0[j] : 1;
+                double rho = sig > 0 ? exp(-log(r) / sig) : 1;
+                fac += T->inputs[l].weight * (rho - 1);
+            }
+            mk->ct_infac[c * nk + k] = fac;
+        }
+}
+
 static void gdp_shares(tr_markets *mk, const sim_ctx *run, const tr_budgets *bud)
 {
     double tot = 0;
@@ -358,6 +395,9 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
         mk->ct_dom[i] = NAN;
         mk->ss_start[i] = NAN;
         mk->ct_pbuy[i] = 1;
+        mk->ct_inacc[i] = 1;
+        mk->ct_inacc0[i] = NAN; /* set by the first step */
+        mk->ct_infac[i] = 1;
     }
     for (int k = 0; k < nk; k++) {
         mk->k_capsum[k] = 0;
@@ -496,14 +536,15 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     double *D = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
     double *Q = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
     double *psum = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
+    double *Z = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
     double *access = tr_arena_calloc(scratch, (size_t)nk * (size_t)nc * (size_t)nc, sizeof(double));
     double *dens = tr_arena_calloc(scratch, (size_t)(nk * nc), sizeof(double));
     double *attr = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
     double *snew = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
     double *scale = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
     double *snew_r = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
-    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !psum || !access || !dens || !attr || !snew ||
-        !scale || !snew_r)
+    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !psum || !Z || !access || !dens || !attr ||
+        !snew || !scale || !snew_r)
         return TR_ERR_NOMEM;
     /* R&D grants are paid where the country's firms had sales last step. */
     for (int i = 0; i < nc * nk; i++)
@@ -564,7 +605,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         mk->ct_xsum[i] += x;
         mk->k_xsum[k] += x;
         mk->k_xn[k] += 1;
-        double cost = learned_cost(&s->techs[k], x, fi->f_q[f]) * mk->c_costlvl[c];
+        double cost = learned_cost(&s->techs[k], x, fi->f_q[f]) * mk->c_costlvl[c] * mk->ct_infac[i];
         double p = firm_price(mk, P, i, k, cost);
         fi->f_cost[f] = cost;
         fi->f_price[f] = p;
@@ -615,6 +656,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         const int k = fi->f_tech[f];
         if (isnan(fi->f_appeal[f]))
             fi->f_appeal[f] = fi->f_share[f] * scale[k];
+        Z[fi->f_country[f] * nk + k] += fi->f_appeal[f] * comp[f]; /* its country's attraction */
         double target = attr[k] > 0 ? fi->f_appeal[f] * comp[f] / attr[k] : fi->f_share[f];
         double sh = fi->f_share[f] + g * (target - fi->f_share[f]);
         fi->f_share[f] = sh > 0 ? sh : 0;
@@ -675,6 +717,14 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
                 pidx += a * psum[c * nk + k] * markup_trade; /* w[m][c] x p_c x delivery, times den */
             }
             den_k[m] = den;
+            if (mk->any_inputs) { /* the access-weighted share of the technology's attraction */
+                double za = 0, zs = 0;
+                for (int c = 0; c < nc; c++) {
+                    za += acc[m * nc + c] * Z[c * nk + k];
+                    zs += Z[c * nk + k];
+                }
+                mk->ct_inacc[m * nk + k] = zs > 0 && za > 0 ? za / zs : mk->ct_inacc[m * nk + k];
+            }
             mk->ct_pbuy[m * nk + k] = den > 0 && pidx > 0 ? pidx / den : pfall; /* raw P_m for now */
             mk->ct_dom[m * nk + k] = den > 0 ? acc[m * nc + m] * mk->ct_S[m * nk + k] / den : NAN;
         }
@@ -700,6 +750,9 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
             D[c * nk + k] = d;
         }
     }
+
+    if (mk->any_inputs)
+        input_factors(mk, run);
 
     /* Allocation: each firm first serves its own demand up to capacity;
      * demand it cannot serve goes to the firms of the same technology with
@@ -909,7 +962,7 @@ void market_place_entrant(const tr_markets *mk, tr_firms *fi, const sim_ctx *run
     double E = fi->f_cum[f] + P->learning_spill * (mk->ct_cum[i] + P->learning_spill_foreign * (mk->k_cum[k] - mk->ct_cum[i]));
     double b = mk->k_b[k];
     fi->f_E0[f] = b > 0 && xref > 0 ? E * exp(log(xref) / b) : E;
-    double cost = learned_cost(&run->s->techs[k], xref, fi->f_q[f]) * mk->c_costlvl[c];
+    double cost = learned_cost(&run->s->techs[k], xref, fi->f_q[f]) * mk->c_costlvl[c] * mk->ct_infac[i];
     fi->f_cost[f] = cost;
     fi->f_price[f] = firm_price(mk, P, i, k, cost);
     fi->f_W[f] = MARKET_ENTRANT_EQUITY * P->capex * cost * fi->f_cap[f] + paid;
@@ -963,7 +1016,7 @@ void market_year_end(tr_markets *mk, const sim_ctx *run, int first_year)
 }
 
 /* Arrays of the market state by dimension. */
-enum { MARKET_CK_ARRAYS = 44, MARKET_K_ARRAYS = 16, MARKET_C_ARRAYS = 5, MARKET_CCK_ARRAYS = 3 };
+enum { MARKET_CK_ARRAYS = 47, MARKET_K_ARRAYS = 16, MARKET_C_ARRAYS = 5, MARKET_CCK_ARRAYS = 3 };
 
 size_t market_bytes(const tr_scenario *s)
 {
@@ -975,7 +1028,7 @@ size_t market_bytes(const tr_scenario *s)
 size_t market_scratch_bytes(const tr_scenario *s, size_t nf)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
-    return tr_alloc_bytes(nf + 1, d) + 8 * tr_alloc_bytes(nk, d) + 3 * tr_alloc_bytes(nc * nk, d) +
+    return tr_alloc_bytes(nf + 1, d) + 8 * tr_alloc_bytes(nk, d) + 4 * tr_alloc_bytes(nc * nk, d) +
            tr_alloc_bytes(nk * nc * nc, d) + tr_alloc_bytes(nk * nc, d);
 }
 
@@ -990,7 +1043,8 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
                      &mk->yr_y,        &mk->yr_cap,      &mk->yr_rev,       &mk->yr_cost,     &mk->yr_sub,
                      &mk->yr_sub_local, &mk->yr_cons,    &mk->yr_cons_u,    &mk->yr_dom_u,    &mk->yr_entries,
                      &mk->yr_exits,    &mk->yr_bailouts, &mk->yr_grants,    &mk->ct_pbuy,     &mk->yr_imports,
-                     &mk->yr_pbuy,     &mk->yr_profit,   &mk->ct_rev0,      &mk->ct_profsum};
+                     &mk->yr_pbuy,     &mk->yr_profit,   &mk->ct_rev0,      &mk->ct_profsum,  &mk->ct_inacc,
+                     &mk->ct_inacc0,   &mk->ct_infac};
     double **kk[] = {&mk->k_price0, &mk->k_q0,   &mk->k_price, &mk->k_hhi, &mk->k_capsum, &mk->k_nf,
                      &mk->k_b,     &mk->k_xsum, &mk->k_xn, &mk->k_cbar, &mk->k_cbar_w, &mk->k_cum, &mk->k_pbuy0,
                      &mk->k_sales0, &mk->k_sales, &mk->k_sales_acc};
@@ -1007,5 +1061,8 @@ int market_init(tr_markets *mk, const sim_ctx *run, tr_arena *A)
     _Static_assert(sizeof cc / sizeof cc[0] == MARKET_C_ARRAYS, "market_bytes counts the [nc] arrays");
     for (size_t j = 0; j < sizeof cc / sizeof cc[0]; j++)
         TR_ALLOC(A, *cc[j], nc);
+    mk->any_inputs = 0;
+    for (int k = 0; k < nk; k++)
+        mk->any_inputs |= run->s->techs[k].n_inputs > 0;
     return TR_OK;
 }

@@ -33,6 +33,10 @@ struct tr_markets {
     double *ct_xsum;           /* sum of firms' learning factors this step */
     double *ct_qsum;           /* sum of productivity of live firms, this step */
     double *ct_pbuy;           /* delivered price index of the market this step (over k_pbuy0) */
+    double *ct_inacc;          /* [m*nk + j] market m's access-weighted share of j's attraction, sum_c A[m,c] Z_c / sum_c Z_c, this step */
+    double *ct_inacc0;         /* the same in the first step (NAN until then) */
+    double *ct_infac;          /* [c*nk + k] input-cost factor of c's makers of k: 1 + sum_j a_kj (rho_cj - 1), from the last step */
+    int any_inputs;            /* some technology has supply-chain inputs (the scenario's `inputs`) */
     double *ct_rev0;           /* a typical full firm's revenue at the start (per full firm, an SME a fifth), US$ bn a year */
     /* per technology [nk] */
     double *k_price0;          /* average price at start */
