@@ -599,11 +599,13 @@ static void convert_field(sc_ctx *c, const sc_field *f, char *obj, const sc_node
         /* input shares are parts of one unit cost: together at most the field's maximum */
         if (!strcmp(f->key, "inputs") && sum > f->max * (1 + 1e-12)) {
             /* blame a share written by the file that changed the mapping (the
-             * last key from another file than the mapping's), else the mapping */
+             * last value from another file than the mapping's: an overlay
+             * that only changes a share keeps the base file's key), else the
+             * mapping */
             const sc_node *at = v;
             for (int i = 0; i < v->n; i++)
-                if (strcmp(v->keys[i]->file, v->file))
-                    at = v->keys[i];
+                if (strcmp(v->vals[i]->file, v->file))
+                    at = v->vals[i];
             sc_error(c, at, "the input shares of '%s' sum to %g: at most %g of a unit cost can be bought inputs",
                      sc_clip(c, self), sum, f->max);
         }

@@ -335,9 +335,10 @@ static const sc_field firms_fields[] = {
     FP("imitation_catchup", imitation_catchup, 0, 0.2, 0, 1, "fraction",
        "share of the gap to the frontier closed by one imitation"),
     FP("embodied_catchup", embodied_catchup, 0, 0, 0, 1, "fraction",
-       "share of the gap between a firm's productivity and its technology's frontier that its new capacity closes "
-       "(production technology embodied in equipment bought on the world market): q moves by embodied_catchup x "
-       "(frontier - q) x new capacity / capacity"),
+       "share of the gap between a firm's productivity and the frontier its country can reach (the technology's "
+       "best, less what export controls put out of reach) that its new capacity closes (production technology "
+       "embodied in equipment bought on the world market): q moves by embodied_catchup x (frontier - q) x new "
+       "capacity / capacity"),
     FP("absorptive_elasticity", absorptive_elasticity, 0, 0.5, 0, 5, "elasticity",
        "of the imitation rate to the country's knowledge intensity in the technology (stock per GDP) relative to the "
        "most knowledge-intensive country's"),

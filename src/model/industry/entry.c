@@ -9,7 +9,9 @@
  * its firms' last step (after all costs), where entry subsidies are the
  * local governments' entry budget plus `per_entrant`
  * subsidy events times the base entry. Entrants take free slots (none free:
- * no entry), start below the national average productivity with small
+ * no entry), start below the national average productivity (then, their
+ * capacity all new, closer to the reachable frontier by embodied_catchup:
+ * market_place_entrant) with small
  * capacity, no experience of their own, and equity worth half their
  * capacity plus the subsidy they receive. Foreign-invested entry is blocked
  * in the share given by `investment_screening`.

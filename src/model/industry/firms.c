@@ -30,9 +30,13 @@
  *    the country's knowledge intensity in the technology against the most
  *    intensive country's (the same R&D and the country's knowledge buy
  *    absorptive capacity), and the share of the cohort that did (k/n,
- *    k ~ Poisson) closes imitation_catchup of its gap to the technology's frontier: more
- *    with R&D, less behind closed borders, and the further behind the
- *    larger the gain (the advantage of backwardness);
+ *    k ~ Poisson) closes imitation_catchup of its gap to the frontier its
+ *    country can reach (the technology's best, less the part of a
+ *    controlling country's lead that export controls put out of reach;
+ *    frontiers(), computed at the start of the step and again after
+ *    innovation for the capacity installed in market.c): more with R&D,
+ *    less behind closed borders, and the further behind the larger the
+ *    gain (the advantage of backwardness);
  *  - gains from the commercialization channel: q grows by the country's
  *    `commercialization` rate times the growth of the national knowledge
  *    stock in its technology, seen through an exponential lag of mean
@@ -511,6 +515,10 @@ void firms_innovate(tr_firms *fi, const sim_ctx *run, const tr_knowledge *kn, co
     const int nk = run->nk;
     const double dt = run->dt;
     (void)year;
+
+    /* The frontiers each country can reach under this step's export
+     * controls (firms entered and exited since the last step's). */
+    frontiers(fi, run, pol);
 
     /* Commercialization: new national knowledge this step measured in units
      * of the research frontier (the largest national stock in the

@@ -11,7 +11,7 @@
  * A market m buys from a country c's firms in proportion to their summed
  * shares times an access factor: 1 + home_bias + buy_domestic preference (+
  * self-sufficiency push) for its own firms, and 1 / (1 + trade_cost +
- * tariff)^price_weight for imports. A firm's demand is therefore
+ * tariff)^price_weight x (1 - export control of c on m) for imports. A firm's demand is therefore
  *     d = s * sum_m Q_m * access[m][c] / sum_c' access[m][c'] * S_c',
  * computed per country, so a step costs O(firms + countries^2) per
  * technology.
@@ -30,7 +30,8 @@
  * preference raises P_m where the domestic supply is dearer.
  * Unit cost falls along the learning curve down to a floor of materials and
  * energy: cost = (cost_floor + (1 - cost_floor) x (E / E_0)^(-b) / q) x the
- * country's cost level (wages, inputs: `firms.cost`) with cost_floor the
+ * country's cost level (wages, inputs: `firms.cost`) x its supply-chain
+ * input-cost factor (input_factors) with cost_floor the
  * share of the start-year frontier unit cost that neither learning nor
  * productivity q lowers, and
  * b = -log2(1 - learning_rate), experience E = own cumulative output +
@@ -94,6 +95,12 @@
 #define MARKET_ENTRANT_EXPERIENCE 0.25
 #define MARKET_ENTRANT_SHARE 0.5
 #define MARKET_ENTRANT_SHARE_MIN 1e-6
+
+/* Most that a buyer's access to an input's makers multiplies the input's
+ * cost (rho in input_factors), and least, its inverse: a buyer cut off from
+ * every maker pays this much (the model has no output collapse for lack of
+ * an input; fixed). */
+#define MARKET_INPUT_RHO_MAX 3.0
 
 /* New firms holding all but this share of a technology count as all of
  * it (their appeal is then their share; numerical tolerance). */
@@ -190,12 +197,14 @@ static void embody(tr_firms *fi, const tr_params_firms *P, int f, double fresh)
 }
 
 /* Country c's factor use last step: its output's unit costs with its cost
- * level divided out (0 before the first step, when the level is still 0). */
+ * level and the supply-chain input-cost factors divided out (dearer
+ * imported inputs are not a use of its own factors; 0 before the first
+ * step, when the level is still 0). */
 static double factor_use(const tr_markets *mk, int c, int nk)
 {
     double sum = 0;
     for (int k = 0; k < nk; k++)
-        sum += mk->ct_costsum[c * nk + k];
+        sum += mk->any_inputs ? mk->ct_costsum[c * nk + k] / mk->ct_infac[c * nk + k] : mk->ct_costsum[c * nk + k];
     return mk->c_costlvl[c] > 0 ? sum / mk->c_costlvl[c] : 0;
 }
 
@@ -231,7 +240,7 @@ static void cost_levels(tr_markets *mk, const sim_ctx *run, const tr_talent *tal
     double use = 0, staff = 0;
     for (int i = 0; i < nc * nk; i++)
         if (mk->c_costlvl[i / nk] > 0)
-            use += mk->ct_costsum[i] / mk->c_costlvl[i / nk];
+            use += (mk->any_inputs ? mk->ct_costsum[i] / mk->ct_infac[i] : mk->ct_costsum[i]) / mk->c_costlvl[i / nk];
     for (int c = 0; c < nc; c++)
         staff += tal->H[c] > 0 ? tal->H[c] : 0;
     for (int c = 0; c < nc; c++) {
@@ -268,28 +277,82 @@ static void cost_levels(tr_markets *mk, const sim_ctx *run, const tr_talent *tal
  * index of j against the world's: a buyer cut off from the best suppliers
  * (an export control) pays more, one whose own makers grow (home bias)
  * pays less; the world-wide fall of j's price along its learning curve is
- * already in k's own learning curve and is not counted twice. Used from
- * the next step (inputs bought at last step's prices). */
+ * already in k's own learning curve and is not counted twice. R is
+ * measured in each step's demand (where j has makers) and used from the
+ * next step (inputs bought at last step's prices); R0 is its first
+ * measurement (with the policies then in force: a control in force from
+ * the start shows no input-cost effect). rho is kept within
+ * 1 / MARKET_INPUT_RHO_MAX .. MARKET_INPUT_RHO_MAX; a buyer that reaches no
+ * maker of j at all pays the maximum. */
 static void input_factors(tr_markets *mk, const sim_ctx *run)
 {
     const tr_scenario *s = run->s;
     const int nc = run->nc, nk = run->nk;
     const double sig = s->params.firms.share_elasticity;
     for (int i = 0; i < nc * nk; i++)
-        if (isnan(mk->ct_inacc0[i]))
-            mk->ct_inacc0[i] = mk->ct_inacc[i];
+        if (isnan(mk->ct_inacc0[i]) && mk->ct_inacc[i] > 0)
+            mk->ct_inacc0[i] = mk->ct_inacc[i]; /* the first real measurement */
     for (int c = 0; c < nc; c++)
         for (int k = 0; k < nk; k++) {
             const tr_technology *T = &s->techs[k];
             double fac = 1;
             for (int l = 0; l < T->n_inputs; l++) {
                 const int j = c * nk + T->inputs[l].to;
-                double r = mk->ct_inacc0[j] > 0 && mk->ct_inacc[j] > 0 ? mk->ct_inacc[j] / mk->ct_inacc0[j] : 1;
-                double rho = sig > 0 ? exp(-log(r) / sig) : 1;
+                const double r0 = mk->ct_inacc0[j], r = mk->ct_inacc[j];
+                double rho = 1;
+                if (r0 > 0 && r >= 0 && sig > 0) /* no makers yet (NAN): no change */
+                    rho = r > 0 ? clampd(exp(-log(r / r0) / sig), 1 / MARKET_INPUT_RHO_MAX, MARKET_INPUT_RHO_MAX)
+                                : MARKET_INPUT_RHO_MAX;
                 fac += T->inputs[l].weight * (rho - 1);
             }
             mk->ct_infac[c * nk + k] = fac;
         }
+}
+
+/* The one round of reallocation (market_step, allocation) while export
+ * controls are in force: the demand a firm of country c cannot serve is
+ * split over the markets in proportion to what each addressed to c's firms
+ * (Q_m x access[m][c] / den_m of D_c), and a firm of country o with spare
+ * capacity takes market m's part in proportion to share x spare capacity x
+ * (1 - xctl[o -> m]): a controlled supplier does not pick up the demand of
+ * the buyers it may not serve. Without controls the same round pools each
+ * technology's unmet demand (market_step). */
+static void reallocate_controlled(tr_firms *fi, const tr_policy *pol, const sim_ctx *run, const double *access,
+                                  const double *dens, const double *Q, const double *D, double *unmet_m,
+                                  double *spare_m)
+{
+    const int nc = run->nc, nk = run->nk;
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int c = fi->f_country[f], k = fi->f_tech[f];
+        const double *acc = &access[(size_t)k * (size_t)nc * (size_t)nc], *den_k = &dens[k * nc];
+        const double d = fi->f_demand[f], Dc = D[c * nk + k];
+        for (int m = 0; m < nc; m++) {
+            if (d > fi->f_cap[f]) {
+                if (den_k[m] > 0 && Dc > 0)
+                    unmet_m[k * nc + m] += (d - fi->f_cap[f]) * Q[m * nk + k] * acc[m * nc + c] / den_k[m] / Dc;
+            } else {
+                const double ok = c == m ? 1 : 1 - pol->xctl[((size_t)c * (size_t)nc + (size_t)m) * (size_t)nk + (size_t)k];
+                spare_m[k * nc + m] += fi->f_share[f] * (fi->f_cap[f] - d) * ok;
+            }
+        }
+    }
+    for (int f = 0; f < fi->nf; f++) {
+        if (!fi->f_alive[f])
+            continue;
+        const int c = fi->f_country[f], k = fi->f_tech[f];
+        const double room = fi->f_cap[f] - fi->f_y[f];
+        if (room <= 0)
+            continue;
+        double extra = 0;
+        for (int m = 0; m < nc; m++) {
+            const double ok = c == m ? 1 : 1 - pol->xctl[((size_t)c * (size_t)nc + (size_t)m) * (size_t)nk + (size_t)k];
+            if (ok > 0 && spare_m[k * nc + m] > 0 && unmet_m[k * nc + m] > 0)
+                extra += unmet_m[k * nc + m] * fi->f_share[f] * room * ok / spare_m[k * nc + m];
+        }
+        fi->f_y[f] += extra < room ? extra : room;
+    }
 }
 
 static void gdp_shares(tr_markets *mk, const sim_ctx *run, const tr_budgets *bud)
@@ -395,8 +458,8 @@ void market_start(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_bud
         mk->ct_dom[i] = NAN;
         mk->ss_start[i] = NAN;
         mk->ct_pbuy[i] = 1;
-        mk->ct_inacc[i] = 1;
-        mk->ct_inacc0[i] = NAN; /* set by the first step */
+        mk->ct_inacc[i] = NAN;  /* measured from the first step where the input has makers */
+        mk->ct_inacc0[i] = NAN;
         mk->ct_infac[i] = 1;
     }
     for (int k = 0; k < nk; k++) {
@@ -537,13 +600,15 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     double *Q = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
     double *psum = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
     double *Z = tr_arena_calloc(scratch, (size_t)(nc * nk), sizeof(double));
+    double *unmet_m = tr_arena_calloc(scratch, (size_t)(nk * nc), sizeof(double));
+    double *spare_m = tr_arena_calloc(scratch, (size_t)(nk * nc), sizeof(double));
     double *access = tr_arena_calloc(scratch, (size_t)nk * (size_t)nc * (size_t)nc, sizeof(double));
     double *dens = tr_arena_calloc(scratch, (size_t)(nk * nc), sizeof(double));
     double *attr = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
     double *snew = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
     double *scale = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
     double *snew_r = tr_arena_calloc(scratch, (size_t)nk, sizeof(double));
-    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !psum || !Z || !access || !dens || !attr ||
+    if (!comp || !Ebar || !ssum || !unmet || !spare || !D || !Q || !psum || !Z || !unmet_m || !spare_m || !access || !dens || !attr ||
         !snew || !scale || !snew_r)
         return TR_ERR_NOMEM;
     /* R&D grants are paid where the country's firms had sales last step. */
@@ -594,6 +659,8 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
     memset(mk->k_xsum, 0, sizeof(double) * (size_t)nk);
     memset(mk->k_xn, 0, sizeof(double) * (size_t)nk);
     cost_levels(mk, run, tal, year);
+    if (mk->any_inputs) /* after cost_levels, which divides last step's factors out */
+        input_factors(mk, run);
     /* Costs, prices and competitiveness. */
     for (int f = 0; f < fi->nf; f++) {
         if (!fi->f_alive[f])
@@ -723,7 +790,8 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
                     za += acc[m * nc + c] * Z[c * nk + k];
                     zs += Z[c * nk + k];
                 }
-                mk->ct_inacc[m * nk + k] = zs > 0 && za > 0 ? za / zs : mk->ct_inacc[m * nk + k];
+                if (zs > 0) /* 0: every maker is out of reach (a full embargo) */
+                    mk->ct_inacc[m * nk + k] = za / zs;
             }
             mk->ct_pbuy[m * nk + k] = den > 0 && pidx > 0 ? pidx / den : pfall; /* raw P_m for now */
             mk->ct_dom[m * nk + k] = den > 0 ? acc[m * nc + m] * mk->ct_S[m * nk + k] / den : NAN;
@@ -751,9 +819,6 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
         }
     }
 
-    if (mk->any_inputs)
-        input_factors(mk, run);
-
     /* Allocation: each firm first serves its own demand up to capacity;
      * demand it cannot serve goes to the firms of the same technology with
      * spare capacity, in proportion to share x spare capacity (one round). */
@@ -773,16 +838,19 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
             spare[k] += fi->f_share[f] * (fi->f_cap[f] - d);
         }
     }
-    for (int f = 0; f < fi->nf; f++) {
-        if (!fi->f_alive[f])
-            continue;
-        const int k = fi->f_tech[f];
-        double room = fi->f_cap[f] - fi->f_y[f];
-        if (room > 0 && spare[k] > 0 && unmet[k] > 0) {
-            double extra = unmet[k] * fi->f_share[f] * room / spare[k];
-            fi->f_y[f] += extra < room ? extra : room;
+    if (pol->any_xctl)
+        reallocate_controlled(fi, pol, run, access, dens, Q, D, unmet_m, spare_m);
+    else
+        for (int f = 0; f < fi->nf; f++) {
+            if (!fi->f_alive[f])
+                continue;
+            const int k = fi->f_tech[f];
+            double room = fi->f_cap[f] - fi->f_y[f];
+            if (room > 0 && spare[k] > 0 && unmet[k] > 0) {
+                double extra = unmet[k] * fi->f_share[f] * room / spare[k];
+                fi->f_y[f] += extra < room ? extra : room;
+            }
         }
-    }
 
     /* Output, profits, capacity. */
     double *ys = mk->ct_ysum, *caps = mk->ct_capsum, *revs = mk->ct_revsum, *costs = mk->ct_costsum;
@@ -1028,7 +1096,7 @@ size_t market_bytes(const tr_scenario *s)
 size_t market_scratch_bytes(const tr_scenario *s, size_t nf)
 {
     const size_t nc = (size_t)s->n_countries, nk = (size_t)s->n_tech, d = sizeof(double);
-    return tr_alloc_bytes(nf + 1, d) + 8 * tr_alloc_bytes(nk, d) + 4 * tr_alloc_bytes(nc * nk, d) +
+    return tr_alloc_bytes(nf + 1, d) + 8 * tr_alloc_bytes(nk, d) + 6 * tr_alloc_bytes(nc * nk, d) +
            tr_alloc_bytes(nk * nc * nc, d) + tr_alloc_bytes(nk * nc, d);
 }
 
