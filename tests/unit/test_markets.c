@@ -283,6 +283,10 @@ static double m_aa_prod(const yr *y) { return y->prod[AA][0]; }
 static const char *XC_EVENT = "events:\n"
                               "  - {id: x, type: export_control, actor: AA, start: 2003, countries: [BB],\n"
                               "     technologies: [T1], severity: 1}\n";
+/* the same in force from the start */
+static const char *XC_EVENT_2000 = "events:\n"
+                                   "  - {id: x, type: export_control, actor: AA, start: 2000, countries: [BB],\n"
+                                   "     technologies: [T1], severity: 1}\n";
 
 static void test_export_control_stops_sales_and_moves_purchases(void **state)
 {
@@ -395,11 +399,7 @@ static void test_export_control_keeps_the_lead_out_of_reach(void **state)
     const char *sets[] = {"countries.AA.firms.productivity=3", "parameters.firms.embodied_catchup=1",
                           "parameters.firms.innovation_rate=0", "parameters.firms.imitation_rate=5"};
     tr_scenario *base = load("1", NULL, sets, 4);
-    tr_scenario *xc = load("1",
-                           "events:\n"
-                           "  - {id: x, type: export_control, actor: AA, start: 2000, countries: [BB],\n"
-                           "     technologies: [T1], severity: 1}\n",
-                           sets, 4);
+    tr_scenario *xc = load("1", XC_EVENT_2000, sets, 4);
     double dbb = 0, dcc = 0;
     int lower = 0;
     for (int r = 0; r < SEEDS; r++) {
