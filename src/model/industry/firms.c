@@ -150,14 +150,12 @@ static void frontiers(tr_firms *fi, const sim_ctx *run, const tr_policy *pol)
             double front = fi->k_frontier[k];
             if (pol && pol->any_xctl) {
                 double free_best = 0, best = 0;
-                for (int o = 0; o < nc; o++) {
-                    const double sev = o == c ? 0 : pol->xctl[((size_t)o * (size_t)nc + (size_t)c) * (size_t)nk + (size_t)k];
-                    if (sev <= 0 && fi->ct_best[o * nk + k] > free_best)
+                for (int o = 0; o < nc; o++)
+                    if (policy_xctl(pol, nc, nk, o, c, k) <= 0 && fi->ct_best[o * nk + k] > free_best)
                         free_best = fi->ct_best[o * nk + k];
-                }
                 best = free_best;
                 for (int o = 0; o < nc; o++) {
-                    const double sev = o == c ? 0 : pol->xctl[((size_t)o * (size_t)nc + (size_t)c) * (size_t)nk + (size_t)k];
+                    const double sev = policy_xctl(pol, nc, nk, o, c, k);
                     const double lead = fi->ct_best[o * nk + k] - free_best;
                     if (sev > 0 && lead > 0 && free_best + (1 - sev) * lead > best)
                         best = free_best + (1 - sev) * lead;

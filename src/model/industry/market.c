@@ -200,11 +200,16 @@ static void embody(tr_firms *fi, const tr_params_firms *P, int f, double fresh)
  * level and the supply-chain input-cost factors divided out (dearer
  * imported inputs are not a use of its own factors; 0 before the first
  * step, when the level is still 0). */
+static double factor_cost(const tr_markets *mk, int i)
+{
+    return mk->ct_costsum[i] / mk->ct_infac[i]; /* infac is exactly 1 without supply-chain inputs */
+}
+
 static double factor_use(const tr_markets *mk, int c, int nk)
 {
     double sum = 0;
     for (int k = 0; k < nk; k++)
-        sum += mk->any_inputs ? mk->ct_costsum[c * nk + k] / mk->ct_infac[c * nk + k] : mk->ct_costsum[c * nk + k];
+        sum += factor_cost(mk, c * nk + k);
     return mk->c_costlvl[c] > 0 ? sum / mk->c_costlvl[c] : 0;
 }
 
@@ -240,7 +245,7 @@ static void cost_levels(tr_markets *mk, const sim_ctx *run, const tr_talent *tal
     double use = 0, staff = 0;
     for (int i = 0; i < nc * nk; i++)
         if (mk->c_costlvl[i / nk] > 0)
-            use += (mk->any_inputs ? mk->ct_costsum[i] / mk->ct_infac[i] : mk->ct_costsum[i]) / mk->c_costlvl[i / nk];
+            use += factor_cost(mk, i) / mk->c_costlvl[i / nk];
     for (int c = 0; c < nc; c++)
         staff += tal->H[c] > 0 ? tal->H[c] : 0;
     for (int c = 0; c < nc; c++) {
@@ -333,8 +338,7 @@ static void reallocate_controlled(tr_firms *fi, const tr_policy *pol, const sim_
                 if (den_k[m] > 0 && Dc > 0)
                     unmet_m[k * nc + m] += (d - fi->f_cap[f]) * Q[m * nk + k] * acc[m * nc + c] / den_k[m] / Dc;
             } else {
-                const double ok = c == m ? 1 : 1 - pol->xctl[((size_t)c * (size_t)nc + (size_t)m) * (size_t)nk + (size_t)k];
-                spare_m[k * nc + m] += fi->f_share[f] * (fi->f_cap[f] - d) * ok;
+                spare_m[k * nc + m] += fi->f_share[f] * (fi->f_cap[f] - d) * (1 - policy_xctl(pol, nc, nk, c, m, k));
             }
         }
     }
@@ -347,7 +351,7 @@ static void reallocate_controlled(tr_firms *fi, const tr_policy *pol, const sim_
             continue;
         double extra = 0;
         for (int m = 0; m < nc; m++) {
-            const double ok = c == m ? 1 : 1 - pol->xctl[((size_t)c * (size_t)nc + (size_t)m) * (size_t)nk + (size_t)k];
+            const double ok = 1 - policy_xctl(pol, nc, nk, c, m, k);
             if (ok > 0 && spare_m[k * nc + m] > 0 && unmet_m[k * nc + m] > 0)
                 extra += unmet_m[k * nc + m] * fi->f_share[f] * room * ok / spare_m[k * nc + m];
         }
@@ -777,7 +781,7 @@ int market_step(tr_markets *mk, tr_firms *fi, const sim_ctx *run, const tr_polic
                     markup_trade = 1 + P->trade_cost + pol->tariff[(m * nc + c) * nk + k];
                     a = P->price_weight == 1.0 ? 1 / markup_trade : pow(markup_trade, -P->price_weight);
                     if (pol->any_xctl) /* export controls of c on sales to m */
-                        a *= 1 - pol->xctl[((size_t)c * (size_t)nc + (size_t)m) * (size_t)nk + (size_t)k];
+                        a *= 1 - policy_xctl(pol, nc, nk, c, m, k);
                 }
                 acc[m * nc + c] = a;
                 den += a * mk->ct_S[c * nk + k];

@@ -32,6 +32,13 @@ typedef struct tr_policy {
     int any_xctl;              /* some export control is in force this step */
 } tr_policy;
 
+/* Share of origin's sales of technology k to target denied by export
+ * controls this step (0 for a country's own market). */
+static inline double policy_xctl(const tr_policy *pol, int nc, int nk, int origin, int target, int k)
+{
+    return origin == target ? 0.0 : pol->xctl[((size_t)origin * (size_t)nc + (size_t)target) * (size_t)nk + (size_t)k];
+}
+
 int policy_init(tr_policy *pol, const sim_ctx *run, tr_arena *A);
 size_t policy_bytes(const tr_scenario *s);
 /* Fold the events in force in the step starting at `year` into the modifiers. */
